@@ -1,0 +1,33 @@
+"""What every extractor produces: a document as an ordered list of text blocks."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class ExtractionError(Exception):
+    """A file that cannot be read; the message says why, in words a user can act on."""
+
+
+class Kind(StrEnum):
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    LIST_ITEM = "list_item"
+    ROW = "row"  # a table row; `cells` holds its cells
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    kind: Kind
+    text: str
+    level: int = 0  # heading level, 1 = top
+    page: int = 0  # 1-based page for PDFs, 0 when the format has no pages
+    cells: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class Extracted:
+    blocks: list[Block]
+    pages: int = 0
+    title: str = ""  # from the file's metadata, when it has a useful one
+    warnings: list[str] = field(default_factory=list)

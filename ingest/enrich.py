@@ -1,0 +1,55 @@
+"""From a segmented draft to a Practice: language, city and country, themes, summary, provenance."""
+from __future__ import annotations
+
+import re
+
+from kb.language import detect_language
+from kb.models import Practice, SourceRef, practice_id
+from kb.places import locate
+from kb.themes import assign_themes
+
+from .segment import Draft
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZĄĆĘŁŃÓŚŹŻА-ЯІЇЄҐ0-9„\"«])")
+
+
+def summarise(text: str, limit: int = 280) -> str:
+    """The first sentences of the description, cut at a sentence end near `limit` characters."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    out = ""
+    for sentence in _SENTENCE.split(flat):
+        if out and len(out) + len(sentence) > limit:
+            break
+        out = f"{out} {sentence}".strip()
+    return out if len(out) <= limit * 1.5 else flat[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def locator(draft: Draft) -> str:
+    first, last = draft.pages
+    if first:
+        return f"p. {first}" if first == last else f"pp. {first}–{last}"
+    return " › ".join([*draft.context, draft.title])
+
+
+def to_practice(draft: Draft, *, document: str, given_path: str, checksum: str, ordinal: int, doc_title: str) -> Practice:
+    body = draft.body
+    language = detect_language(f"{draft.title}\n{body}")
+    place = locate(body, title=draft.title, language=language)
+    if not place.city:  # a tip in a workshop summary may name its city only in the document title
+        outer = locate(" ".join(draft.context), title=doc_title, language=language)
+        place = outer if outer.city or not place.country else place
+    description = draft.fields.get("description", "")
+    return Practice(
+        id=practice_id(document, ordinal),
+        title=draft.title.strip()[:300],
+        body=body,
+        language=language,
+        source=SourceRef(path=given_path, checksum=checksum, locator=locator(draft), ordinal=ordinal),
+        summary=summarise(description or body),
+        city=place.city,
+        country=place.country,
+        themes=assign_themes(body, draft.title),
+        fields=dict(draft.fields),
+    )

@@ -1,0 +1,98 @@
+"""Section labels of good-practice sheets in PL/UK/EN (and a few others), mapped to the record's fields."""
+from __future__ import annotations
+
+import re
+
+from kb.places import fold
+
+FIELD_LABELS: dict[str, tuple[str, ...]] = {
+    "description": (
+        "opis praktyki", "opis dobrej praktyki", "opis rozwiązania", "opis", "cel", "cele", "działania",
+        "zwięzła charakterystyka", "charakterystyka", "działania szczegółowe", "problem", "kontekst",
+        "sytuacja przed wdrożeniem", "about this good practice", "about the practice", "description",
+        "what was done", "background", "context", "the problem", "objectives", "aim", "activities",
+        "опис практики", "опис", "мета", "заходи", "контекст", "проблема", "діяльність", "що зроблено",
+    ),
+    "resources": (
+        "potrzebne zasoby", "zasoby", "budżet", "koszty", "finansowanie", "źródła finansowania",
+        "resources needed", "resources", "budget", "costs", "funding",
+        "необхідні ресурси", "ресурси", "бюджет", "фінансування", "вартість",
+    ),
+    "timescale": (
+        "okres realizacji", "czas realizacji", "harmonogram", "wstępny harmonogram", "termin realizacji",
+        "timescale", "timeline", "duration", "dates", "period",
+        "терміни", "строки", "період реалізації", "термін реалізації",
+    ),
+    "evidence": (
+        "dowody sukcesu", "efekty", "rezultaty", "wyniki", "osiągnięcia", "oczekiwany efekt",
+        "evidence of success", "results", "impact", "outcomes", "achievements",
+        "докази успіху", "результати", "ефект", "досягнення",
+    ),
+    "difficulties": (
+        "trudności", "napotkane trudności", "wyzwania", "bariery", "ryzyka",
+        "difficulties encountered", "difficulties", "challenges", "lessons learned", "risks",
+        "труднощі", "виклики", "складнощі", "ризики",
+    ),
+    "transfer": (
+        "możliwość transferu", "potencjał transferu", "potencjał do transferu", "kluczowe czynniki sukcesu",
+        "potential for learning or transfer", "transferability", "key success factors", "potential for transfer",
+        "потенціал для перенесення", "можливість перенесення", "потенціал перенесення", "ключові чинники успіху",
+    ),
+    "stakeholders": (
+        "interesariusze", "partnerzy", "podmioty odpowiedzialne za realizację", "podmioty odpowiedzialne",
+        "realizatorzy", "stakeholders", "partners", "key actors", "main institution", "beneficiaries",
+        "партнери", "стейкхолдери", "зацікавлені сторони", "виконавці", "бенефіціари",
+    ),
+    "contact": ("kontakt", "dane kontaktowe", "contact", "contacts", "контакти", "контакт", "контактна особа"),
+}
+# Sections that frame a document and hold no practice.
+FRAMING = (
+    "wprowadzenie", "wstęp", "introduction", "вступ", "агенда", "agenda", "program spotkania",
+    "порядок денний", "następne kroki", "kolejne kroki", "next steps", "наступні кроки", "подальші кроки",
+    "uczestnicy", "lista uczestników", "participants", "учасники", "podsumowanie", "summary", "conclusions",
+    "wnioski", "висновки", "підсумки", "about the project", "o projekcie", "про проєкт", "literatura",
+    "references", "źródła", "джерела", "odniesienia", "powiązane akty prawne", "przykłady podobnych",
+    "contents", "spis treści", "зміст", "organizatorzy", "organisers", "організатори", "kontakt do organizatora",
+)
+
+_NUMBERING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]?|[ivx]{1,4}[.)]|[a-z][.)])\s+", re.I)
+_NOTE = re.compile(r"\[[^\]]*\]|\([^)]*\)")
+
+
+def _key(text: str) -> str:
+    text = _NOTE.sub("", _NUMBERING.sub("", text)).strip().rstrip(":：").strip()
+    return fold(" ".join(text.split()))
+
+
+_FIELD_INDEX = sorted(((fold(l), f) for f, ls in FIELD_LABELS.items() for l in ls), key=lambda x: -len(x[0]))
+_FRAMING = tuple(fold(x) for x in FRAMING)
+
+
+def field_of(label: str) -> str | None:
+    """The sheet field a heading or a table label names, if any."""
+    key = _key(label)
+    if not key or len(key) > 60:
+        return None
+    for name, field in _FIELD_INDEX:
+        if key == name or key.startswith(name + " ") and len(key) - len(name) <= 25:
+            return field
+    return None
+
+
+def is_framing(heading: str) -> bool:
+    key = _key(heading)
+    return any(key == f or key.startswith(f + " ") or key.startswith(f + ":") for f in _FRAMING)
+
+
+def split_label(text: str) -> tuple[str, str] | None:
+    """'Label: value' paragraphs: (field, value) when the part before the colon is a known label."""
+    head, sep, tail = text.partition(":")
+    if sep and tail.strip() and len(head) <= 60:
+        field = field_of(head)
+        if field:
+            return field, tail.strip()
+    return None
+
+
+def strip_numbering(text: str) -> str:
+    return _NUMBERING.sub("", text).strip()

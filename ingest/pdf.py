@@ -1,0 +1,195 @@
+"""PDF: text in reading order (columns), running headers/footers and page numbers dropped, hyphens rejoined."""
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from .blocks import Block, Extracted, ExtractionError, Kind
+
+_PAGE_NUMBER = re.compile(
+    r"^(?:(?:page|strona|str\.|s\.|сторінка|стор\.|с\.)\s*)?[-–—]?\s*\d{1,4}\s*(?:(?:/|z|of|із|з)\s*\d{1,4})?\s*[-–—]?$",
+    re.I,
+)
+_BULLET = re.compile(r"^(?:[•·▪●◦‣∙\-–]|\d{1,2}[.)])\s+")
+
+
+@dataclass(slots=True)
+class Line:
+    text: str
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    size: float
+    bold: bool
+    page: int
+
+
+def _lines_from_words(words: list[dict], page: int) -> list[Line]:
+    """Group words into lines by their vertical position, left to right."""
+    lines: list[list[dict]] = []
+    for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        if lines and abs(lines[-1][0]["top"] - word["top"]) <= 2.5 and word["x0"] >= lines[-1][-1]["x0"]:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    out = []
+    for ws in lines:
+        text = " ".join(w["text"] for w in ws)
+        sizes = [w.get("size", 0) for w in ws]
+        bold = sum("bold" in str(w.get("fontname", "")).lower() for w in ws) > len(ws) / 2
+        out.append(Line(text, min(w["top"] for w in ws), max(w["bottom"] for w in ws),
+                        min(w["x0"] for w in ws), max(w["x1"] for w in ws), max(sizes), bold, page))
+    return out
+
+
+def _gutter(words: list[dict], width: float) -> float | None:
+    """The x of an empty vertical band near the middle that most lines do not cross (a 2-column page)."""
+    if len(words) < 40:
+        return None
+    best, best_cross = None, None
+    for step in range(35, 66):
+        x = width * step / 100
+        crossing = sum(1 for w in words if w["x0"] < x < w["x1"])
+        left = sum(1 for w in words if w["x1"] <= x)
+        right = sum(1 for w in words if w["x0"] >= x)
+        if left < len(words) * 0.2 or right < len(words) * 0.2:
+            continue
+        if best_cross is None or crossing < best_cross:
+            best, best_cross = x, crossing
+    if best is None or best_cross > len(words) * 0.03:
+        return None
+    return best
+
+
+def _page_lines(page, number: int) -> list[Line]:
+    words = page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False, use_text_flow=False)
+    gutter = _gutter(words, float(page.width))
+    if gutter is None:
+        return _lines_from_words(words, number)
+    # Lines that span the gutter (titles over both columns) cut the page into bands; in each band the
+    # left column is read before the right one.
+    crossing_tops = sorted({round(w["top"]) for w in words if w["x0"] < gutter < w["x1"]})
+    wide_words = [w for w in words if any(abs(w["top"] - t) <= 2.5 for t in crossing_tops)]
+    wide = _lines_from_words(wide_words, number)
+    rest = [w for w in words if not any(abs(w["top"] - t) <= 2.5 for t in crossing_tops)]
+    out: list[Line] = []
+    edges = [-1.0] + [ln.top for ln in wide] + [float(page.height) + 1]
+    for i in range(len(edges) - 1):
+        band = [w for w in rest if edges[i] <= w["top"] < edges[i + 1]]
+        out += _lines_from_words([w for w in band if w["x1"] <= gutter + 1], number)
+        out += _lines_from_words([w for w in band if w["x1"] > gutter + 1], number)
+        if i < len(wide):
+            out.append(wide[i])
+    return out
+
+
+def _margin_repeats(pages: list[list[Line]], heights: list[float]) -> set[str]:
+    """Texts of lines in the top or bottom margin that recur on many pages: running headers/footers."""
+    if len(pages) < 2:
+        return set()
+    counts: Counter[str] = Counter()
+    for lines, height in zip(pages, heights):
+        seen = {re.sub(r"\d+", "#", ln.text) for ln in lines if ln.top < height * 0.1 or ln.bottom > height * 0.9}
+        counts.update(seen)
+    return {text for text, n in counts.items() if n >= max(2, len(pages) * 0.5)}
+
+
+def _join(lines: list[Line]) -> str:
+    text = ""
+    for ln in lines:
+        piece = ln.text.strip()
+        if text.endswith("-") and len(text) > 1 and text[-2].isalpha() and piece[:1].islower():
+            text = text[:-1] + piece  # a word hyphenated at the line end
+        else:
+            text = f"{text} {piece}" if text else piece
+    return text
+
+
+def _blocks(lines: list[Line]) -> list[Block]:
+    if not lines:
+        return []
+    body_size = statistics.median(ln.size for ln in lines)
+    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if a.page == b.page and 0 <= b.top - a.bottom < 30]
+    para_gap = (statistics.median(gaps) if gaps else 2.0) + 3.0
+    sizes = sorted({round(ln.size, 1) for ln in lines if ln.size > body_size * 1.12}, reverse=True)
+    blocks: list[Block] = []
+    current: list[Line] = []
+
+    def flush():
+        if current:
+            text = _join(current)
+            kind = Kind.LIST_ITEM if _BULLET.match(text) else Kind.PARAGRAPH
+            blocks.append(Block(kind, _BULLET.sub("", text) if kind == Kind.LIST_ITEM else text, page=current[0].page))
+            current.clear()
+
+    previous: Line | None = None
+    for ln in lines:
+        words = len(ln.text.split())
+        is_heading = words <= 16 and (ln.size > body_size * 1.12 or (ln.bold and not (previous and previous.bold and current)))
+        if is_heading and ln.size > body_size * 1.12:
+            level = 1 + sizes.index(round(ln.size, 1)) if round(ln.size, 1) in sizes else 3
+        else:
+            level = len(sizes) + 2
+        if is_heading and not ln.text.rstrip().endswith((",", ";")):
+            flush()
+            if blocks and blocks[-1].kind == Kind.HEADING and blocks[-1].level == level and previous and ln.top - previous.bottom < para_gap:
+                last = blocks.pop()  # a heading wrapped over two lines
+                blocks.append(Block(Kind.HEADING, f"{last.text} {ln.text}", level=level, page=last.page))
+            else:
+                blocks.append(Block(Kind.HEADING, ln.text, level=level, page=ln.page))
+        else:
+            new_para = (
+                previous is None or ln.page != previous.page or ln.top - previous.bottom > para_gap
+                or ln.top < previous.top or _BULLET.match(ln.text)
+            )
+            if new_para:
+                flush()
+            current.append(ln)
+        previous = ln
+    flush()
+    return blocks
+
+
+def extract(path: Path, max_pages: int = 500) -> Extracted:
+    with path.open("rb") as fh:
+        if not fh.read(1024).lstrip().startswith(b"%PDF"):
+            raise ExtractionError("not a PDF file (no %PDF header); check the file type")
+    try:
+        import pdfplumber
+        from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+        pdf = pdfplumber.open(str(path))
+    except Exception as exc:
+        if "password" in repr(exc).lower() or type(exc).__name__ in {"PDFPasswordIncorrect", "PDFEncryptionError"}:
+            raise ExtractionError("the PDF is encrypted (password-protected); save an unprotected copy") from exc
+        raise ExtractionError(f"the PDF file is damaged and cannot be read ({type(exc).__name__}: {exc})") from exc
+    with pdf:
+        try:
+            if len(pdf.pages) > max_pages:
+                raise ExtractionError(f"the PDF has {len(pdf.pages)} pages (limit {max_pages}); split it")
+            pages, heights = [], []
+            for number, page in enumerate(pdf.pages, start=1):
+                pages.append(_page_lines(page, number))
+                heights.append(float(page.height))
+            title = str((pdf.metadata or {}).get("Title", "") or "")
+        except ExtractionError:
+            raise
+        except Exception as exc:
+            if isinstance(exc, PDFPasswordIncorrect) or "password" in repr(exc).lower():
+                raise ExtractionError("the PDF is encrypted (password-protected); save an unprotected copy") from exc
+            raise ExtractionError(f"the PDF could not be read ({type(exc).__name__}: {exc})") from exc
+    if not any(pages):
+        raise ExtractionError("the PDF has no text layer (a scanned image?); run OCR on it first")
+    repeats = _margin_repeats(pages, heights)
+    kept: list[Line] = []
+    for lines, height in zip(pages, heights):
+        for ln in lines:
+            in_margin = ln.top < height * 0.1 or ln.bottom > height * 0.9
+            if in_margin and (re.sub(r"\d+", "#", ln.text) in repeats or _PAGE_NUMBER.match(ln.text.strip())):
+                continue
+            kept.append(ln)
+    return Extracted(_blocks(kept), pages=len(pages), title=title)

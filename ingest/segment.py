@@ -1,0 +1,158 @@
+"""Segmentation: which blocks of a document make up each practice, and which sheet field each belongs to."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .blocks import Block, Extracted, Kind
+from .labels import field_of, is_framing, split_label, strip_numbering
+
+MIN_PRACTICE_WORDS = 35
+
+
+@dataclass(slots=True)
+class Draft:
+    """One practice as found in a document, before language, place and themes are recognised."""
+
+    title: str
+    blocks: list[Block]
+    context: list[str] = field(default_factory=list)  # headings above it: the locator
+    fields: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def body(self) -> str:
+        parts = []
+        for b in self.blocks:
+            parts.append(("- " + b.text) if b.kind == Kind.LIST_ITEM else b.text)
+        return "\n".join(parts)
+
+    @property
+    def pages(self) -> tuple[int, int]:
+        pages = [b.page for b in self.blocks if b.page]
+        return (min(pages), max(pages)) if pages else (0, 0)
+
+
+def _words(blocks: list[Block]) -> int:
+    return sum(len(b.text.split()) for b in blocks)
+
+
+def _section(blocks: list[Block], start: int) -> int:
+    """Index just past the section that the heading at `start` opens."""
+    level = blocks[start].level
+    end = start + 1
+    while end < len(blocks) and not (blocks[end].kind == Kind.HEADING and blocks[end].level <= level):
+        end += 1
+    return end
+
+
+def _title(doc: Extracted) -> tuple[str, int]:
+    """The document's title and the index of its block (-1 when taken from metadata).
+
+    The title is a top-level heading before the first paragraph; of several (a web page's site name,
+    its section, its headline), the longest.
+    """
+    headings = [b.level for b in doc.blocks if b.kind == Kind.HEADING]
+    first_para = next((i for i, b in enumerate(doc.blocks) if b.kind != Kind.HEADING), len(doc.blocks))
+    candidates = [
+        (len(b.text.split()), i) for i, b in enumerate(doc.blocks[: max(first_para, 1)])
+        if b.kind == Kind.HEADING and b.level == min(headings) and not field_of(b.text) and not is_framing(b.text)
+    ]
+    if candidates:
+        _, i = max(candidates)
+        return doc.blocks[i].text, i
+    if doc.title:
+        return doc.title, -1
+    first = next((b for b in doc.blocks if b.text.strip()), None)
+    return (first.text[:120] if first else ""), -1
+
+
+def _practice_starts(blocks: list[Block], title_at: int) -> list[int]:
+    """Headings that each open one practice, or [] when the whole document is one practice."""
+    headings = [i for i, b in enumerate(blocks) if b.kind == Kind.HEADING and i != title_at]
+    labels = [field_of(blocks[i].text) for i in headings]
+    # A catalogue of sheets: the same field label comes back; each sheet starts at the heading above it.
+    seen: set[str] = set()
+    repeated = any(l in seen or seen.add(l) for l in labels if l)  # type: ignore[func-returns-value]
+    if repeated:
+        starts, label_level = [], min(blocks[i].level for i, l in zip(headings, labels) if l)
+        for i, l in zip(headings, labels):
+            if not l and blocks[i].level < label_level and not is_framing(blocks[i].text):
+                starts.append(i)
+        if len(starts) >= 2:
+            return starts
+    # Sibling headings that are neither labels nor framing and each hold enough text.
+    for level in sorted({blocks[i].level for i in headings}):
+        group = [
+            i for i, l in zip(headings, labels)
+            if blocks[i].level == level and not l and not is_framing(blocks[i].text)
+            and _words(blocks[i + 1 : _section(blocks, i)]) >= MIN_PRACTICE_WORDS
+        ]
+        if len(group) >= 2:
+            if any(labels[headings.index(i)] for i in headings if blocks[i].level == level):
+                return []  # field labels sit beside them: they are one sheet's sections
+            return group
+        if any(l for i, l in zip(headings, labels) if blocks[i].level == level):
+            return []  # a sheet: its sections are labelled fields
+    return []
+
+
+def _fill_fields(draft: Draft) -> None:
+    current: str | None = None
+    current_level = 99
+    collected: dict[str, list[str]] = {}
+    for b in draft.blocks:
+        if b.kind == Kind.HEADING:
+            f = field_of(b.text)
+            if f:
+                current, current_level = f, b.level
+                continue
+            if b.level <= current_level:
+                current = None
+        elif b.kind == Kind.ROW and len(b.cells) >= 2 and field_of(b.cells[0]):
+            collected.setdefault(field_of(b.cells[0]), []).append(" ".join(b.cells[1:]))  # type: ignore[arg-type]
+            continue
+        else:
+            if b.text.rstrip().endswith(":") and field_of(b.text):  # "Efekty po pięciu latach:" opens a field
+                current, current_level = field_of(b.text), 99
+                continue
+            labelled = split_label(b.text)
+            if labelled:
+                current = labelled[0]
+                collected.setdefault(current, []).append(labelled[1])
+                continue
+        if current and b.kind != Kind.HEADING:
+            collected.setdefault(current, []).append(("- " if b.kind == Kind.LIST_ITEM else "") + b.text)
+    draft.fields = {k: "\n".join(v).strip() for k, v in collected.items() if "\n".join(v).strip()}
+
+
+def segment(doc: Extracted) -> list[Draft]:
+    """Practices in document order; framing sections (introductions, next steps, participants) are left out."""
+    blocks = doc.blocks
+    if not blocks:
+        return []
+    title, title_at = _title(doc)
+    starts = _practice_starts(blocks, title_at)
+    drafts: list[Draft] = []
+    if not starts:
+        body = blocks[title_at + 1 :] if title_at >= 0 else blocks  # headings above the title are page chrome
+        drafts.append(Draft(title=strip_numbering(title) or title, blocks=body))
+    else:
+        for i in starts:
+            end = _section(blocks, i)
+            parents, level = [], blocks[i].level
+            for j in range(i - 1, -1, -1):
+                if blocks[j].kind == Kind.HEADING and blocks[j].level < level:
+                    parents.insert(0, blocks[j].text)
+                    level = blocks[j].level
+            drafts.append(Draft(title=strip_numbering(blocks[i].text), blocks=blocks[i + 1 : end], context=parents))
+    for draft in drafts:
+        _fill_fields(draft)
+        if "description" not in draft.fields:
+            unlabelled = [b.text for b in draft.blocks if b.kind != Kind.HEADING and not field_of(b.text)]
+            first_field_at = next(
+                (k for k, b in enumerate(draft.blocks) if (b.kind == Kind.HEADING and field_of(b.text))
+                 or (b.kind == Kind.ROW and b.cells and field_of(b.cells[0])) or split_label(b.text)),
+                len(draft.blocks),
+            )
+            lead = [b.text for b in draft.blocks[:first_field_at] if b.kind != Kind.HEADING]
+            draft.fields["description"] = "\n".join(lead or unlabelled[:3]).strip()
+    return [d for d in drafts if _words(d.blocks) >= 8 or d.fields.get("description")]

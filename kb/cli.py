@@ -1,0 +1,252 @@
+"""The `kb` command line: the one place that composes kb, ingest and web."""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from .config import Settings
+from .index import IndexNotReady
+
+STATUS_MARK = {"added": "+", "updated": "~", "unchanged": "=", "failed": "✗"}
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.obj["settings"]
+
+
+def _open(ctx: click.Context):
+    from .knowledge import KnowledgeBase
+
+    if "kb" not in ctx.obj:
+        ctx.obj["kb"] = KnowledgeBase(_settings(ctx))
+        ctx.call_on_close(ctx.obj["kb"].close)
+    return ctx.obj["kb"]
+
+
+def _progress(total: int, unit: str, desc: str):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit=unit, desc=desc, file=sys.stderr, disable=None, leave=False, dynamic_ncols=True)
+
+
+@click.group()
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), envvar="KB_DATA_DIR",
+              help="Where the store and the index live (default ./kb-data).")
+@click.option("--model", envvar="KB_MODEL",
+              help="Embedding model: e5-small (bundled, default), or a sentence-transformers name or folder.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), envvar="KB_CONFIG",
+              help="A TOML file with a [kb] table (default ./kb.toml when present).")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.version_option(package_name="urban-practices-kb")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: Path | None, model: str | None, config_file: Path | None, verbose: int) -> None:
+    """A knowledge base of urban good practices: ingest documents, search them in any language."""
+    logging.basicConfig(level=[logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)],
+                        format="%(levelname)s %(name)s: %(message)s")
+    settings = Settings.from_env(config_file=config_file).with_values(data_dir=data_dir, model=model)
+    ctx.obj = {"settings": settings}
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--workers", default=2, show_default=True, help="Processes extracting files in parallel.")
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[Path, ...], workers: int) -> None:
+    """Ingest DOCX, PDF, TXT/MD/HTML files and folders; unchanged files are skipped."""
+    from ingest.pipeline import collect, ingest_paths
+
+    kb = _open(ctx)
+    files, _ = collect(paths)
+    bar = _progress(len(files), "file", "Ingesting")
+    passages = _progress(None, "passage", "Embedding")
+
+    def on_file(result) -> None:
+        if Path(result.path) in files:
+            bar.update(1)
+        bar.set_postfix_str(Path(result.path).name[-30:])
+        tqdm_write(f"{STATUS_MARK[result.status]} {result.status:9} {result.path}" + (
+            f": {result.error}" if result.error else f"  ({_describe(result)})"))
+
+    with bar, passages:
+        report = ingest_paths(kb, paths, on_file=on_file, on_passages=passages.update, workers=workers)
+    failed = report.failed
+    click.echo(
+        f"{len(report.files)} files: {sum(f.status in ('added', 'updated') for f in report.files)} stored, "
+        f"{sum(f.status == 'unchanged' for f in report.files)} unchanged, {len(failed)} failed. "
+        f"Practices: {report.count('added')} new, {report.count('updated')} updated, {report.count('removed')} removed; "
+        f"{kb.store.count()} in the knowledge base.",
+        err=True,
+    )
+    if failed:
+        raise SystemExit(1)
+
+
+def tqdm_write(line: str) -> None:
+    from tqdm import tqdm
+
+    tqdm.write(line, file=sys.stderr)
+
+
+def _describe(result) -> str:
+    parts = [f"{result.practices} practice{'s' if result.practices != 1 else ''}"]
+    if result.added and result.status == "updated":
+        parts.append(f"{len(result.added)} new")
+    if result.updated:
+        parts.append(f"{len(result.updated)} updated")
+    if result.removed:
+        parts.append(f"{len(result.removed)} removed: {', '.join(result.removed)}")
+    return ", ".join(parts)
+
+
+@cli.command()
+@click.argument("query", required=False)
+@click.option("-k", "limit", default=10, show_default=True, help="How many practices to return.")
+@click.option("--lang", help="Only practices in this language (ISO 639-1: pl, uk, en, ...).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--batch", type=click.File("r", encoding="utf-8"),
+              help="A file with one query per line ('-' for stdin); prints one JSON line per query.")
+@click.pass_context
+def search(ctx: click.Context, query: str | None, limit: int, lang: str | None, as_json: bool, batch) -> None:
+    """Find practices for a query in any language."""
+    from .search import search_index
+
+    kb = _open(ctx)
+    if batch is None and not query:
+        raise click.UsageError("Give a QUERY, or --batch FILE.")
+    try:
+        if batch is not None:
+            for line in batch:
+                if line.strip():
+                    hits = search_index(kb, line.strip(), k=limit, language=lang)
+                    click.echo(json.dumps({"query": line.strip(), "results": [h.to_dict() for h in hits]},
+                                          ensure_ascii=False))
+            return
+        hits = search_index(kb, query, k=limit, language=lang)
+    except IndexNotReady as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        click.echo("No practices found." + ("" if kb.store.count() else " The knowledge base is empty: run `kb ingest PATH`."))
+    for n, hit in enumerate(hits, start=1):
+        p = hit.practice
+        place = ", ".join(x for x in (p.city, p.country) if x) or "place unknown"
+        click.echo(f"{n:2}. [{p.language}] {p.title}  ({place})  score {hit.score:.3f}")
+        click.echo(f"    {p.source.path} {p.source.locator and '· ' + p.source.locator}")
+
+
+@cli.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="Print every field as JSON.")
+@click.option("--lang", help="Only practices in this language.")
+@click.pass_context
+def list_(ctx: click.Context, as_json: bool, lang: str | None) -> None:
+    """List stored practices (with --json: every field, body text included)."""
+    practices = _open(ctx).store.list(language=lang)
+    if as_json:
+        click.echo(json.dumps([p.to_dict() for p in practices], ensure_ascii=False, indent=2))
+        return
+    for p in practices:
+        click.echo(f"{p.id}  [{p.language}] {p.title}  ({p.city or '-'}, {p.country or '-'})  {p.source.key}")
+
+
+@cli.command()
+@click.option("--if-needed", is_flag=True, help="Only when the index is missing, stale or built by another model.")
+@click.pass_context
+def index(ctx: click.Context, if_needed: bool) -> None:
+    """Re-embed every stored practice into a fresh search index."""
+    kb = _open(ctx)
+    if if_needed and kb.index_is_current():
+        click.echo("The search index is up to date.", err=True)
+        return
+    with _progress(len(kb.store.passage_ids()), "passage", "Embedding") as bar:
+        count = kb.reindex(progress=bar.update)
+    click.echo(f"Indexed {count} passages of {kb.store.count()} practices with {kb.embedder.model_id}.", err=True)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool) -> None:
+    """Counts of documents, practices and passages, by language, country and status."""
+    kb = _open(ctx)
+    data = kb.store.stats()
+    try:
+        m = kb.index().manifest
+        data["index"] = {"model": m.model_id, "dimension": m.dimension, "vectors": m.count, "debias": m.debias,
+                         "built_at": m.built_at, "current": kb.index_is_current()}
+    except IndexNotReady as exc:
+        data["index"] = {"error": str(exc)}
+    data["data_dir"] = str(kb.settings.data_dir)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for key, value in data.items():
+        click.echo(f"{key:15} {value}")
+
+
+@cli.command(name="eval")
+@click.argument("qrels", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def eval_(ctx: click.Context, qrels: Path, as_json: bool) -> None:
+    """Score retrieval on judged queries (JSONL): plain cosine against de-biased, per language pair."""
+    from .evaluate import evaluate, load_qrels
+    from .search import search_index
+
+    kb = _open(ctx)
+    practices = kb.store.list()
+    try:
+        judged = load_qrels(qrels, practices)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    languages = {p.id: p.language for p in practices}
+    with _progress(len(kb.store.passage_ids()), "passage", "Embedding") as bar:
+        indexes = kb.evaluation_indexes(progress=bar.update)
+    results = {
+        name: evaluate(judged, lambda q, ix=ix: [h.practice.id for h in search_index(kb, q, k=10, index=ix)], languages)
+        for name, ix in indexes.items()
+    }
+    if as_json:
+        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{len(judged)} queries over {len(practices)} practices, model {kb.embedder.model_id}\n")
+    keys = ["all"] + sorted(k for k in next(iter(results.values())) if k != "all")
+    click.echo(f"{'pair':8} {'n':>3}  " + "  ".join(f"{name:^36}" for name in results))
+    click.echo(f"{'':8} {'':>3}  " + "  ".join(f"{'R@5':>8}{'R@10':>9}{'MRR@10':>9}{'nDCG@10':>9}" + " " for _ in results))
+    for key in keys:
+        row = [results[name].get(key, {}) for name in results]
+        n = int(row[0].get("queries", 0))
+        cells = "  ".join(
+            f"{r.get('recall@5', 0):8.3f}{r.get('recall@10', 0):9.3f}{r.get('mrr@10', 0):9.3f}{r.get('ndcg@10', 0):9.3f} "
+            for r in row
+        )
+        click.echo(f"{key:8} {n:3}  {cells}")
+
+
+@cli.command()
+@click.option("--host", help="Interface to listen on (default 127.0.0.1: this machine only).")
+@click.option("--port", type=int, help="Port (default 8000).")
+@click.option("--debug", is_flag=True, help="Flask's development server with reloading; never in production.")
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None, debug: bool) -> None:
+    """Serve the web UI."""
+    from web.app import create_app
+
+    settings = _settings(ctx).with_values(host=host, port=port)
+    app = create_app(settings)
+    click.echo(f"Serving the knowledge base at http://{settings.host}:{settings.port}/ (Ctrl+C to stop)", err=True)
+    if debug:
+        app.run(host=settings.host, port=settings.port, debug=True)
+        return
+    from waitress import serve as waitress_serve
+
+    waitress_serve(app, host=settings.host, port=settings.port, threads=8, _quiet=True)
+
+
+def main() -> None:  # pragma: no cover
+    cli(prog_name="kb")

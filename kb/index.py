@@ -1,0 +1,119 @@
+"""FAISS index of passage vectors, saved atomically beside the store with a manifest of what built it."""
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from .debias import LanguageDebias
+from .embed import Embedder
+from .models import now_iso
+
+SCHEMA_VERSION = 1
+
+
+class IndexNotReady(RuntimeError):
+    """The index is missing or does not fit the configured embedder; the message says what to run."""
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    model_id: str
+    dimension: int
+    count: int
+    debias: str  # "subspace", "centering" or "none" (kb/debias.py)
+    schema_version: int = SCHEMA_VERSION
+    built_at: str = ""
+    index_type: str = "IDMap2,FlatIP"
+
+
+class FaissIndex:
+    """Inner product over L2-normalised (and language-centred) vectors; FAISS ids are passage ids."""
+
+    FILE, MANIFEST, DEBIAS = "faiss.index", "manifest.json", "debias.npz"
+
+    def __init__(self, directory: Path, index: faiss.Index, manifest: Manifest, debias: LanguageDebias):
+        self.directory = Path(directory)
+        self._index = index
+        self.manifest = manifest
+        self.debias = debias
+
+    # -- life cycle ------------------------------------------------------------------------
+    @classmethod
+    def create(cls, directory: Path, embedder: Embedder, debias: str = "subspace") -> "FaissIndex":
+        index = faiss.IndexIDMap2(faiss.IndexFlatIP(embedder.dimension))
+        manifest = Manifest(embedder.model_id, embedder.dimension, 0, debias, built_at=now_iso())
+        return cls(directory, index, manifest, LanguageDebias.fit(embedder, debias))
+
+    @classmethod
+    def exists(cls, directory: Path) -> bool:
+        return (Path(directory) / cls.MANIFEST).is_file() and (Path(directory) / cls.FILE).is_file()
+
+    @classmethod
+    def load(cls, directory: Path) -> "FaissIndex":
+        directory = Path(directory)
+        if not cls.exists(directory):
+            raise IndexNotReady(f"No search index in {directory}: run `kb index` (or `kb ingest PATH`) first.")
+        manifest = Manifest(**json.loads((directory / cls.MANIFEST).read_text(encoding="utf-8")))
+        index = faiss.read_index(str(directory / cls.FILE))
+        return cls(directory, index, manifest, LanguageDebias.load(directory / cls.DEBIAS))
+
+    def check(self, embedder: Embedder, debias: str | None = None) -> None:
+        """Fail loudly when the index was built by another model: its vectors mean nothing to this one."""
+        m = self.manifest
+        if m.schema_version != SCHEMA_VERSION:
+            raise IndexNotReady(
+                f"The search index in {self.directory} has format {m.schema_version}, this program writes "
+                f"{SCHEMA_VERSION}: run `kb index` to rebuild it."
+            )
+        if m.model_id != embedder.model_id or m.dimension != embedder.dimension:
+            raise IndexNotReady(
+                f"The search index was built with {m.model_id} ({m.dimension} dimensions) but the configured "
+                f"model is {embedder.model_id} ({embedder.dimension} dimensions). Run `kb index` to re-embed "
+                f"every practice with the configured model, or set KB_MODEL back to the index's model."
+            )
+        if debias is not None and debias != m.debias:
+            raise IndexNotReady(
+                f"The search index was built with debias={m.debias}, the settings say debias={debias}: "
+                f"run `kb index` to rebuild it."
+            )
+
+    def save(self) -> None:
+        """Write the index, then the manifest, each to a temporary file renamed into place."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.manifest = Manifest(**{**asdict(self.manifest), "count": int(self._index.ntotal)})
+        self.debias.save(self.directory / self.DEBIAS)
+        tmp = self.directory / (self.FILE + ".tmp")
+        faiss.write_index(self._index, str(tmp))
+        os.replace(tmp, self.directory / self.FILE)
+        tmp = self.directory / (self.MANIFEST + ".tmp")
+        tmp.write_text(json.dumps(asdict(self.manifest), indent=2), encoding="utf-8")
+        os.replace(tmp, self.directory / self.MANIFEST)
+
+    # -- content ---------------------------------------------------------------------------
+    @property
+    def count(self) -> int:
+        return int(self._index.ntotal)
+
+    def add(self, ids: Sequence[int], vectors: np.ndarray, languages: list[str]) -> None:
+        if len(ids) == 0:
+            return
+        vectors = self.debias.passages(np.asarray(vectors, dtype=np.float32), languages)
+        self._index.add_with_ids(np.ascontiguousarray(vectors), np.asarray(ids, dtype=np.int64))
+
+    def remove(self, ids: Sequence[int]) -> None:
+        if len(ids):
+            self._index.remove_ids(np.asarray(ids, dtype=np.int64))
+
+    def search(self, query: np.ndarray, k: int, language: str = "") -> list[tuple[int, float]]:
+        """Top-k passage ids with scores for a raw query vector (de-biased here); `language` only for centering."""
+        if self.count == 0:
+            return []
+        q = self.debias.query(np.asarray(query, dtype=np.float32), language)
+        scores, ids = self._index.search(q.reshape(1, -1), min(k, self.count))
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i != -1]

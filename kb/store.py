@@ -1,0 +1,251 @@
+"""SQLite store of documents, practices and their passages (WAL mode, versioned schema)."""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .migrations import migrate
+from .models import Practice, SourceRef, Status, now_iso
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRecord:
+    path: str  # resolved path: identity
+    given_path: str  # as given by the user
+    checksum: str
+    size: int
+
+
+@dataclass(slots=True)
+class ChangeSet:
+    """What saving one document changed; passage ids tell the index what to add and remove."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    new_passages: list[tuple[int, str, str]] = field(default_factory=list)  # (id, text, language)
+    dropped_passages: list[int] = field(default_factory=list)
+
+
+_COLUMNS = (
+    "p.rowid, p.id, p.ordinal, p.title, p.summary, p.body, p.language, p.city, p.country, p.themes, "
+    "p.fields, p.source_path, p.source_checksum, p.locator, p.status, p.created_at, p.updated_at"
+)
+
+
+class SqliteStore:
+    """The knowledge base's records in one SQLite file. Safe to share between threads."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.execute("PRAGMA busy_timeout=10000")
+        self.schema_version = migrate(self._db)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- documents -------------------------------------------------------------------------
+    def document(self, path: str) -> DocumentRecord | None:
+        row = self._db.execute(
+            "SELECT path, given_path, checksum, size FROM documents WHERE path = ?", (path,)
+        ).fetchone()
+        return DocumentRecord(*row) if row else None
+
+    def content_hashes(self, path: str) -> dict[str, str]:
+        """Practice id -> content hash for the practices stored from one document."""
+        return dict(
+            self._db.execute(
+                "SELECT p.id, p.content_hash FROM practices p JOIN documents d ON d.id = p.document_id "
+                "WHERE d.path = ?",
+                (path,),
+            ).fetchall()
+        )
+
+    def save_document(
+        self, doc: DocumentRecord, practices: Sequence[Practice], passages: dict[str, list[str]]
+    ) -> ChangeSet:
+        """Store a document's practices in one transaction: add new, update changed, remove gone ones.
+
+        Curated values (status) survive an update; ids are stable (document path + ordinal).
+        """
+        changes = ChangeSet()
+        stamp = now_iso()
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.execute(
+                    "INSERT INTO documents(path, given_path, checksum, size, ingested_at) VALUES (?,?,?,?,?) "
+                    "ON CONFLICT(path) DO UPDATE SET given_path=excluded.given_path, "
+                    "checksum=excluded.checksum, size=excluded.size, ingested_at=excluded.ingested_at",
+                    (doc.path, doc.given_path, doc.checksum, doc.size, stamp),
+                )
+                doc_id = db.execute("SELECT id FROM documents WHERE path = ?", (doc.path,)).fetchone()[0]
+                old = {
+                    row[1]: (row[0], row[2])
+                    for row in db.execute(
+                        "SELECT rowid, id, content_hash FROM practices WHERE document_id = ?", (doc_id,)
+                    )
+                }
+                for practice in practices:
+                    previous = old.pop(practice.id, None)
+                    if previous and previous[1] == practice.content_hash:
+                        changes.unchanged.append(practice.id)
+                        db.execute(
+                            "UPDATE practices SET source_path=?, source_checksum=? WHERE rowid=?",
+                            (practice.source.path, practice.source.checksum, previous[0]),
+                        )
+                        continue
+                    if previous:
+                        rowid = previous[0]
+                        changes.dropped_passages += self._delete_passages(rowid)
+                        db.execute(
+                            "UPDATE practices SET ordinal=?, title=?, summary=?, body=?, language=?, city=?, "
+                            "country=?, themes=?, fields=?, source_path=?, source_checksum=?, locator=?, "
+                            "content_hash=?, updated_at=? WHERE rowid=?",
+                            (*_practice_values(practice), stamp, rowid),
+                        )
+                        changes.updated.append(practice.id)
+                    else:
+                        cur = db.execute(
+                            "INSERT INTO practices(ordinal, title, summary, body, language, city, country, "
+                            "themes, fields, source_path, source_checksum, locator, content_hash, id, "
+                            "document_id, status, created_at, updated_at) "
+                            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                            (*_practice_values(practice), practice.id, doc_id, str(practice.status), stamp, stamp),
+                        )
+                        rowid = cur.lastrowid
+                        changes.added.append(practice.id)
+                    for ord_, text in enumerate(passages.get(practice.id, [])):
+                        cur = db.execute(
+                            "INSERT INTO passages(practice_rowid, ord, text, language) VALUES (?,?,?,?)",
+                            (rowid, ord_, text, practice.language),
+                        )
+                        changes.new_passages.append((cur.lastrowid, text, practice.language))
+                for practice_id, (rowid, _) in old.items():
+                    changes.dropped_passages += self._delete_passages(rowid)
+                    db.execute("DELETE FROM practices WHERE rowid = ?", (rowid,))
+                    changes.removed.append(practice_id)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return changes
+
+    def _delete_passages(self, practice_rowid: int) -> list[int]:
+        ids = [r[0] for r in self._db.execute("SELECT id FROM passages WHERE practice_rowid=?", (practice_rowid,))]
+        self._db.execute("DELETE FROM passages WHERE practice_rowid=?", (practice_rowid,))
+        return ids
+
+    # -- practices -------------------------------------------------------------------------
+    def get(self, practice_id: str) -> Practice | None:
+        row = self._db.execute(f"SELECT {_COLUMNS} FROM practices p WHERE p.id = ?", (practice_id,)).fetchone()
+        return _to_practice(row) if row else None
+
+    def by_passages(self, passage_ids: Sequence[int]) -> dict[int, tuple[Practice, str]]:
+        """Map passage ids to (practice, passage text)."""
+        if not passage_ids:
+            return {}
+        marks = ",".join("?" * len(passage_ids))
+        rows = self._db.execute(
+            f"SELECT s.id, s.text, {_COLUMNS} FROM passages s JOIN practices p ON p.rowid = s.practice_rowid "
+            f"WHERE s.id IN ({marks})",
+            list(passage_ids),
+        ).fetchall()
+        return {row[0]: (_to_practice(row[2:]), row[1]) for row in rows}
+
+    def list(self, language: str | None = None, status: Status | None = None) -> list[Practice]:
+        sql, args = f"SELECT {_COLUMNS} FROM practices p WHERE 1=1", []
+        if language:
+            sql, args = sql + " AND p.language = ?", [*args, language]
+        if status:
+            sql, args = sql + " AND p.status = ?", [*args, str(status)]
+        rows = self._db.execute(sql + " ORDER BY p.source_path, p.ordinal", args).fetchall()
+        return [_to_practice(r) for r in rows]
+
+    def set_status(self, practice_id: str, status: Status) -> None:
+        with self._lock:
+            self._db.execute(
+                "UPDATE practices SET status=?, updated_at=? WHERE id=?", (str(status), now_iso(), practice_id)
+            )
+
+    def replace_passages(self, passages: dict[str, list[str]]) -> list[tuple[int, str, str]]:
+        """Swap every practice's passages for new ones (a re-split); returns them as (id, text, language)."""
+        out: list[tuple[int, str, str]] = []
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.execute("DELETE FROM passages")
+                rows = {pid: (rowid, lang) for rowid, pid, lang in db.execute("SELECT rowid, id, language FROM practices")}
+                for pid, texts in passages.items():  # in the caller's order: it matches the caller's vectors
+                    rowid, language = rows[pid]
+                    for ord_, text in enumerate(texts):
+                        cur = db.execute(
+                            "INSERT INTO passages(practice_rowid, ord, text, language) VALUES (?,?,?,?)",
+                            (rowid, ord_, text, language),
+                        )
+                        out.append((cur.lastrowid, text, language))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return out
+
+    def passages(self) -> Iterator[tuple[int, str, str]]:
+        """Every passage as (id, text, language), in id order."""
+        yield from self._db.execute("SELECT id, text, language FROM passages ORDER BY id")
+
+    def passage_ids(self) -> set[int]:
+        return {r[0] for r in self._db.execute("SELECT id FROM passages")}
+
+    def count(self) -> int:
+        return self._db.execute("SELECT count(*) FROM practices").fetchone()[0]
+
+    def stats(self) -> dict:
+        one = lambda sql: self._db.execute(sql).fetchone()[0]  # noqa: E731
+        group = lambda col: dict(  # noqa: E731
+            self._db.execute(f"SELECT {col}, count(*) FROM practices GROUP BY {col} ORDER BY 2 DESC").fetchall()
+        )
+        return {
+            "documents": one("SELECT count(*) FROM documents"),
+            "practices": one("SELECT count(*) FROM practices"),
+            "passages": one("SELECT count(*) FROM passages"),
+            "by_language": group("language"),
+            "by_country": group("country"),
+            "by_status": group("status"),
+            "schema_version": self.schema_version,
+        }
+
+
+def _practice_values(p: Practice) -> tuple:
+    return (
+        p.source.ordinal, p.title, p.summary, p.body, p.language, p.city, p.country,
+        json.dumps(list(p.themes), ensure_ascii=False), json.dumps(p.fields, ensure_ascii=False),
+        p.source.path, p.source.checksum, p.source.locator, p.content_hash,
+    )
+
+
+def _to_practice(row: Sequence) -> Practice:
+    (_rowid, pid, ordinal, title, summary, body, language, city, country, themes, fields_,
+     source_path, checksum, locator, status, created, updated) = row
+    return Practice(
+        id=pid, title=title, body=body, language=language, summary=summary, city=city, country=country,
+        themes=tuple(json.loads(themes)), fields=json.loads(fields_), status=Status(status),
+        source=SourceRef(path=source_path, checksum=checksum, locator=locator, ordinal=ordinal),
+        created_at=created, updated_at=updated,
+    )
+
+
+__all__ = ["SqliteStore", "DocumentRecord", "ChangeSet"]
