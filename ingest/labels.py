@@ -6,6 +6,12 @@ import re
 from kb.places import fold
 
 FIELD_LABELS: dict[str, tuple[str, ...]] = {
+    # Not a sheet field: its value is the practice's title.
+    "title": (
+        "nazwa rozwiązania", "nazwa praktyki", "nazwa dobrej praktyki", "nazwa projektu", "tytuł praktyki",
+        "title of the practice", "name of the practice", "practice title", "good practice title",
+        "назва практики", "назва рішення", "назва проєкту", "назва проекту",
+    ),
     "description": (
         "opis praktyki", "opis dobrej praktyki", "opis rozwiązania", "opis", "cel", "cele", "działania",
         "zwięzła charakterystyka", "charakterystyka", "działania szczegółowe", "problem", "kontekst",
@@ -74,8 +80,13 @@ def field_of(label: str) -> str | None:
     if not key or len(key) > 60:
         return None
     for name, field in _FIELD_INDEX:
-        if key == name or key.startswith(name + " ") and len(key) - len(name) <= 25:
+        if key == name:
             return field
+        if key.startswith(name):
+            rest = key[len(name):]
+            # "Efekty po pięciu latach", "Działania szczegółowe, narzędzia interwencji – opis"
+            if rest[:1] == " " and len(rest) <= 25 or rest[:1] in (",", "/") or rest[:2] in (" –", " -", " —"):
+                return field
     return None
 
 

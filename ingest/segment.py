@@ -1,6 +1,7 @@
 """Segmentation: which blocks of a document make up each practice, and which sheet field each belongs to."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .blocks import Block, Extracted, Kind
@@ -67,7 +68,15 @@ def _title(doc: Extracted) -> tuple[str, int]:
     if doc.title:
         return doc.title, -1
     first = next((b for b in doc.blocks if b.text.strip()), None)
-    return (first.text[:120] if first else ""), -1
+    return (_headline(first.text) if first else ""), -1
+
+
+def _headline(text: str, limit: int = 110) -> str:
+    """A title made from running text: its first sentence, cut at a word boundary."""
+    sentence = re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
+    if len(sentence) <= limit:
+        return sentence.rstrip(".")
+    return sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:–-") + "…"
 
 
 def _practice_starts(blocks: list[Block], title_at: int) -> list[int]:
@@ -151,6 +160,9 @@ def segment(doc: Extracted) -> list[Draft]:
             drafts.append(Draft(title=strip_numbering(blocks[i].text), blocks=blocks[i + 1 : end], context=parents))
     for draft in drafts:
         _fill_fields(draft)
+        named = draft.fields.pop("title", "").split("\n")[0].strip()
+        if named:  # "Nazwa rozwiązania: …" names the practice
+            draft.title = named
         if "description" not in draft.fields:
             unlabelled = [b.text for b in draft.blocks if b.kind != Kind.HEADING and not field_of(b.text)]
             first_field_at = next(

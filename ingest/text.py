@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 from .blocks import Block, Extracted, ExtractionError, Kind
+from .labels import field_of, is_framing
 
 # Whole lines that are page chrome in the languages we meet, not content.
 _CHROME = re.compile(
@@ -22,6 +23,7 @@ _CHROME = re.compile(
     re.I,
 )
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+_FOOTNOTE = re.compile(r"\[footnoteRef:\d+\]|\[\d+:\s[^\]]*\]|\[\^\d+\]")  # pandoc/markdown footnote marks
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _LIST = re.compile(r"^\s*(?:[-*•·✅❗️‼️♻️?]+|\d{1,2}[.)])\s+")
 
@@ -82,8 +84,9 @@ def extract(path: Path) -> Extracted:
         raw_lines = _html_to_lines(text)
     else:
         raw_lines = [ln.strip() for ln in text.splitlines()]
-    lines = [_MD_LINK.sub(r"\1", ln).replace("**", "").strip() for ln in raw_lines]
+    lines = [_FOOTNOTE.sub("", _MD_LINK.sub(r"\1", ln)).replace("**", "").strip() for ln in raw_lines]
     blocks: list[Block] = []
+    seen_paragraph = False
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -102,10 +105,15 @@ def extract(path: Path) -> Extracted:
             blocks.append(Block(Kind.HEADING, heading.group(2).strip(), level=len(heading.group(1))))
         elif _LIST.match(line) and len(line.split()) > 1:
             blocks.append(Block(Kind.LIST_ITEM, _LIST.sub("", line)))
-        elif len(line.split()) <= 14 and not re.search(r"[.!?…:;,]$", line) and line.lstrip("„\"«'“(").strip()[:1].isupper():
-            blocks.append(Block(Kind.HEADING, line, level=3))  # a short title-like line
+        elif (len(line.split()) <= 14 and not re.search(r"[.!?…:;,]$", line)
+              and line.lstrip("„\"«'“(").strip()[:1].isupper()
+              and (not seen_paragraph or field_of(line) or is_framing(line))):
+            # A short line is a heading above the article (its title) or when it is a sheet label;
+            # inside the article a short line is just text: it must not split the page into practices.
+            blocks.append(Block(Kind.HEADING, line, level=3))
         else:
             blocks.append(Block(Kind.PARAGRAPH, line))
+            seen_paragraph = seen_paragraph or len(line.split()) >= 12
     return Extracted(_trim(blocks))
 
 

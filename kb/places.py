@@ -49,8 +49,15 @@ def fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+# Case endings of Polish and Ukrainian place names, folded (no diacritics): what a mention may add.
+ENDINGS = frozenset(
+    "a u e i y ie iu em om owi ach ami ow owie ego ej im ym ia ii "
+    "а у е и і є ю я ом ою ові еві ах ях ами ями ої ей ці".split()
+) | {""}
+
+
 def inflection_match(mention: str, name: str) -> bool:
-    """True when folded `mention` is `name` with (at most) a different case ending."""
+    """True when folded `mention` is `name` with a different case ending ("żyrardowie" / "żyrardow")."""
     if mention == name:
         return True
     if mention[:3] != name[:3]:
@@ -60,7 +67,7 @@ def inflection_match(mention: str, name: str) -> bool:
         if a != b:
             break
         common += 1
-    return common >= max(4, len(name) - 2) and len(mention) - common <= 4 and len(name) - common <= 2
+    return common >= max(4, len(name) - 2) and len(name) - common <= 2 and mention[common:] in ENDINGS
 
 
 class Gazetteer:
