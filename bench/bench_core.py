@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import inspect
 import itertools
 import json
 import os
@@ -38,12 +39,16 @@ from kb.knowledge import KnowledgeBase  # noqa: E402
 from kb.models import Practice, SourceRef, practice_id  # noqa: E402
 from kb.search import CANDIDATES_PER_RESULT, search_index  # noqa: E402
 from kb.store import DocumentRecord  # noqa: E402
+import kb.search as kb_search  # noqa: E402  (optional stages, looked up by name: search.py evolves)
 
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OPENBLAS_NUM_THREADS")
 SEED = 42
 K = 10  # results per query, as the web UI and the CLI ask
 WARMUP = 5
 PRACTICES_PER_DOCUMENT = 500
 LANGUAGES = ("pl", "uk", "en")
+WORST_CASE_QUERIES = 10
+ABSENT_LANGUAGE = "de"  # no synthetic practice has it
 NOISE_SIGMA = 0.01  # per dimension; a 384-d noise vector then has a norm of about 0.2
 VOCABULARY = (
     "housing", "renovation", "vacant", "shops", "temporary", "use", "participatory", "budget", "youth",
@@ -210,33 +215,72 @@ def load_queries(count: int) -> tuple[list[str], int]:
     return list(itertools.islice(itertools.cycle(base), count)), len(base)
 
 
+def search_accepts(*names: str) -> bool:
+    return all(n in inspect.signature(search_index).parameters for n in names)
+
+
+def stage_breakdown(kb: KnowledgeBase, index: FaissIndex, queries: list[str], wanted: int) -> dict[str, dict]:
+    """Each stage of search_index alone, in the order search_index runs them, on the same queries.
+
+    Stages that the current kb/search.py does not have (no lexical leg, no place boost) are left out.
+    """
+    n = len(queries)
+    stages: dict[str, list[float]] = {}
+    stages["embed"], vectors = timed_each(queries, lambda q: kb.embedder.embed_queries([q])[0])
+    stages["faiss"], dense = timed_each(vectors, lambda v: dict(index.search(v, wanted)))
+    lexical: list[dict] = [{} for _ in queries]
+    extra_counts: list[int] = [0] * n
+    if getattr(kb_search, "LEXICAL_WEIGHT", 0) and hasattr(kb.store, "lexical_search"):
+        stages["lexical"], lexical = timed_each(queries, lambda q: dict(kb.store.lexical_search(q, wanted)))
+        if hasattr(index, "score"):
+            missing = [[i for i in lexical[j] if i not in dense[j]] for j in range(n)]
+            extra_counts = [len(m) for m in missing]
+            stages["score"], _ = timed_each(range(n), lambda j: index.score(vectors[j], missing[j]))
+    if getattr(kb_search, "PLACE_BOOST", 0) and hasattr(kb_search, "query_city"):
+        stages["place"], _ = timed_each(queries, kb_search.query_city)
+    ids = [list(dict.fromkeys([*dense[j], *lexical[j]])) for j in range(n)]
+    stages["store"], _ = timed_each(ids, kb.store.by_passages)
+    out = {name: latency(t) for name, t in stages.items()}
+    out["sum"] = latency([sum(t[j] for t in stages.values()) for j in range(n)])
+    out["counts"] = {
+        "faiss_candidates": wanted,
+        "lexical_hits_mean": float(np.mean([len(x) for x in lexical])),
+        "lexical_only_mean": float(np.mean(extra_counts)),
+        "looked_up_mean": float(np.mean([len(x) for x in ids])),
+    }
+    return out
+
+
+def stage_rows(stages: dict[str, dict], wanted: int) -> list[list[str]]:
+    c = stages["counts"]
+    labels = {
+        "embed": "embed query: embed_queries([q])",
+        "faiss": f"FAISS: index.search(v, {wanted}) (query de-bias included)",
+        "lexical": f"lexical: store.lexical_search(q, {wanted}) (FTS5 BM25), {c['lexical_hits_mean']:.0f} hits",
+        "score": f"score lexical-only hits: index.score(v, ids), {c['lexical_only_mean']:.0f} ids",
+        "place": "place: query_city(q)",
+        "store": f"store: by_passages(ids), {c['looked_up_mean']:.0f} ids",
+        "sum": "sum of the stages",
+    }
+    return [lat_row("  " + labels[k], v) for k, v in stages.items() if k != "counts"]
+
+
 def bench_corpus_queries(kb: KnowledgeBase, queries: list[str], distinct: int) -> dict:
     wanted = max(K * CANDIDATES_PER_RESULT, 50)
     heading(f"2. Query latency on the corpus ({len(queries)} queries cycling {distinct} dev queries, k={K})")
     index = kb.index()
-    for q in queries[:WARMUP]:
+    cold = timed_each(queries[:1], lambda q: search_index(kb, q, k=K))[0][0]
+    for q in queries[1:WARMUP]:
         search_index(kb, q, k=K)
     e2e, _ = timed_each(queries, lambda q: search_index(kb, q, k=K))
-    embed, vectors = timed_each(queries, lambda q: kb.embedder.embed_queries([q])[0])
-    faiss_t, found = timed_each(vectors, lambda v: index.search(v, wanted))
-    store_t, _ = timed_each(found, lambda f: kb.store.by_passages([pid for pid, _ in f]))
-    out = {
-        "index_count": index.count,
-        "end_to_end": latency(e2e),
-        "embed": latency(embed),
-        "faiss": latency(faiss_t),
-        "store": latency(store_t),
-    }
-    print(f"  index: {index.count} passages, {index.manifest.model_id}, debias={index.manifest.debias}; "
-          f"FAISS asked for {wanted} candidates")
+    stages = stage_breakdown(kb, index, queries, wanted)
+    out = {"index_count": index.count, "cold_first_query_ms": cold * 1000, "end_to_end": latency(e2e),
+           "stages": stages}
+    print(f"  index: {index.count} passages, {index.manifest.model_id}, debias={index.manifest.debias}")
+    print(f"  first query after ingest (cold: lazy loads, e.g. the place gazetteer): {cold * 1000:.0f} ms")
     print_table(
-        ["stage (ms)", "p50", "p95", "mean", "max"],
-        [
-            lat_row("end to end: search_index()", out["end_to_end"]),
-            lat_row("  embed query only: embed_queries([q])", out["embed"]),
-            lat_row(f"  FAISS only: index().search(v, {wanted})", out["faiss"]),
-            lat_row(f"  store only: by_passages({wanted} ids)", out["store"]),
-        ],
+        ["ms per query", "p50", "p95", "mean", "max"],
+        [lat_row("end to end: search_index(kb, q, k=10)", out["end_to_end"]), *stage_rows(stages, wanted)],
     )
     return out
 
@@ -363,34 +407,38 @@ def bench_synthetic(kb: KnowledgeBase, data_dir: Path, n: int, queries: list[str
             t0 = now()
             call()
             bucket.append(now() - t0)
+    out |= {"end_to_end": latency(e2e), "baseline": latency(base)}
+    rows = [lat_row("kb search_index(syn, q, k=10)", out["end_to_end"]),
+            lat_row("baseline: embed + plain IndexFlatIP, k=10", out["baseline"])]
+    if search_accepts("lexical_weight", "place_boost"):
+        dense_only, _ = timed_each(
+            queries, lambda q: search_index(syn, q, k=K, lexical_weight=0.0, place_boost=0.0))
+        out["dense_only"] = latency(dense_only)
+        rows.append(lat_row("kb search_index, dense only (lexical_weight=0, place_boost=0)", out["dense_only"]))
+    # Worst case of the language filter: a language no practice has, so search_index deepens
+    # (80, 320, 1280, ...) until it has read the whole index and looked up every passage.
+    worst_q = queries[: min(len(queries), WORST_CASE_QUERIES)]
+    worst, _ = timed_each(worst_q, lambda q: search_index(syn, q, k=K, language=ABSENT_LANGUAGE))
+    out["filtered_worst"] = latency(worst)
+    rows.append(lat_row(f"kb search_index(language={ABSENT_LANGUAGE!r}): matches nothing, "
+                        f"{len(worst_q)} queries", out["filtered_worst"]))
+    stages = stage_breakdown(syn, loaded, queries, wanted)
     qv = kb.embedder.embed_queries(queries)
-    kb_faiss, found = timed_each(list(qv), lambda v: loaded.search(v, wanted))
     flat_faiss, _ = timed_each(list(qv), lambda v: flat.search(v.reshape(1, -1), K))
-    store_t, _ = timed_each(found, lambda f: syn.store.by_passages([pid for pid, _ in f]))
-    out |= {
-        "end_to_end": latency(e2e),
-        "baseline": latency(base),
-        "faiss": latency(kb_faiss),
-        "flat_faiss": latency(flat_faiss),
-        "store": latency(store_t),
-        "rss_after_queries_mib": current_rss_mib(),
-    }
+    out |= {"stages": stages, "flat_faiss": latency(flat_faiss), "rss_after_queries_mib": current_rss_mib()}
+    rows += [["kb stages, each alone:", "", "", "", ""], *stage_rows(stages, wanted),
+             lat_row(f"baseline FAISS alone: IndexFlatIP.search(v, {K})", out["flat_faiss"])]
     print(f"\n  query latency at N={n} ({len(queries)} queries, k={K}, after {WARMUP} warm-up queries)")
-    print_table(
-        ["ms", "p50", "p95", "mean", "max"],
-        [
-            lat_row("kb search_index(): embed + de-bias + FAISS + store", out["end_to_end"]),
-            lat_row("baseline: embed + plain IndexFlatIP", out["baseline"]),
-            lat_row(f"  kb FAISS only (de-bias + IDMap2/FlatIP, {wanted})", out["faiss"]),
-            lat_row(f"  baseline FAISS only (IndexFlatIP, {K})", out["flat_faiss"]),
-            lat_row(f"  kb store only: by_passages({wanted} ids)", out["store"]),
-        ],
-    )
+    print_table(["ms per query", "p50", "p95", "mean", "max"], rows)
     syn.close()
     return out
 
 
 # -- 4. summary ------------------------------------------------------------------------------------
+STAGE_NAMES = {"embed": "embedding", "faiss": "FAISS search", "lexical": "lexical (FTS5) search",
+               "score": "scoring lexical-only hits", "place": "place lookup", "store": "store lookup"}
+
+
 def summary(ing: dict, cq: dict, syn: dict, total_s: float, env: dict) -> str:
     n = syn["n"]
 
@@ -407,10 +455,10 @@ def summary(ing: dict, cq: dict, syn: dict, total_s: float, env: dict) -> str:
         ("Corpus ingest throughput: passages", f"{ing['passages_per_s']:.2f}", "passages/s"),
         ("Corpus ingest throughput: passages, without one-off", f"{ing['passages_per_s_steady']:.2f}", "passages/s"),
         ("Peak RSS after ingest (main process)", f"{ing['peak_rss_mib']:.0f}", "MiB"),
+        ("Corpus query, first after ingest (cold)", f"{cq['cold_first_query_ms']:.0f}", "ms"),
         ("Corpus query, end to end p50 / p95", ms(cq["end_to_end"]), "ms"),
-        ("Corpus query, embedding only p50 / p95", ms(cq["embed"]), "ms"),
-        ("Corpus query, FAISS only p50 / p95", ms(cq["faiss"]), "ms"),
-        ("Corpus query, store lookup only p50 / p95", ms(cq["store"]), "ms"),
+        *[(f"Corpus query, {STAGE_NAMES[k]} alone p50 / p95", ms(v), "ms")
+          for k, v in cq["stages"].items() if k in STAGE_NAMES],
         (f"N={n}: store write ({n} practices)", f"{syn['store_write_s']:.2f}", "s"),
         (f"N={n}: index build (add + save)", f"{syn['index_build_s']:.3f}", "s"),
         (f"N={n}: index file size", f"{syn['index_file_mib']:.1f}", "MiB"),
@@ -418,15 +466,18 @@ def summary(ing: dict, cq: dict, syn: dict, total_s: float, env: dict) -> str:
         (f"N={n}: RSS after build (peak so far)", f"{syn['rss_mib']:.0f} ({syn['peak_rss_mib']:.0f})", "MiB"),
         (f"N={n}: kb search_index p50 / p95", ms(syn["end_to_end"]), "ms"),
         (f"N={n}: baseline embed + IndexFlatIP p50 / p95", ms(syn["baseline"]), "ms"),
-        (f"N={n}: kb FAISS only p50 / p95", ms(syn["faiss"]), "ms"),
-        (f"N={n}: baseline FAISS only p50 / p95", ms(syn["flat_faiss"]), "ms"),
-        (f"N={n}: kb store lookup only p50 / p95", ms(syn["store"]), "ms"),
+        *([(f"N={n}: kb search_index, dense only p50 / p95", ms(syn["dense_only"]), "ms")]
+          if "dense_only" in syn else []),
+        (f"N={n}: kb search_index, worst-case language filter p50 / p95", ms(syn["filtered_worst"]), "ms"),
+        *[(f"N={n}: kb {STAGE_NAMES[k]} alone p50 / p95", ms(v), "ms")
+          for k, v in syn["stages"].items() if k in STAGE_NAMES and k != "embed"],
+        (f"N={n}: baseline FAISS alone p50 / p95", ms(syn["flat_faiss"]), "ms"),
         ("Total benchmark run time", f"{total_s:.0f}", "s"),
     ]
     lines = [
         f"<!-- bench/bench_core.py, {env['date']}, {env['cpus']} CPUs, {env['machine']}, Python {env['python']}, "
         f"faiss {env['faiss']}, model {env['model']}, {env['queries']} queries, load avg at start {env['load_start']}"
-        f", at end {env['load_end']} -->",
+        f", at end {env['load_end']}, threads: {env['threads']} -->",
         "| Measurement | Value | Unit |",
         "|---|---:|---|",
     ]
@@ -437,7 +488,7 @@ def summary(ing: dict, cq: dict, syn: dict, total_s: float, env: dict) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--synthetic", type=int, default=10000, metavar="N", help="synthetic practices (10000)")
-    parser.add_argument("--queries", type=int, default=200, metavar="Q", help="timed queries per run (200)")
+    parser.add_argument("--queries", type=int, default=100, metavar="Q", help="timed queries per measurement (100)")
     parser.add_argument("--out", type=Path, default=None, metavar="DIR",
                         help="working folder, empty or new (default: a fresh temporary folder, removed at the end)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
@@ -454,9 +505,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"--out {out_dir} is not empty: give a new or empty folder")
         out_dir.mkdir(parents=True, exist_ok=True)
     queries, distinct = load_queries(args.queries)
+    threads = ", ".join(f"{v}={os.environ[v]}" for v in THREAD_VARIABLES if v in os.environ) or "library defaults"
     print(f"bench_core: repo {REPO}, working folder {out_dir}")
     print(f"  {os.cpu_count()} CPUs, load average {load_start}, Python {platform.python_version()}, "
           f"faiss {faiss.__version__}, numpy {np.__version__}")
+    print(f"  thread settings: {threads}")
 
     try:
         kb, ing = bench_ingest(out_dir / "corpus-kb", args.workers)
@@ -466,7 +519,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "date": time.strftime("%Y-%m-%d"), "cpus": os.cpu_count(), "machine": platform.machine(),
             "python": platform.python_version(), "faiss": faiss.__version__,
             "model": kb.embedder.model_id, "queries": len(queries),
-            "load_start": load_start, "load_end": load_avg(),
+            "load_start": load_start, "load_end": load_avg(), "threads": threads,
         }
         kb.close()
         total = now() - started

@@ -59,6 +59,7 @@ FRAMING = (
     "wnioski", "висновки", "підсумки", "about the project", "o projekcie", "про проєкт", "literatura",
     "references", "źródła", "джерела", "odniesienia", "powiązane akty prawne", "przykłady podobnych",
     "contents", "spis treści", "зміст", "organizatorzy", "organisers", "організатори", "kontakt do organizatora",
+    "następne spotkanie", "kolejne spotkanie", "next meeting", "наступне засідання", "наступна зустріч",
 )
 
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]?|[ivx]{1,4}[.)]|[a-z][.)])\s+", re.I)

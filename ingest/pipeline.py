@@ -145,7 +145,7 @@ def _read_safely(args: tuple[Path, Settings, str]) -> tuple[list[Practice], int]
     except MemoryError:
         return ExtractionError("the file is too large to process in memory")
     except Exception as exc:  # a parser bug on a strange file must not end the batch
-        logger.exception("Unexpected error reading %s", path)
+        logger.debug("Unexpected error reading %s", path, exc_info=True)
         return ExtractionError(f"unexpected error while reading ({type(exc).__name__}: {exc})")
 
 
@@ -195,7 +195,7 @@ def ingest_paths(
             try:
                 changes = kb.save_document(record, practices, progress=on_passages)
             except Exception as exc:
-                logger.exception("Could not store %s", path)
+                logger.debug("Could not store %s", path, exc_info=True)
                 result = FileResult(str(path), "failed", error=f"could not be stored ({type(exc).__name__}: {exc})")
             else:
                 status = "updated" if _was_stored_before(changes) else "added"

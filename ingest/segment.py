@@ -104,9 +104,24 @@ def _practice_starts(blocks: list[Block], title_at: int) -> list[int]:
             if any(labels[headings.index(i)] for i in headings if blocks[i].level == level):
                 return []  # field labels sit beside them: they are one sheet's sections
             return group
+        if len(group) == 1 and _has_fields(blocks[group[0] + 1 : _section(blocks, group[0])]):
+            return group  # one section holds the sheet; the rest of the document frames it
         if any(l for i, l in zip(headings, labels) if blocks[i].level == level):
             return []  # a sheet: its sections are labelled fields
     return []
+
+
+def _has_fields(blocks: list[Block]) -> bool:
+    """True when the blocks carry at least two labelled sheet fields (headings, table rows or 'Label:')."""
+    found = set()
+    for b in blocks:
+        if b.kind == Kind.HEADING and field_of(b.text):
+            found.add(field_of(b.text))
+        elif b.kind == Kind.ROW and len(b.cells) >= 2 and field_of(b.cells[0]):
+            found.add(field_of(b.cells[0]))
+        elif split_label(b.text):
+            found.add(split_label(b.text)[0])
+    return len(found) >= 2
 
 
 def _fill_fields(draft: Draft) -> None:

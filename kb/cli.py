@@ -194,7 +194,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def eval_(ctx: click.Context, qrels: Path, as_json: bool) -> None:
-    """Score retrieval on judged queries (JSONL): plain cosine against de-biased, per language pair."""
+    """Score retrieval on judged queries (JSONL): plain cosine, de-biasing methods and hybrid, per language pair."""
     from .evaluate import evaluate, load_qrels
     from .search import search_index
 
@@ -206,17 +206,21 @@ def eval_(ctx: click.Context, qrels: Path, as_json: bool) -> None:
         raise click.ClickException(str(exc)) from exc
     languages = {p.id: p.language for p in practices}
     with _progress(len(kb.store.passage_ids()), "passage", "Embedding") as bar:
-        indexes = kb.evaluation_indexes(progress=bar.update)
+        runs = kb.evaluation_runs(progress=bar.update)
     results = {
-        name: evaluate(judged, lambda q, ix=ix: [h.practice.id for h in search_index(kb, q, k=10, index=ix)], languages)
-        for name, ix in indexes.items()
+        name: evaluate(
+            judged,
+            lambda q, ix=ix, w=w: [h.practice.id for h in search_index(kb, q, k=10, index=ix, lexical_weight=w)],
+            languages,
+        )
+        for name, ix, w in runs
     }
     if as_json:
         click.echo(json.dumps(results, ensure_ascii=False, indent=2))
         return
     click.echo(f"{len(judged)} queries over {len(practices)} practices, model {kb.embedder.model_id}\n")
     keys = ["all"] + sorted(k for k in next(iter(results.values())) if k != "all")
-    click.echo(f"{'pair':8} {'n':>3}  " + "  ".join(f"{name:^36}" for name in results))
+    click.echo(f"{'pair':8} {'n':>3}  " + "  ".join(f"{name[:36]:^36}" for name in results))
     click.echo(f"{'':8} {'':>3}  " + "  ".join(f"{'R@5':>8}{'R@10':>9}{'MRR@10':>9}{'nDCG@10':>9}" + " " for _ in results))
     for key in keys:
         row = [results[name].get(key, {}) for name in results]

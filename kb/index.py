@@ -110,6 +110,19 @@ class FaissIndex:
         if len(ids):
             self._index.remove_ids(np.asarray(ids, dtype=np.int64))
 
+    def score(self, query: np.ndarray, ids: Sequence[int], language: str = "") -> dict[int, float]:
+        """Scores of given passages (found by another leg) for a raw query vector."""
+        if not len(ids):
+            return {}
+        q = self.debias.query(np.asarray(query, dtype=np.float32), language)
+        out = {}
+        for i in ids:
+            try:
+                out[int(i)] = float(self._index.reconstruct(int(i)) @ q)
+            except RuntimeError:  # not in the index (yet)
+                continue
+        return out
+
     def search(self, query: np.ndarray, k: int, language: str = "") -> list[tuple[int, float]]:
         """Top-k passage ids with scores for a raw query vector (de-biased here); `language` only for centering."""
         if self.count == 0:

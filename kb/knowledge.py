@@ -10,7 +10,7 @@ from .embed import Embedder, get_embedder
 from .index import FaissIndex, IndexNotReady
 from .models import Practice, SearchHit
 from .passages import split_passages
-from .search import search_index
+from .search import LEXICAL_WEIGHT, search_index
 from .store import ChangeSet, DocumentRecord, SqliteStore
 
 logger = logging.getLogger(__name__)
@@ -112,13 +112,17 @@ class KnowledgeBase:
     def get(self, practice_id: str) -> Practice | None:
         return self.store.get(practice_id)
 
-    def evaluation_indexes(self, progress: Callable[[int], None] | None = None) -> dict[str, FaissIndex]:
-        """In-memory indexes over the stored passages, one per de-biasing method, from one embedding pass."""
+    def evaluation_runs(self, progress: Callable[[int], None] | None = None) -> list[tuple[str, FaissIndex, float]]:
+        """Ranking variants to compare, as (name, in-memory index, lexical weight), from one embedding pass."""
         rows = list(self.store.passages())
         vectors = self.embedder.embed_passages([r[1] for r in rows], progress=progress)
-        out = {}
-        for name, debias in (("plain cosine", "none"), ("mean-centering", "centering"), ("subspace (default)", "subspace")):
-            index = FaissIndex.create(self.settings.index_dir, self.embedder, debias)
-            index.add([r[0] for r in rows], vectors, [r[2] for r in rows])
-            out[name] = index
-        return out
+        indexes = {}
+        for debias in ("none", "centering", "subspace"):
+            indexes[debias] = FaissIndex.create(self.settings.index_dir, self.embedder, debias)
+            indexes[debias].add([r[0] for r in rows], vectors, [r[2] for r in rows])
+        return [
+            ("plain cosine", indexes["none"], 0.0),
+            ("mean-centering", indexes["centering"], 0.0),
+            ("subspace", indexes["subspace"], 0.0),
+            ("subspace + lexical (default)", indexes[self.settings.debias], LEXICAL_WEIGHT),
+        ]

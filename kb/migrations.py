@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+
+from .lexical import stem_text
 
 
 M001_CREATE_TABLES = """
@@ -47,8 +50,17 @@ M001_CREATE_TABLES = """
         CREATE INDEX passages_practice ON passages(practice_rowid);
 """
 
-# Each migration is one SQL script, run in one transaction together with the version bump.
-MIGRATIONS: list[str] = [M001_CREATE_TABLES]
+
+
+def m002_passages_fulltext(db: sqlite3.Connection) -> None:
+    """Full-text index of stemmed passages (the lexical leg of hybrid search), filled from existing ones."""
+    db.execute("CREATE VIRTUAL TABLE passages_fts USING fts5(stems, tokenize='unicode61 remove_diacritics 2')")
+    rows = db.execute("SELECT id, text FROM passages").fetchall()
+    db.executemany("INSERT INTO passages_fts(rowid, stems) VALUES (?, ?)", [(i, stem_text(t)) for i, t in rows])
+
+
+# Each migration is an SQL script or a function, run in one transaction with the version bump.
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [M001_CREATE_TABLES, m002_passages_fulltext]
 
 
 def migrate(db: sqlite3.Connection) -> int:
@@ -59,6 +71,16 @@ def migrate(db: sqlite3.Connection) -> int:
             f"The database schema (version {version}) is newer than this program knows "
             f"({len(MIGRATIONS)}): upgrade the program."
         )
-    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-        db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+    for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+        if isinstance(step, str):
+            db.executescript(f"BEGIN;\n{step}\nPRAGMA user_version = {number};\nCOMMIT;")
+            continue
+        db.execute("BEGIN")
+        try:
+            step(db)
+            db.execute(f"PRAGMA user_version = {number}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
     return len(MIGRATIONS)

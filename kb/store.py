@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .lexical import fts_query, stem_text
 from .migrations import migrate
 from .models import Practice, SourceRef, Status, now_iso
 
@@ -128,11 +129,8 @@ class SqliteStore:
                         rowid = cur.lastrowid
                         changes.added.append(practice.id)
                     for ord_, text in enumerate(passages.get(practice.id, [])):
-                        cur = db.execute(
-                            "INSERT INTO passages(practice_rowid, ord, text, language) VALUES (?,?,?,?)",
-                            (rowid, ord_, text, practice.language),
-                        )
-                        changes.new_passages.append((cur.lastrowid, text, practice.language))
+                        changes.new_passages.append((self._insert_passage(rowid, ord_, text, practice.language),
+                                                     text, practice.language))
                 for practice_id, (rowid, _) in old.items():
                     changes.dropped_passages += self._delete_passages(rowid)
                     db.execute("DELETE FROM practices WHERE rowid = ?", (rowid,))
@@ -143,8 +141,17 @@ class SqliteStore:
                 raise
         return changes
 
+    def _insert_passage(self, practice_rowid: int, ord_: int, text: str, language: str) -> int:
+        cur = self._db.execute(
+            "INSERT INTO passages(practice_rowid, ord, text, language) VALUES (?,?,?,?)",
+            (practice_rowid, ord_, text, language),
+        )
+        self._db.execute("INSERT INTO passages_fts(rowid, stems) VALUES (?, ?)", (cur.lastrowid, stem_text(text)))
+        return cur.lastrowid
+
     def _delete_passages(self, practice_rowid: int) -> list[int]:
         ids = [r[0] for r in self._db.execute("SELECT id FROM passages WHERE practice_rowid=?", (practice_rowid,))]
+        self._db.executemany("DELETE FROM passages_fts WHERE rowid = ?", [(i,) for i in ids])
         self._db.execute("DELETE FROM passages WHERE practice_rowid=?", (practice_rowid,))
         return ids
 
@@ -188,20 +195,29 @@ class SqliteStore:
             db.execute("BEGIN IMMEDIATE")
             try:
                 db.execute("DELETE FROM passages")
+                db.execute("DELETE FROM passages_fts")
                 rows = {pid: (rowid, lang) for rowid, pid, lang in db.execute("SELECT rowid, id, language FROM practices")}
                 for pid, texts in passages.items():  # in the caller's order: it matches the caller's vectors
                     rowid, language = rows[pid]
                     for ord_, text in enumerate(texts):
-                        cur = db.execute(
-                            "INSERT INTO passages(practice_rowid, ord, text, language) VALUES (?,?,?,?)",
-                            (rowid, ord_, text, language),
-                        )
-                        out.append((cur.lastrowid, text, language))
+                        out.append((self._insert_passage(rowid, ord_, text, language), text, language))
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
         return out
+
+    def lexical_search(self, query: str, limit: int = 100) -> list[tuple[int, float]]:
+        """Passage ids with their BM25 score (higher is better) for the query's stems."""
+        match = fts_query(query)
+        if not match:
+            return []
+        rows = self._db.execute(
+            "SELECT rowid, -bm25(passages_fts) FROM passages_fts WHERE passages_fts MATCH ? "
+            "ORDER BY bm25(passages_fts) LIMIT ?",
+            (match, limit),
+        ).fetchall()
+        return [(int(i), float(s)) for i, s in rows]
 
     def passages(self) -> Iterator[tuple[int, str, str]]:
         """Every passage as (id, text, language), in id order."""

@@ -4,6 +4,7 @@ import json
 import pytest
 
 from ingest.blocks import ExtractionError
+from ingest.labels import strip_numbering
 from ingest.pipeline import ingest_paths, read_practices
 from kb.config import Settings
 
@@ -101,13 +102,27 @@ def test_saved_web_page_drops_chrome():
     assert p.city == "Wałbrzych" and "temporary-use" in p.themes
 
 
+def test_saved_html_page(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<!doctype html><html><head><title>Miasto</title><script>var x = 1;</script></head><body>"
+        "<nav><a href='/'>Strona główna</a> <a href='/a'>Aktualności</a></nav>"
+        "<article><h1>Ogrody społeczne na Zabłociu</h1><p>" + PL_BODY + "</p>"
+        "<h2>Potrzebne zasoby</h2><p>Budżet 80 tys. zł rocznie i jeden koordynator w urzędzie dzielnicy.</p></article>"
+        "<footer>© 2024 Urząd Miasta. Polityka prywatności</footer></body></html>", encoding="utf-8")
+    [p] = read(page)
+    assert p.title == "Ogrody społeczne na Zabłociu" and p.language == "pl"
+    assert p.fields["resources"].startswith("Budżet 80 tys.")
+    assert "var x" not in p.body and "Strona główna" not in p.body and "Polityka prywatności" not in p.body
+
+
 def test_corpus_matches_its_expected_practices():
     """corpus/practices.jsonl says what a perfect extraction yields: titles, languages, cities."""
     expected = [json.loads(line) for line in (CORPUS / "practices.jsonl").read_text(encoding="utf-8").splitlines() if line]
     by_file: dict[str, list] = {}
     for item in expected:
         by_file.setdefault(item["key"].split("#")[0], []).append(item)
-    languages = cities = total = 0
+    languages = cities = titles = total = 0
     for name, items in by_file.items():
         found = read(CORPUS / name)
         assert len(found) == len(items), name
@@ -115,8 +130,10 @@ def test_corpus_matches_its_expected_practices():
             total += 1
             languages += p.language == want["lang"]
             cities += bool(want.get("city")) and p.country == want.get("country")
+            titles += strip_numbering(want["title"]) == p.title
     assert languages == total
     assert cities >= total * 0.9
+    assert titles == total
 
 
 @pytest.mark.parametrize("name,content,reason", [

@@ -1,0 +1,44 @@
+"""The lexical leg: BM25 (SQLite FTS5) over truncation-stemmed words, for exact names and rare terms.
+
+Polish and Ukrainian inflect heavily ("mieszkanie, mieszkania, mieszkań", "житло, житла"). Without
+lemmatisation, BM25 misses most forms; dictionary lemmatisers for PL and UK cost seconds to load and
+hundreds of MB. Truncating every word to its first five letters (four for five-letter words ending in
+a vowel), after folding diacritics, joins most inflected forms of a word at no cost; it is a known,
+strong baseline for stemming Polish. The dense leg carries meaning across languages; this leg only
+adds a bonus for shared words, so it cannot push same-language results over better cross-lingual ones.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_VOWELS = set("aeiouyаеєиіїоуюяэыё")
+STEM = 5
+
+
+def _fold(word: str) -> str:
+    word = word.lower().replace("ł", "l").replace("ї", "і").replace("й", "и")
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+def stem(word: str) -> str:
+    word = _fold(word)
+    if len(word) == STEM and word[-1] in _VOWELS:
+        return word[:-1]
+    return word[:STEM]
+
+
+def stems(text: str) -> list[str]:
+    """Stems of the words of a text, numbers and one-letter words left out."""
+    return [stem(w) for w in _WORD.findall(text) if len(w) > 1 and not w.isdigit()]
+
+
+def stem_text(text: str) -> str:
+    return " ".join(stems(text))
+
+
+def fts_query(text: str) -> str:
+    """An FTS5 query matching any of the query's stems (BM25 ranks documents with more and rarer ones)."""
+    unique = dict.fromkeys(s for s in stems(text) if len(s) > 2)
+    return " OR ".join(f'"{s}"' for s in unique)
