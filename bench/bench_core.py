@@ -48,6 +48,8 @@ WARMUP = 5
 PRACTICES_PER_DOCUMENT = 500
 LANGUAGES = ("pl", "uk", "en")
 WORST_CASE_QUERIES = 10
+LOOP_BUDGET_S = 30.0  # a timed loop stops after this many seconds (--loop-budget), once it has MIN_SAMPLES
+MIN_SAMPLES = 10
 ABSENT_LANGUAGE = "de"  # no synthetic practice has it
 NOISE_SIGMA = 0.01  # per dimension; a 384-d noise vector then has a norm of about 0.2
 VOCABULARY = (
@@ -102,13 +104,20 @@ def latency(samples_s: Sequence[float]) -> dict[str, float]:
     }
 
 
-def timed_each(items: Sequence, fn: Callable) -> tuple[list[float], list]:
+def timed_each(items: Sequence, fn: Callable, budget: bool = False) -> tuple[list[float], list]:
+    """Time fn on each item; with budget=True, stop once LOOP_BUDGET_S is spent (after MIN_SAMPLES)."""
     times, results = [], []
     for item in items:
         t0 = now()
         results.append(fn(item))
         times.append(now() - t0)
+        if budget and over_budget(times):
+            break
     return times, results
+
+
+def over_budget(times: Sequence[float]) -> bool:
+    return bool(LOOP_BUDGET_S) and len(times) >= MIN_SAMPLES and sum(times) > LOOP_BUDGET_S
 
 
 def heading(text: str) -> None:
@@ -126,7 +135,11 @@ def print_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> None
 
 
 def lat_row(name: str, stats: dict[str, float]) -> list[str]:
-    return [name, f"{stats['p50']:.1f}", f"{stats['p95']:.1f}", f"{stats['mean']:.1f}", f"{stats['max']:.1f}"]
+    return [name, f"{stats['p50']:.1f}", f"{stats['p95']:.1f}", f"{stats['mean']:.1f}", f"{stats['max']:.1f}",
+            str(stats["n"])]
+
+
+LAT_HEADER = ["ms per query", "p50", "p95", "mean", "max", "n"]
 
 
 class FitTimer:
@@ -226,7 +239,8 @@ def stage_breakdown(kb: KnowledgeBase, index: FaissIndex, queries: list[str], wa
     """
     n = len(queries)
     stages: dict[str, list[float]] = {}
-    stages["embed"], vectors = timed_each(queries, lambda q: kb.embedder.embed_queries([q])[0])
+    stages["embed"], vectors = timed_each(queries, lambda q: kb.embedder.embed_queries([q])[0], budget=True)
+    queries = queries[: len(vectors)]
     stages["faiss"], dense = timed_each(vectors, lambda v: dict(index.search(v, wanted)))
     lexical: list[dict] = [{} for _ in queries]
     extra_counts: list[int] = [0] * n
@@ -272,14 +286,14 @@ def bench_corpus_queries(kb: KnowledgeBase, queries: list[str], distinct: int) -
     cold = timed_each(queries[:1], lambda q: search_index(kb, q, k=K))[0][0]
     for q in queries[1:WARMUP]:
         search_index(kb, q, k=K)
-    e2e, _ = timed_each(queries, lambda q: search_index(kb, q, k=K))
+    e2e, _ = timed_each(queries, lambda q: search_index(kb, q, k=K), budget=True)
     stages = stage_breakdown(kb, index, queries, wanted)
     out = {"index_count": index.count, "cold_first_query_ms": cold * 1000, "end_to_end": latency(e2e),
            "stages": stages}
     print(f"  index: {index.count} passages, {index.manifest.model_id}, debias={index.manifest.debias}")
     print(f"  first query after ingest (cold: lazy loads, e.g. the place gazetteer): {cold * 1000:.0f} ms")
     print_table(
-        ["ms per query", "p50", "p95", "mean", "max"],
+        LAT_HEADER,
         [lat_row("end to end: search_index(kb, q, k=10)", out["end_to_end"]), *stage_rows(stages, wanted)],
     )
     return out
@@ -407,18 +421,20 @@ def bench_synthetic(kb: KnowledgeBase, data_dir: Path, n: int, queries: list[str
             t0 = now()
             call()
             bucket.append(now() - t0)
+        if over_budget(e2e + base):
+            break
     out |= {"end_to_end": latency(e2e), "baseline": latency(base)}
     rows = [lat_row("kb search_index(syn, q, k=10)", out["end_to_end"]),
             lat_row("baseline: embed + plain IndexFlatIP, k=10", out["baseline"])]
     if search_accepts("lexical_weight", "place_boost"):
         dense_only, _ = timed_each(
-            queries, lambda q: search_index(syn, q, k=K, lexical_weight=0.0, place_boost=0.0))
+            queries, lambda q: search_index(syn, q, k=K, lexical_weight=0.0, place_boost=0.0), budget=True)
         out["dense_only"] = latency(dense_only)
         rows.append(lat_row("kb search_index, dense only (lexical_weight=0, place_boost=0)", out["dense_only"]))
     # Worst case of the language filter: a language no practice has, so search_index deepens
     # (80, 320, 1280, ...) until it has read the whole index and looked up every passage.
     worst_q = queries[: min(len(queries), WORST_CASE_QUERIES)]
-    worst, _ = timed_each(worst_q, lambda q: search_index(syn, q, k=K, language=ABSENT_LANGUAGE))
+    worst, _ = timed_each(worst_q, lambda q: search_index(syn, q, k=K, language=ABSENT_LANGUAGE), budget=True)
     out["filtered_worst"] = latency(worst)
     rows.append(lat_row(f"kb search_index(language={ABSENT_LANGUAGE!r}): matches nothing, "
                         f"{len(worst_q)} queries", out["filtered_worst"]))
@@ -426,10 +442,10 @@ def bench_synthetic(kb: KnowledgeBase, data_dir: Path, n: int, queries: list[str
     qv = kb.embedder.embed_queries(queries)
     flat_faiss, _ = timed_each(list(qv), lambda v: flat.search(v.reshape(1, -1), K))
     out |= {"stages": stages, "flat_faiss": latency(flat_faiss), "rss_after_queries_mib": current_rss_mib()}
-    rows += [["kb stages, each alone:", "", "", "", ""], *stage_rows(stages, wanted),
+    rows += [["kb stages, each alone:", "", "", "", "", ""], *stage_rows(stages, wanted),
              lat_row(f"baseline FAISS alone: IndexFlatIP.search(v, {K})", out["flat_faiss"])]
     print(f"\n  query latency at N={n} ({len(queries)} queries, k={K}, after {WARMUP} warm-up queries)")
-    print_table(["ms per query", "p50", "p95", "mean", "max"], rows)
+    print_table(LAT_HEADER, rows)
     syn.close()
     return out
 
@@ -445,6 +461,10 @@ def summary(ing: dict, cq: dict, syn: dict, total_s: float, env: dict) -> str:
     def ms(stats: dict) -> str:
         return f"{stats['p50']:.1f} / {stats['p95']:.1f}"
 
+    def unit(stats: dict, expected: int = env["queries"]) -> str:
+        """ms, with the number of samples when a loop stopped early (LOOP_BUDGET_S)."""
+        return "ms" if stats["n"] >= expected else f"ms (n={stats['n']} of {expected})"
+
     rows = [
         ("Corpus ingest: files / practices / passages",
          f"{ing['files']} / {ing['practices']} / {ing['passages']}", "count"),
@@ -456,22 +476,22 @@ def summary(ing: dict, cq: dict, syn: dict, total_s: float, env: dict) -> str:
         ("Corpus ingest throughput: passages, without one-off", f"{ing['passages_per_s_steady']:.2f}", "passages/s"),
         ("Peak RSS after ingest (main process)", f"{ing['peak_rss_mib']:.0f}", "MiB"),
         ("Corpus query, first after ingest (cold)", f"{cq['cold_first_query_ms']:.0f}", "ms"),
-        ("Corpus query, end to end p50 / p95", ms(cq["end_to_end"]), "ms"),
-        *[(f"Corpus query, {STAGE_NAMES[k]} alone p50 / p95", ms(v), "ms")
+        ("Corpus query, end to end p50 / p95", ms(cq["end_to_end"]), unit(cq["end_to_end"])),
+        *[(f"Corpus query, {STAGE_NAMES[k]} alone p50 / p95", ms(v), unit(v))
           for k, v in cq["stages"].items() if k in STAGE_NAMES],
         (f"N={n}: store write ({n} practices)", f"{syn['store_write_s']:.2f}", "s"),
         (f"N={n}: index build (add + save)", f"{syn['index_build_s']:.3f}", "s"),
         (f"N={n}: index file size", f"{syn['index_file_mib']:.1f}", "MiB"),
         (f"N={n}: SQLite size", f"{syn['database_mib']:.1f}", "MiB"),
         (f"N={n}: RSS after build (peak so far)", f"{syn['rss_mib']:.0f} ({syn['peak_rss_mib']:.0f})", "MiB"),
-        (f"N={n}: kb search_index p50 / p95", ms(syn["end_to_end"]), "ms"),
-        (f"N={n}: baseline embed + IndexFlatIP p50 / p95", ms(syn["baseline"]), "ms"),
-        *([(f"N={n}: kb search_index, dense only p50 / p95", ms(syn["dense_only"]), "ms")]
+        (f"N={n}: kb search_index p50 / p95", ms(syn["end_to_end"]), unit(syn["end_to_end"])),
+        (f"N={n}: baseline embed + IndexFlatIP p50 / p95", ms(syn["baseline"]), unit(syn["baseline"])),
+        *([(f"N={n}: kb search_index, dense only p50 / p95", ms(syn["dense_only"]), unit(syn["dense_only"]))]
           if "dense_only" in syn else []),
-        (f"N={n}: kb search_index, worst-case language filter p50 / p95", ms(syn["filtered_worst"]), "ms"),
-        *[(f"N={n}: kb {STAGE_NAMES[k]} alone p50 / p95", ms(v), "ms")
+        (f"N={n}: kb search_index, worst-case language filter p50 / p95", ms(syn["filtered_worst"]), unit(syn["filtered_worst"], min(env["queries"], WORST_CASE_QUERIES))),
+        *[(f"N={n}: kb {STAGE_NAMES[k]} alone p50 / p95", ms(v), unit(v))
           for k, v in syn["stages"].items() if k in STAGE_NAMES and k != "embed"],
-        (f"N={n}: baseline FAISS alone p50 / p95", ms(syn["flat_faiss"]), "ms"),
+        (f"N={n}: baseline FAISS alone p50 / p95", ms(syn["flat_faiss"]), unit(syn["flat_faiss"])),
         ("Total benchmark run time", f"{total_s:.0f}", "s"),
     ]
     lines = [
@@ -486,6 +506,7 @@ def summary(ing: dict, cq: dict, syn: dict, total_s: float, env: dict) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    global LOOP_BUDGET_S
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--synthetic", type=int, default=10000, metavar="N", help="synthetic practices (10000)")
     parser.add_argument("--queries", type=int, default=100, metavar="Q", help="timed queries per measurement (100)")
@@ -493,7 +514,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="working folder, empty or new (default: a fresh temporary folder, removed at the end)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--workers", type=int, default=2, help="ingest extraction processes (2)")
+    parser.add_argument("--loop-budget", type=float, default=LOOP_BUDGET_S, metavar="S",
+                        help=f"stop a timed query loop after S seconds, once it has {MIN_SAMPLES} samples; "
+                             f"0: never ({LOOP_BUDGET_S:g})")
     args = parser.parse_args(argv)
+    LOOP_BUDGET_S = args.loop_budget
 
     started = now()
     load_start = load_avg()
@@ -509,7 +534,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"bench_core: repo {REPO}, working folder {out_dir}")
     print(f"  {os.cpu_count()} CPUs, load average {load_start}, Python {platform.python_version()}, "
           f"faiss {faiss.__version__}, numpy {np.__version__}")
-    print(f"  thread settings: {threads}")
+    print(f"  thread settings: {threads}; timed loops stop after {LOOP_BUDGET_S:g} s (0: never)")
 
     try:
         kb, ing = bench_ingest(out_dir / "corpus-kb", args.workers)
