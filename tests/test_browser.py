@@ -252,3 +252,28 @@ def test_back_to_results_link_returns_to_the_results(page, base_url):
     page.get_by_role("link", name="Back to results").click()
     page.wait_for_url(results_url, timeout=5_000)
     expect(page.get_by_label("Search practices in any language")).to_have_value(UK_QUERY)
+
+
+def test_ukrainian_browser_gets_ukrainian_ui_and_can_switch_to_english(browser, base_url, shots):
+    """A user whose browser speaks Ukrainian searches, opens a Polish practice, switches the UI to English."""
+    expect = _expect()
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="uk-UA")
+    try:
+        pg = context.new_page()
+        pg.goto(base_url + "/")
+        box = pg.get_by_label("Шукайте практики будь-якою мовою")
+        box.fill(UK_QUERY)
+        box.press("Enter")
+        first = pg.locator("ol.results > li.result").first
+        expect(first.get_by_role("heading")).to_contain_text("Mieszkanie za remont")
+        first.get_by_role("heading").get_by_role("link").click()
+        pg.wait_for_url("**/practices/*")
+        expect(pg.get_by_role("heading", name="Необхідні ресурси")).to_be_visible()
+        practice_url = pg.url
+        pg.get_by_role("navigation", name="Мова інтерфейсу").get_by_role("link", name="English").click()
+        pg.wait_for_url(practice_url)  # the switch keeps the page
+        expect(pg.get_by_role("heading", name="Resources needed")).to_be_visible()
+        expect(pg.get_by_role("link", name="← Back to results")).to_be_visible()
+        pg.screenshot(path=str(shots / "practice-switched-to-english.png"), full_page=True)
+    finally:
+        context.close()

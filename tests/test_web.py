@@ -42,3 +42,32 @@ def test_unknown_page_is_a_friendly_404(client):
 def test_security_headers(client):
     headers = client.get("/").headers
     assert "script-src 'self'" in headers["Content-Security-Policy"] and headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_interface_language_from_browser_and_switch(client):
+    polish = client.get("/?q=ogrody", headers={"Accept-Language": "pl-PL,pl;q=0.9,en;q=0.5"}).get_data(as_text=True)
+    assert 'lang="pl"' in polish and "Szukaj praktyk w dowolnym języku" in polish and "praktyk" in polish
+    switched = client.get("/language/uk?next=/%3Fq%3Dogrody")
+    assert switched.status_code == 302 and switched.headers["Location"].endswith("/?q=ogrody")
+    ukrainian = client.get("/?q=ogrody").get_data(as_text=True)  # the cookie is remembered
+    assert "Шукайте практики будь-якою мовою" in ukrainian and "Польща" in ukrainian
+    assert client.get("/language/en?next=//evil.example").headers["Location"] == "/"  # only pages of this site
+
+
+def test_every_interface_string_is_translated():
+    from babel.messages.pofile import read_po
+
+    from .conftest import REPO
+
+    for lang in ("pl", "uk"):
+        with open(REPO / "web" / "translations" / lang / "LC_MESSAGES" / "messages.po", "rb") as fh:
+            catalog = read_po(fh, locale=lang)
+        untranslated = [m.id for m in catalog if m.id and not (all(m.string) if isinstance(m.string, tuple) else m.string)]
+        assert not untranslated, (lang, untranslated)
+    templates = "".join(p.read_text(encoding="utf-8") for p in (REPO / "web" / "templates").rglob("*.html"))
+    with open(REPO / "web" / "translations" / "pl" / "LC_MESSAGES" / "messages.po", "rb") as fh:
+        known = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh)}
+    import re
+
+    used = set(re.findall(r"_\('([^']+)'\)", templates))
+    assert used <= known, used - known  # run scripts/i18n after changing the templates

@@ -15,8 +15,11 @@ def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None
     app.config.update(SECRET_KEY=settings.secret_key or secrets.token_hex(32), JSON_AS_ASCII=False)
     app.extensions["kb"] = kb or KnowledgeBase(settings)
 
+    from flask_babel import Babel
+
     from . import search
 
+    Babel(app, locale_selector=search.select_locale, default_translation_directories="translations")
     app.register_blueprint(search.bp)
 
     @app.after_request

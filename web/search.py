@@ -1,7 +1,9 @@
 """Search and practice pages, and the JSON API that returns the same results as `kb search --json`."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from babel import Locale
+from flask import Blueprint, abort, current_app, jsonify, make_response, redirect, render_template, request
+from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 
 from kb.index import IndexNotReady
@@ -46,9 +48,46 @@ def paragraphs(text: str) -> Markup:
     return Markup("".join(out))
 
 
+UI_LANGUAGES = (("pl", "Polski"), ("uk", "Українська"), ("en", "English"))
+LANGUAGE_COOKIE = "ui_lang"
+
+
+def select_locale() -> str:
+    """The interface language: the visitor's choice (a cookie), else the browser's, else English."""
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    codes = [code for code, _ in UI_LANGUAGES]
+    if chosen in codes:
+        return chosen
+    return request.accept_languages.best_match(codes) or "en"
+
+
+def place(p) -> str:
+    """'Żyrardów, Polska' in the interface language; the country alone when the city is unknown."""
+    country = ""
+    if p.country:
+        country = Locale.parse(str(get_locale())).territories.get(p.country, p.country)
+    return ", ".join(x for x in (p.city, country) if x) or gettext("City unknown")
+
+
 @bp.app_context_processor
 def helpers():
-    return {"source_label": source_label, "snippet": snippet, "paragraphs": paragraphs, "theme_label": theme_label}
+    return {
+        "source_label": source_label, "snippet": snippet, "paragraphs": paragraphs, "place": place,
+        "theme_label": lambda t: theme_label(t, str(get_locale())),
+        "ui_lang": str(get_locale()), "ui_languages": UI_LANGUAGES,
+    }
+
+
+@bp.get("/language/<code>")
+def set_language(code: str):
+    """Switch the interface language and go back to the same page."""
+    target = request.args.get("next", "/")
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"  # only pages of this site
+    response = make_response(redirect(target))
+    if code in dict(UI_LANGUAGES):
+        response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
 
 
 @bp.app_errorhandler(404)
