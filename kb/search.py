@@ -64,11 +64,17 @@ def search_index(
     vector = kb.embedder.embed_queries([query])[0]
     lang = query_language(index, query)
     city = query_city(query) if place_boost else None
+    if city and city not in kb.store.cities():
+        city = None  # only cities the knowledge base has practices from: "в мерії" must not mean Mérida
     query_stems = {s for s in stems(query) if len(s) > 2}
+    only = kb.store.passage_ids_in(language) if language else None
     wanted = max(k * CANDIDATES_PER_RESULT, 50)
     while True:
-        dense = dict(index.search(vector, wanted, lang))
+        dense = dict(index.search(vector, wanted, lang, only=only))
         lexical = dict(kb.store.lexical_search(query, wanted)) if lexical_weight else {}
+        if only is not None:
+            allowed = set(only)
+            lexical = {i: s for i, s in lexical.items() if i in allowed}
         missing = [i for i in lexical if i not in dense]
         dense.update(index.score(vector, missing, lang))
         rows = kb.store.by_passages(list(dense))
@@ -88,5 +94,5 @@ def search_index(
                 best[practice.id] = SearchHit(practice, score, text, dense_score=dense_score, lexical_score=lex)
         if len(best) >= k or len(dense) < wanted or wanted >= index.count:
             break
-        wanted *= 4  # a filter removed too much: look deeper
+        wanted *= 4  # many passages of few practices: look deeper
     return sorted(best.values(), key=lambda h: -h.score)[:k]

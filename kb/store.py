@@ -52,26 +52,30 @@ class SqliteStore:
         self._db.execute("PRAGMA busy_timeout=10000")
         self.schema_version = migrate(self._db)
 
+    def _all(self, sql: str, args=()) -> list[tuple]:
+        """Read under the lock: web requests share this connection across threads."""
+        with self._lock:
+            return self._db.execute(sql, args).fetchall()
+
+    def _one(self, sql: str, args=()) -> tuple | None:
+        with self._lock:
+            return self._db.execute(sql, args).fetchone()
+
     def close(self) -> None:
         with self._lock:
             self._db.close()
 
     # -- documents -------------------------------------------------------------------------
     def document(self, path: str) -> DocumentRecord | None:
-        row = self._db.execute(
-            "SELECT path, given_path, checksum, size FROM documents WHERE path = ?", (path,)
-        ).fetchone()
+        row = self._one("SELECT path, given_path, checksum, size FROM documents WHERE path = ?", (path,))
         return DocumentRecord(*row) if row else None
 
     def content_hashes(self, path: str) -> dict[str, str]:
         """Practice id -> content hash for the practices stored from one document."""
-        return dict(
-            self._db.execute(
-                "SELECT p.id, p.content_hash FROM practices p JOIN documents d ON d.id = p.document_id "
-                "WHERE d.path = ?",
-                (path,),
-            ).fetchall()
-        )
+        return dict(self._all(
+            "SELECT p.id, p.content_hash FROM practices p JOIN documents d ON d.id = p.document_id WHERE d.path = ?",
+            (path,),
+        ))
 
     def save_document(
         self, doc: DocumentRecord, practices: Sequence[Practice], passages: dict[str, list[str]]
@@ -157,7 +161,7 @@ class SqliteStore:
 
     # -- practices -------------------------------------------------------------------------
     def get(self, practice_id: str) -> Practice | None:
-        row = self._db.execute(f"SELECT {_COLUMNS} FROM practices p WHERE p.id = ?", (practice_id,)).fetchone()
+        row = self._one(f"SELECT {_COLUMNS} FROM practices p WHERE p.id = ?", (practice_id,))
         return _to_practice(row) if row else None
 
     def by_passages(self, passage_ids: Sequence[int]) -> dict[int, tuple[Practice, str]]:
@@ -165,11 +169,11 @@ class SqliteStore:
         if not passage_ids:
             return {}
         marks = ",".join("?" * len(passage_ids))
-        rows = self._db.execute(
+        rows = self._all(
             f"SELECT s.id, s.text, {_COLUMNS} FROM passages s JOIN practices p ON p.rowid = s.practice_rowid "
             f"WHERE s.id IN ({marks})",
             list(passage_ids),
-        ).fetchall()
+        )
         return {row[0]: (_to_practice(row[2:]), row[1]) for row in rows}
 
     def list(self, language: str | None = None, status: Status | None = None) -> list[Practice]:
@@ -178,7 +182,7 @@ class SqliteStore:
             sql, args = sql + " AND p.language = ?", [*args, language]
         if status:
             sql, args = sql + " AND p.status = ?", [*args, str(status)]
-        rows = self._db.execute(sql + " ORDER BY p.source_path, p.ordinal", args).fetchall()
+        rows = self._all(sql + " ORDER BY p.source_path, p.ordinal", args)
         return [_to_practice(r) for r in rows]
 
     def set_status(self, practice_id: str, status: Status) -> None:
@@ -212,27 +216,34 @@ class SqliteStore:
         match = fts_query(query)
         if not match:
             return []
-        rows = self._db.execute(
+        rows = self._all(
             "SELECT rowid, -bm25(passages_fts) FROM passages_fts WHERE passages_fts MATCH ? "
             "ORDER BY bm25(passages_fts) LIMIT ?",
             (match, limit),
-        ).fetchall()
+        )
         return [(int(i), float(s)) for i, s in rows]
 
     def passages(self) -> Iterator[tuple[int, str, str]]:
         """Every passage as (id, text, language), in id order."""
-        yield from self._db.execute("SELECT id, text, language FROM passages ORDER BY id")
+        yield from self._all("SELECT id, text, language FROM passages ORDER BY id")
+
+    def passage_ids_in(self, language: str) -> list[int]:
+        return [r[0] for r in self._all("SELECT id FROM passages WHERE language = ?", (language,))]
+
+    def cities(self) -> set[tuple[str, str]]:
+        """(city, country) of every stored practice that has a city."""
+        return set(self._all("SELECT DISTINCT city, country FROM practices WHERE city != ''"))
 
     def passage_ids(self) -> set[int]:
-        return {r[0] for r in self._db.execute("SELECT id FROM passages")}
+        return {r[0] for r in self._all("SELECT id FROM passages")}
 
     def count(self) -> int:
-        return self._db.execute("SELECT count(*) FROM practices").fetchone()[0]
+        return self._one("SELECT count(*) FROM practices")[0]
 
     def stats(self) -> dict:
-        one = lambda sql: self._db.execute(sql).fetchone()[0]  # noqa: E731
+        one = lambda sql: self._one(sql)[0]  # noqa: E731
         group = lambda col: dict(  # noqa: E731
-            self._db.execute(f"SELECT {col}, count(*) FROM practices GROUP BY {col} ORDER BY 2 DESC").fetchall()
+            self._all(f"SELECT {col}, count(*) FROM practices GROUP BY {col} ORDER BY 2 DESC")
         )
         return {
             "documents": one("SELECT count(*) FROM documents"),

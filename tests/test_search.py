@@ -70,3 +70,18 @@ def test_debiasing_beats_plain_cosine_on_the_dev_set(corpus_kb):
     for pair in ("en→pl", "pl→uk", "uk→pl", "uk→en"):
         assert ours[pair]["ndcg@10"] > plain[pair]["ndcg@10"], pair
     assert ours["en→en"]["ndcg@10"] >= plain["en→en"]["ndcg@10"] - 0.05  # same-language search keeps its quality
+
+
+def test_a_language_without_practices_gives_nothing(corpus_kb):
+    assert search_index(corpus_kb, "ogrody", k=5, language="de") == []
+
+
+def test_a_place_the_knowledge_base_does_not_have_boosts_nothing(corpus_kb):
+    from kb.search import query_city
+
+    query = "консультації з мешканцями у дворах, а не в мерії"
+    boosted = search_index(corpus_kb, query, k=5)
+    plain = search_index(corpus_kb, query, k=5, place_boost=0.0)
+    assert [h.practice.id for h in boosted] == [h.practice.id for h in plain]
+    assert [round(h.score, 6) for h in boosted] == [round(h.score, 6) for h in plain]
+    assert query_city("dobre praktyki ze lwowa") == ("Lviv", "UA")
