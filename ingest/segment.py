@@ -82,31 +82,45 @@ def _headline(text: str, limit: int = 110) -> str:
 def _practice_starts(blocks: list[Block], title_at: int) -> list[int]:
     """Headings that each open one practice, or [] when the whole document is one practice."""
     headings = [i for i, b in enumerate(blocks) if b.kind == Kind.HEADING and i != title_at]
-    labels = [field_of(blocks[i].text) for i in headings]
-    # A catalogue of sheets: the same field label comes back; each sheet starts at the heading above it.
-    seen: set[str] = set()
-    repeated = any(l in seen or seen.add(l) for l in labels if l)  # type: ignore[func-returns-value]
-    if repeated:
-        starts, label_level = [], min(blocks[i].level for i, l in zip(headings, labels) if l)
-        for i, l in zip(headings, labels):
-            if not l and blocks[i].level < label_level and not is_framing(blocks[i].text):
-                starts.append(i)
+    labels = {i: field_of(blocks[i].text) for i in headings}
+    # A catalogue of sheets: the same field label comes back; each sheet starts at the nearest
+    # unlabelled heading above its first label.
+    found = [l for l in labels.values() if l]
+    if len(found) != len(set(found)):
+        starts: list[int] = []
+        for n, i in enumerate(headings):
+            if not labels[i]:
+                continue
+            above = next((j for j in reversed(headings[:n]) if not labels[j] and blocks[j].level < blocks[i].level), None)
+            if above is not None and above not in starts and not is_framing(blocks[above].text):
+                starts.append(above)
         if len(starts) >= 2:
             return starts
-    # Sibling headings that are neither labels nor framing and each hold enough text.
+
+    def practice_like(i: int) -> bool:
+        return not labels[i] and not is_framing(blocks[i].text) and _words(blocks[i + 1 : _section(blocks, i)]) >= MIN_PRACTICE_WORDS
+
+    def inner(i: int) -> int:
+        """Practice-like headings one level or more below heading i, inside its section."""
+        end = _section(blocks, i)
+        deeper = [j for j in headings if i < j < end and blocks[j].level > blocks[i].level]
+        level = min((blocks[j].level for j in deeper), default=None)
+        return sum(1 for j in deeper if blocks[j].level == level and practice_like(j))
+
+    # Sibling headings that are neither labels nor framing and each hold enough text; when they are
+    # chapters that hold such headings themselves, the practices are one level down.
     for level in sorted({blocks[i].level for i in headings}):
-        group = [
-            i for i, l in zip(headings, labels)
-            if blocks[i].level == level and not l and not is_framing(blocks[i].text)
-            and _words(blocks[i + 1 : _section(blocks, i)]) >= MIN_PRACTICE_WORDS
-        ]
+        at_level = [i for i in headings if blocks[i].level == level]
+        group = [i for i in at_level if practice_like(i)]
         if len(group) >= 2:
-            if any(labels[headings.index(i)] for i in headings if blocks[i].level == level):
+            if any(labels[i] for i in at_level):
                 return []  # field labels sit beside them: they are one sheet's sections
+            if sum(inner(i) >= 2 for i in group) * 2 >= len(group):
+                continue  # chapters of a catalogue
             return group
         if len(group) == 1 and _has_fields(blocks[group[0] + 1 : _section(blocks, group[0])]):
             return group  # one section holds the sheet; the rest of the document frames it
-        if any(l for i, l in zip(headings, labels) if blocks[i].level == level):
+        if any(labels[i] for i in at_level):
             return []  # a sheet: its sections are labelled fields
     return []
 
@@ -165,8 +179,8 @@ def segment(doc: Extracted) -> list[Draft]:
         body = blocks[title_at + 1 :] if title_at >= 0 else blocks  # headings above the title are page chrome
         drafts.append(Draft(title=strip_numbering(title) or title, blocks=body))
     else:
-        for i in starts:
-            end = _section(blocks, i)
+        for n, i in enumerate(starts):
+            end = min(_section(blocks, i), starts[n + 1] if n + 1 < len(starts) else len(blocks))
             parents, level = [], blocks[i].level
             for j in range(i - 1, -1, -1):
                 if blocks[j].kind == Kind.HEADING and blocks[j].level < level:

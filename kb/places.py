@@ -176,7 +176,9 @@ def locate(text: str, title: str = "", language: str = "") -> Location:
             # name counts in a title, as several words, or when it is a sizeable city.
             cued = before in PLACE_CUES
             big = max(p.population for p in places) >= 50_000
-            if not (cued or exact and (weight > 1 or " " in mention or big)):
+            # In a title a small town's name counts where a title puts places: "Tartu: …", "… (Żyrardów)".
+            placed = weight > 1 and re.search(rf"{re.escape(mention)}\s*[:,)–—-]|\(\s*{re.escape(mention)}|{re.escape(mention)}\s*$", part)
+            if not (cued or exact and (placed or " " in mention or big)):
                 continue
             # The same spelling may name several towns: prefer the document's country, then the largest.
             best = max(places, key=lambda p: (p.country == home, p.population))

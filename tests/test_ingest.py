@@ -182,3 +182,40 @@ def test_batch_goes_on_and_keeps_what_was_stored(kb, tmp_path):
     assert set(failed) == {"corrupt.pdf", "notes.xyz", "missing.docx"}
     assert "unsupported file type" in failed["notes.xyz"] and "no such file" in failed["missing.docx"]
     assert kb.store.count() == 2 and kb.index().count == len(kb.store.passage_ids())
+
+
+def test_catalogue_with_chapters_splits_at_the_practices(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Katalog dobrych praktyk 2024", level=0)
+    document.add_paragraph("Katalog zbiera rozwiązania z miast partnerskich sieci. " * 4)
+    chapters = {"Mieszkalnictwo": ["Mieszkanie za remont", "Najem instytucjonalny"],
+                "Zieleń": ["Ogrody deszczowe", "Zielone podwórka"]}
+    for chapter, practices in chapters.items():
+        document.add_heading(chapter, level=1)
+        for title in practices:
+            document.add_heading(title, level=2)
+            document.add_paragraph(f"{title}: " + "miasto przygotowało program, który łączy mieszkańców, "
+                                   "organizacje i urząd w jednym przedsięwzięciu na kilka lat. " * 3)
+    document.save(tmp_path / "katalog.docx")
+    assert [p.title for p in read(tmp_path / "katalog.docx")] == [t for ts in chapters.values() for t in ts]
+
+
+def test_catalogue_of_labelled_sheets(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Good practices of the network", level=0)
+    for title, city in (("Rain gardens", "Lublin"), ("School streets", "Ghent")):
+        document.add_heading(title, level=1)
+        for label, text in (("About this good practice", f"The city of {city} runs this programme for residents. " * 3),
+                            ("Resources needed", "Two staff and a yearly budget of 100,000 euros."),
+                            ("Evidence of success", "Forty sites in three years.")):
+            document.add_heading(label, level=2)
+            document.add_paragraph(text)
+    document.save(tmp_path / "sheets.docx")
+    practices = read(tmp_path / "sheets.docx")
+    assert [p.title for p in practices] == ["Rain gardens", "School streets"]
+    assert [p.city for p in practices] == ["Lublin", "Gent"]
+    assert all(p.fields["resources"].startswith("Two staff") for p in practices)
