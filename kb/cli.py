@@ -77,21 +77,22 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], workers: int) -> None:
     with bar, passages:
         report = ingest_paths(kb, paths, on_file=on_file, on_passages=passages.update, workers=workers)
     failed = report.failed
+    n = len(report.files)
     click.echo(
-        f"{len(report.files)} files: {sum(f.status in ('added', 'updated') for f in report.files)} stored, "
+        f"{n} file{'s' if n != 1 else ''}: {sum(f.status in ('added', 'updated') for f in report.files)} stored, "
         f"{sum(f.status == 'unchanged' for f in report.files)} unchanged, {len(failed)} failed. "
         f"Practices: {report.count('added')} new, {report.count('updated')} updated, {report.count('removed')} removed; "
-        f"{kb.store.count()} in the knowledge base.",
-        err=True,
+        f"{kb.store.count()} in the knowledge base."
     )
     if failed:
         raise SystemExit(1)
 
 
 def tqdm_write(line: str) -> None:
+    """A result line on stdout that does not break the progress bars on stderr."""
     from tqdm import tqdm
 
-    tqdm.write(line, file=sys.stderr)
+    tqdm.write(line, file=sys.stdout)
 
 
 def _describe(result) -> str:
@@ -211,28 +212,23 @@ def eval_(ctx: click.Context, qrels: Path, as_json: bool) -> None:
     with _progress(len(kb.store.passage_ids()), "passage", "Embedding") as bar:
         runs = kb.evaluation_runs(progress=bar.update)
     results = {
-        name: evaluate(
-            judged,
-            lambda q, ix=ix, w=w: [h.practice.id for h in search_index(kb, q, k=10, index=ix, lexical_weight=w)],
-            languages,
-        )
-        for name, ix, w in runs
+        name: evaluate(judged, lambda q, o=options: [h.practice.id for h in search_index(kb, q, k=10, **o)], languages)
+        for name, options in runs
     }
     if as_json:
         click.echo(json.dumps(results, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{len(judged)} queries over {len(practices)} practices, model {kb.embedder.model_id}\n")
-    keys = ["all"] + sorted(k for k in next(iter(results.values())) if k != "all")
-    click.echo(f"{'pair':8} {'n':>3}  " + "  ".join(f"{name[:36]:^36}" for name in results))
-    click.echo(f"{'':8} {'':>3}  " + "  ".join(f"{'R@5':>8}{'R@10':>9}{'MRR@10':>9}{'nDCG@10':>9}" + " " for _ in results))
-    for key in keys:
-        row = [results[name].get(key, {}) for name in results]
-        n = int(row[0].get("queries", 0))
-        cells = "  ".join(
-            f"{r.get('recall@5', 0):8.3f}{r.get('recall@10', 0):9.3f}{r.get('mrr@10', 0):9.3f}{r.get('ndcg@10', 0):9.3f} "
-            for r in row
+    click.echo(f"{len(judged)} queries over {len(practices)} practices, model {kb.embedder.model_id}")
+    click.echo("nDCG@10 for each variant; recall@5, recall@10 and MRR@10 for the default.\n")
+    names = list(results)
+    click.echo(f"{'pair':8}{'n':>4}" + "".join(f"{n[:18]:>20}" for n in names) + f"{'R@5':>8}{'R@10':>8}{'MRR@10':>8}")
+    for key in ["all"] + sorted(k for k in results[names[0]] if k != "all"):
+        row = [results[n].get(key, {}) for n in names]
+        default = row[-1]
+        click.echo(
+            f"{key:8}{int(row[0].get('queries', 0)):>4}" + "".join(f"{r.get('ndcg@10', 0):>20.3f}" for r in row)
+            + f"{default.get('recall@5', 0):>8.3f}{default.get('recall@10', 0):>8.3f}{default.get('mrr@10', 0):>8.3f}"
         )
-        click.echo(f"{key:8} {n:3}  {cells}")
 
 
 @cli.command()

@@ -10,7 +10,7 @@ from .embed import Embedder, get_embedder
 from .index import FaissIndex, IndexNotReady
 from .models import Practice, SearchHit
 from .passages import split_passages
-from .search import LEXICAL_WEIGHT, search_index
+from .search import search_index
 from .store import ChangeSet, DocumentRecord, SqliteStore
 
 logger = logging.getLogger(__name__)
@@ -119,17 +119,22 @@ class KnowledgeBase:
     def get(self, practice_id: str) -> Practice | None:
         return self.store.get(practice_id)
 
-    def evaluation_runs(self, progress: Callable[[int], None] | None = None) -> list[tuple[str, FaissIndex, float]]:
-        """Ranking variants to compare, as (name, in-memory index, lexical weight), from one embedding pass."""
+    def evaluation_runs(self, progress: Callable[[int], None] | None = None) -> list[tuple[str, dict]]:
+        """Ranking variants to compare, as (name, keyword arguments of search_index), from one embedding pass.
+
+        Each variant adds one thing to the one before: de-biasing, then the lexical leg, then themes.
+        """
         rows = list(self.store.passages())
         vectors = self.embedder.embed_passages([r[1] for r in rows], progress=progress)
         indexes = {}
         for debias in ("none", "centering", "subspace"):
             indexes[debias] = FaissIndex.create(self.settings.index_dir, self.embedder, debias)
             indexes[debias].add([r[0] for r in rows], vectors, [r[2] for r in rows])
+        dense = {"lexical_weight": 0.0, "theme_boost": 0.0}
         return [
-            ("plain cosine", indexes["none"], 0.0),
-            ("mean-centering", indexes["centering"], 0.0),
-            ("subspace", indexes["subspace"], 0.0),
-            ("subspace + lexical (default)", indexes[self.settings.debias], LEXICAL_WEIGHT),
+            ("plain cosine", {"index": indexes["none"], **dense}),
+            ("mean-centering", {"index": indexes["centering"], **dense}),
+            ("subspace", {"index": indexes["subspace"], **dense}),
+            ("+ lexical", {"index": indexes["subspace"], "theme_boost": 0.0}),
+            ("+ themes (default)", {"index": indexes[self.settings.debias]}),
         ]

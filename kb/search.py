@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from .language import detect_query_language
 from .lexical import stems
 from .models import SearchHit
+from .themes import assign_themes
 
 if TYPE_CHECKING:
     from .index import FaissIndex
@@ -16,6 +17,7 @@ CANDIDATES_PER_RESULT = 8
 LEXICAL_WEIGHT = 0.1  # the most the lexical leg adds; chosen on the dev set (README, "Measured on the dev set")
 POWER = 8  # the lexical bonus is for near-complete matches: names, not shared common words
 PLACE_BOOST = 0.08  # practices in a city the query names ("praktyki ze Lwowa")
+THEME_BOOST = 0.05  # per theme that the query's words name and the practice has (chosen on the dev set)
 _CUE = re.compile(r"(?i)(?<!\w)(w|we|z|ze|do|z|у|в|з|із|зі|до|in|from|of)\s+(\w)")
 
 
@@ -53,6 +55,7 @@ def search_index(
     index: "FaissIndex | None" = None,
     lexical_weight: float = LEXICAL_WEIGHT,
     place_boost: float = PLACE_BOOST,
+    theme_boost: float | None = None,
 ) -> list[SearchHit]:
     """Best practices for a query: each scored by its best passage, dense score plus lexical bonus."""
     query = query.strip()
@@ -67,6 +70,8 @@ def search_index(
     if city and city not in kb.store.cities():
         city = None  # only cities the knowledge base has practices from: "в мерії" must not mean Mérida
     query_stems = {s for s in stems(query) if len(s) > 2}
+    theme_boost = THEME_BOOST if theme_boost is None else theme_boost
+    query_themes = set(assign_themes(query, limit=2)) if theme_boost else set()
     only = kb.store.passage_ids_in(language) if language else None
     wanted = max(k * CANDIDATES_PER_RESULT, 50)
     while True:
@@ -89,6 +94,7 @@ def search_index(
             score = dense_score + lexical_weight * lex
             if city and (practice.city, practice.country) == city:
                 score += place_boost
+            score += theme_boost * len(query_themes.intersection(practice.themes))
             hit = best.get(practice.id)
             if hit is None or score > hit.score:
                 best[practice.id] = SearchHit(practice, score, text, dense_score=dense_score, lexical_score=lex)
