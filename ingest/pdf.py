@@ -26,6 +26,7 @@ class Line:
     size: float
     bold: bool
     page: int
+    cells: tuple[str, ...] = ()  # a table row
 
 
 def _lines_from_words(words: list[dict], page: int) -> list[Line]:
@@ -65,8 +66,43 @@ def _gutter(words: list[dict], width: float) -> float | None:
     return best
 
 
+def _table_rows(page, number: int) -> tuple[list[Line], list[tuple]]:
+    """Rows of ruled tables as lines with cells, and the tables' boxes (their words are not text lines)."""
+    rows, boxes = [], []
+    try:
+        tables = page.find_tables()
+    except Exception:  # a malformed drawing must not cost the page its text
+        return [], []
+    for table in tables:
+        content = table.extract()
+        if len(content) < 1 or max((len(r) for r in content), default=0) < 2:
+            continue
+        boxes.append(table.bbox)
+        for cells, row in zip(content, table.rows):
+            texts = tuple(" ".join(c.split()) for c in cells if c and c.strip())
+            if texts:
+                x0, top, x1, bottom = row.bbox
+                rows.append(Line(" | ".join(texts), top, bottom, x0, x1, 0.0, False, number, texts))
+    return rows, boxes
+
+
 def _page_lines(page, number: int) -> list[Line]:
     words = page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False, use_text_flow=False)
+    table_rows, boxes = _table_rows(page, number)
+    if boxes:
+        inside = lambda w, b: b[0] - 1 <= w["x0"] and w["x1"] <= b[2] + 1 and b[1] - 1 <= w["top"] and w["bottom"] <= b[3] + 1  # noqa: E731
+        words = [w for w in words if not any(inside(w, b) for b in boxes)]
+        lines = _page_text_lines(page, number, words)
+        merged: list[Line] = []
+        for line in lines:  # each table row goes where its top puts it in the reading order
+            while table_rows and table_rows[0].top <= line.top:
+                merged.append(table_rows.pop(0))
+            merged.append(line)
+        return merged + table_rows
+    return _page_text_lines(page, number, words)
+
+
+def _page_text_lines(page, number: int, words: list[dict]) -> list[Line]:
     gutter = _gutter(words, float(page.width))
     if gutter is None:
         return _lines_from_words(words, number)
@@ -112,10 +148,11 @@ def _join(lines: list[Line]) -> str:
 def _blocks(lines: list[Line]) -> list[Block]:
     if not lines:
         return []
-    body_size = statistics.median(ln.size for ln in lines)
-    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if a.page == b.page and 0 <= b.top - a.bottom < 30]
+    text_lines = [ln for ln in lines if not ln.cells]
+    body_size = statistics.median(ln.size for ln in text_lines) if text_lines else 10.0
+    gaps = [b.top - a.bottom for a, b in zip(text_lines, text_lines[1:]) if a.page == b.page and 0 <= b.top - a.bottom < 30]
     para_gap = (statistics.median(gaps) if gaps else 2.0) + 3.0
-    sizes = sorted({round(ln.size, 1) for ln in lines if ln.size > body_size * 1.12}, reverse=True)
+    sizes = sorted({round(ln.size, 1) for ln in text_lines if ln.size > body_size * 1.12}, reverse=True)
     blocks: list[Block] = []
     current: list[Line] = []
 
@@ -128,6 +165,11 @@ def _blocks(lines: list[Line]) -> list[Block]:
 
     previous: Line | None = None
     for ln in lines:
+        if ln.cells:
+            flush()
+            blocks.append(Block(Kind.ROW, ln.text, page=ln.page, cells=ln.cells))
+            previous = ln
+            continue
         words = len(ln.text.split())
         is_heading = words <= 16 and (ln.size > body_size * 1.12 or (ln.bold and not (previous and previous.bold and current)))
         if is_heading and ln.size > body_size * 1.12:

@@ -18,7 +18,7 @@ LEXICAL_WEIGHT = 0.1  # the most the lexical leg adds; chosen on the dev set (RE
 POWER = 8  # the lexical bonus is for near-complete matches: names, not shared common words
 PLACE_BOOST = 0.08  # practices in a city the query names ("praktyki ze Lwowa")
 THEME_BOOST = 0.05  # per theme that the query's words name and the practice has (chosen on the dev set)
-_CUE = re.compile(r"(?i)(?<!\w)(w|we|z|ze|do|z|у|в|з|із|зі|до|in|from|of)\s+(\w)")
+_CUE = re.compile(r"(?i)(?<!\w)(w|we|z|ze|do|у|в|з|із|зі|до|in|from|of)\s+(\w)")
 
 
 def query_language(index: "FaissIndex", query: str) -> str:
@@ -55,9 +55,9 @@ def search_index(
     index: "FaissIndex | None" = None,
     lexical_weight: float = LEXICAL_WEIGHT,
     place_boost: float = PLACE_BOOST,
-    theme_boost: float | None = None,
+    theme_boost: float = THEME_BOOST,
 ) -> list[SearchHit]:
-    """Best practices for a query: each scored by its best passage, dense score plus lexical bonus."""
+    """Best practices for a query: each scored by its best passage (dense), plus lexical, place and theme bonuses."""
     query = query.strip()
     if not query:
         return []
@@ -70,12 +70,12 @@ def search_index(
     if city and city not in kb.store.cities():
         city = None  # only cities the knowledge base has practices from: "в мерії" must not mean Mérida
     query_stems = {s for s in stems(query) if len(s) > 2}
-    theme_boost = THEME_BOOST if theme_boost is None else theme_boost
     query_themes = set(assign_themes(query, limit=2)) if theme_boost else set()
     only = kb.store.passage_ids_in(language) if language else None
     wanted = max(k * CANDIDATES_PER_RESULT, 50)
     while True:
-        dense = dict(index.search(vector, wanted, lang, only=only))
+        found = index.search(vector, wanted, lang, only=only)
+        dense = dict(found)
         lexical = dict(kb.store.lexical_search(query, wanted)) if lexical_weight else {}
         if only is not None:
             allowed = set(only)
@@ -88,8 +88,6 @@ def search_index(
             if pid not in rows:
                 continue  # a passage removed after the index was read
             practice, text = rows[pid]
-            if language and practice.language != language:
-                continue
             lex = coverage(query_stems, text) if pid in lexical else 0.0
             score = dense_score + lexical_weight * lex
             if city and (practice.city, practice.country) == city:
@@ -98,7 +96,7 @@ def search_index(
             hit = best.get(practice.id)
             if hit is None or score > hit.score:
                 best[practice.id] = SearchHit(practice, score, text, dense_score=dense_score, lexical_score=lex)
-        if len(best) >= k or len(dense) < wanted or wanted >= index.count:
+        if len(best) >= k or len(found) < wanted or wanted >= index.count:
             break
         wanted *= 4  # many passages of few practices: look deeper
     return sorted(best.values(), key=lambda h: -h.score)[:k]

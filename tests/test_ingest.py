@@ -85,6 +85,19 @@ def test_pdf_text_headers_page_numbers_and_hyphenation(tmp_path):
     assert "obszar rewitalizacji w centrum" in p.body  # the hyphenated word is whole again
 
 
+def test_pdf_ruled_table_of_fields(tmp_path):
+    path = pdf_file(tmp_path / "sheet.pdf", "Ogrody deszczowe w Lublinie", [PL_BODY], table=[
+        ("Potrzebne zasoby", "3,5 mln zł rocznie, z czego jedna trzecia to dotacje dla mieszkańców i wspólnot."),
+        ("Okres realizacji", "Od 2020 roku, program ciągły."),
+        ("Kontakt", "Wydział Ochrony Środowiska"),
+    ])
+    [p] = read(path)
+    assert p.fields["resources"].startswith("3,5 mln zł rocznie")
+    assert p.fields["timescale"] == "Od 2020 roku, program ciągły."
+    assert p.fields["contact"] == "Wydział Ochrony Środowiska"
+    assert "Potrzebne zasoby: 3,5 mln" in p.body  # a row reads as "label: value", not cell by cell
+
+
 def test_shipped_corpus_two_column_newsletter():
     practices = read(CORPUS / "biuletyn-miast-partnerskich-2024-03.pdf")
     assert [p.language for p in practices] == ["pl", "uk"]
