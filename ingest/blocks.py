@@ -23,6 +23,7 @@ class Block:
     level: int = 0  # heading level, 1 = top
     page: int = 0  # 1-based page for PDFs, 0 when the format has no pages
     cells: tuple[str, ...] = ()
+    table: int = 0  # rows of the same table share a number (1-based); 0 outside tables
 
 
 @dataclass(slots=True)

@@ -63,6 +63,7 @@ def extract(path: Path) -> Extracted:
         raise ExtractionError(f"the DOCX file could not be parsed ({type(exc).__name__}: {exc})") from exc
 
     blocks: list[Block] = []
+    tables = 0
     for child in document.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
@@ -79,6 +80,7 @@ def extract(path: Path) -> Extracted:
             else:
                 blocks.append(Block(Kind.PARAGRAPH, text))
         elif tag == "tbl":
+            tables += 1
             for row in Table(child, document).rows:
                 cells: list[str] = []
                 for cell in row.cells:
@@ -86,6 +88,6 @@ def extract(path: Path) -> Extracted:
                     if text and (not cells or cells[-1] != text):  # merged cells repeat their text
                         cells.append(text)
                 if cells:
-                    blocks.append(Block(Kind.ROW, " | ".join(cells), cells=tuple(cells)))
+                    blocks.append(Block(Kind.ROW, " | ".join(cells), cells=tuple(cells), table=tables))
     title = (document.core_properties.title or "").strip()
     return Extracted(blocks, title=title)

@@ -108,3 +108,20 @@ def split_label(text: str) -> tuple[str, str] | None:
 
 def strip_numbering(text: str) -> str:
     return _NUMBERING.sub("", text).strip()
+
+
+# Column headers of tables that list one practice per row.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "title": ("nazwa", "tytuł", "praktyka", "dobra praktyka", "rozwiązanie", "name", "title", "practice",
+              "good practice", "назва", "практика", "рішення"),
+    "city": ("miasto", "gmina", "lokalizacja", "miejsce", "city", "town", "municipality", "location",
+             "місто", "громада", "місце", "розташування"),
+    "country": ("kraj", "państwo", "country", "країна", "держава"),
+}
+_COLUMN_INDEX = {fold(name): role for role, names in COLUMNS.items() for name in names}
+
+
+def column_of(header: str) -> str | None:
+    """The role of a column in a practices table: title, city, country, or a sheet field."""
+    key = _key(header)
+    return _COLUMN_INDEX.get(key) or field_of(header)

@@ -27,6 +27,7 @@ class Line:
     bold: bool
     page: int
     cells: tuple[str, ...] = ()  # a table row
+    table: int = 0  # which table on its page
 
 
 def _lines_from_words(words: list[dict], page: int) -> list[Line]:
@@ -73,7 +74,7 @@ def _table_rows(page, number: int) -> tuple[list[Line], list[tuple]]:
         tables = page.find_tables()
     except Exception:  # a malformed drawing must not cost the page its text
         return [], []
-    for table in tables:
+    for n, table in enumerate(tables, start=1):
         content = table.extract()
         if len(content) < 1 or max((len(r) for r in content), default=0) < 2:
             continue
@@ -82,7 +83,7 @@ def _table_rows(page, number: int) -> tuple[list[Line], list[tuple]]:
             texts = tuple(" ".join(c.split()) for c in cells if c and c.strip())
             if texts:
                 x0, top, x1, bottom = row.bbox
-                rows.append(Line(" | ".join(texts), top, bottom, x0, x1, 0.0, False, number, texts))
+                rows.append(Line(" | ".join(texts), top, bottom, x0, x1, 0.0, False, number, texts, n))
     return rows, boxes
 
 
@@ -167,7 +168,7 @@ def _blocks(lines: list[Line]) -> list[Block]:
     for ln in lines:
         if ln.cells:
             flush()
-            blocks.append(Block(Kind.ROW, ln.text, page=ln.page, cells=ln.cells))
+            blocks.append(Block(Kind.ROW, ln.text, page=ln.page, cells=ln.cells, table=ln.page * 100 + ln.table))
             previous = ln
             continue
         words = len(ln.text.split())

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from .blocks import Block, Extracted, Kind
-from .labels import field_of, is_framing, split_label, strip_numbering
+from .labels import column_of, field_of, is_framing, split_label, strip_numbering
 
 MIN_PRACTICE_WORDS = 35
 
@@ -167,11 +167,42 @@ def _fill_fields(draft: Draft) -> None:
     draft.fields = {k: "\n".join(v).strip() for k, v in collected.items() if "\n".join(v).strip()}
 
 
+def _table_practices(blocks: list[Block]) -> list[Draft]:
+    """Tables that list one practice per row: a header of short column names, rows with a long text."""
+    drafts: list[Draft] = []
+    tables: dict[int, list[Block]] = {}
+    for b in blocks:
+        if b.kind == Kind.ROW and b.table:
+            tables.setdefault(b.table, []).append(b)
+    for rows in tables.values():
+        header, data = rows[0].cells, rows[1:]
+        if len(header) < 2 or len(data) < 2 or any(len(c.split()) > 6 for c in header):
+            continue
+        roles = [column_of(c) for c in header]
+        if "title" not in roles and "description" not in roles:
+            continue
+        for row in data:
+            if len(row.cells) != len(header) or max(len(c.split()) for c in row.cells) < 20:
+                continue
+            values = dict(zip(roles, row.cells))
+            longest = max(row.cells, key=lambda c: len(c.split()))
+            title = values.get("title") or next((c for c in row.cells if c != longest and len(c.split()) <= 15), "")
+            text = [Block(Kind.PARAGRAPH, f"{h}: {c}", page=row.page) for h, c in zip(header, row.cells) if c != title]
+            draft = Draft(title=title or longest[:100], blocks=text)
+            draft.fields = {r: v for r, v in values.items() if r and r not in ("title", "city", "country")}
+            draft.fields.setdefault("description", longest)
+            drafts.append(draft)
+    return drafts if len(drafts) >= 2 else []
+
+
 def segment(doc: Extracted) -> list[Draft]:
     """Practices in document order; framing sections (introductions, next steps, participants) are left out."""
     blocks = doc.blocks
     if not blocks:
         return []
+    from_tables = _table_practices(blocks)
+    if from_tables:
+        return from_tables
     title, title_at = _title(doc)
     starts = _practice_starts(blocks, title_at)
     drafts: list[Draft] = []

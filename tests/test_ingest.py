@@ -232,3 +232,26 @@ def test_catalogue_of_labelled_sheets(tmp_path):
     assert [p.title for p in practices] == ["Rain gardens", "School streets"]
     assert [p.city for p in practices] == ["Lublin", "Gent"]
     assert all(p.fields["resources"].startswith("Two staff") for p in practices)
+
+
+def test_table_with_one_practice_per_row(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Zestawienie dobrych praktyk sieci", level=0)
+    document.add_paragraph("Tabela zbiera praktyki zgłoszone przez miasta partnerskie w 2024 roku.")
+    rows = [("Nazwa", "Miasto", "Opis", "Kontakt"),
+            ("Mieszkanie za remont", "Żyrardów", PL_BODY, "ZGM Żyrardów"),
+            ("Спільнотний город", "Житомир", UK_BODY, "Управління екології"),
+            ("Lokal na start", "Wałbrzych", "Gmina udostępnia puste lokale użytkowe w centrum młodym firmom i "
+             "organizacjom na preferencyjnych warunkach, a najemcy odświeżają witryny i prowadzą działalność.", "WZGM")]
+    table = document.add_table(rows=0, cols=4)
+    for values in rows:
+        for cell, value in zip(table.add_row().cells, values):
+            cell.text = value
+    document.save(tmp_path / "tabela.docx")
+    practices = read(tmp_path / "tabela.docx")
+    assert [p.title for p in practices] == ["Mieszkanie za remont", "Спільнотний город", "Lokal na start"]
+    assert [p.language for p in practices] == ["pl", "uk", "pl"]
+    assert [p.city for p in practices] == ["Żyrardów", "Zhytomyr", "Wałbrzych"]
+    assert practices[0].fields["contact"] == "ZGM Żyrardów" and practices[0].fields["description"] == PL_BODY
