@@ -68,7 +68,7 @@ def extract(path: Path) -> Extracted:
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             paragraph = Paragraph(child, document)
-            text = " ".join(paragraph.text.split())
+            text = " ".join(paragraph.text.replace("\u00ad", "").split())
             if not text:
                 continue
             level = _heading_level(paragraph)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,14 @@ class Line:
     table: int = 0  # which table on its page
 
 
+_CID = re.compile(r"\(cid:\d+\)")
+
+
+def _clean(text: str) -> str:
+    """Ligatures and compatibility forms unfolded (ﬁ → fi), soft hyphens and unmapped glyphs dropped."""
+    return _CID.sub("", unicodedata.normalize("NFKC", text)).replace("\u00ad", "")
+
+
 def _lines_from_words(words: list[dict], page: int) -> list[Line]:
     """Group words into lines by their vertical position, left to right."""
     lines: list[list[dict]] = []
@@ -40,7 +49,9 @@ def _lines_from_words(words: list[dict], page: int) -> list[Line]:
             lines.append([word])
     out = []
     for ws in lines:
-        text = " ".join(w["text"] for w in ws)
+        text = _clean(" ".join(w["text"] for w in ws)).strip()
+        if not text:
+            continue
         sizes = [w.get("size", 0) for w in ws]
         bold = sum("bold" in str(w.get("fontname", "")).lower() for w in ws) > len(ws) / 2
         out.append(Line(text, min(w["top"] for w in ws), max(w["bottom"] for w in ws),
@@ -214,8 +225,11 @@ def extract(path: Path, max_pages: int = 500) -> Extracted:
         try:
             if len(pdf.pages) > max_pages:
                 raise ExtractionError(f"the PDF has {len(pdf.pages)} pages (limit {max_pages}); split it")
-            pages, heights = [], []
+            pages, heights, unmapped, chars = [], [], 0, 0
             for number, page in enumerate(pdf.pages, start=1):
+                glyphs = [c.get("text", "") for c in page.chars]
+                unmapped += sum(1 for g in glyphs if g == "\ufffd" or _CID.fullmatch(g))
+                chars += len(glyphs)
                 pages.append(_page_lines(page, number))
                 heights.append(float(page.height))
             title = str((pdf.metadata or {}).get("Title", "") or "")
@@ -225,6 +239,11 @@ def extract(path: Path, max_pages: int = 500) -> Extracted:
             if isinstance(exc, PDFPasswordIncorrect) or "password" in repr(exc).lower():
                 raise ExtractionError("the PDF is encrypted (password-protected); save an unprotected copy") from exc
             raise ExtractionError(f"the PDF could not be read ({type(exc).__name__}: {exc})") from exc
+    if chars and unmapped > chars * 0.3:
+        raise ExtractionError(
+            "the PDF's text cannot be read: its fonts have no Unicode mapping (the text layer is glyph codes); "
+            "export it again from the source document, or run OCR on it"
+        )
     if sum(len(ln.text) for lines in pages for ln in lines) < 20:
         raise ExtractionError("the PDF has no text layer (a scanned image?); run OCR on it first")
     repeats = _margin_repeats(pages, heights)

@@ -79,7 +79,7 @@ def extract(path: Path) -> Extracted:
     data = path.read_bytes()
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ExtractionError("this is a binary file, not text; check the file type")
-    text = _decode(data)
+    text = _decode(data).replace("\u00ad", "")
     if path.suffix.lower() in (".html", ".htm") or re.match(r"\s*(?:<!doctype html|<html)", text, re.I):
         raw_lines = _html_to_lines(text)
     else:

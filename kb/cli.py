@@ -67,10 +67,14 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], workers: int) -> None:
     bar = _progress(len(files), "file", "Ingesting")
     passages = _progress(None, "passage", "Embedding")
 
+    practices = 0
+
     def on_file(result) -> None:
+        nonlocal practices
+        practices += result.practices if result.status != "failed" else 0
         if Path(result.path) in files:
             bar.update(1)
-        bar.set_postfix_str(Path(result.path).name[-30:])
+        bar.set_postfix_str(f"{practices} practices · {Path(result.path).name[-30:]}")
         tqdm_write(f"{STATUS_MARK[result.status]} {result.status:9} {result.path}" + (
             f": {result.error}" if result.error else f"  ({_describe(result)})"))
 

@@ -9,7 +9,7 @@ from ingest.pipeline import ingest_paths, read_practices
 from kb.config import Settings
 
 from .conftest import CORPUS
-from .fixtures.builders import docx_file, pdf_file, zip_bomb
+from .fixtures.builders import docx_file, pdf_file, unmapped_font_pdf, zip_bomb
 
 PL_BODY = ("Gmina przekazuje zdewastowane mieszkania komunalne rodzinom, które wyremontują je na własny koszt. "
            "W zamian najemcy otrzymują umowę najmu na czas nieoznaczony i obniżony czynsz przez pierwsze lata. "
@@ -173,6 +173,11 @@ def test_encrypted_scanned_huge_and_bomb(tmp_path):
         read(big, max_file_mb=0.001)
     with pytest.raises(ExtractionError, match="expand"):
         read(zip_bomb(tmp_path / "bomb.docx"))
+
+
+def test_pdf_without_unicode_mapping_is_refused_with_a_reason(tmp_path):
+    with pytest.raises(ExtractionError, match="no Unicode mapping"):
+        read(unmapped_font_pdf(tmp_path / "glyphs.pdf"))
 
 
 def test_text_in_a_legacy_encoding(tmp_path):
