@@ -29,6 +29,7 @@ def test_api_matches_the_cli_shape(client):
     assert 1 <= len(hits) <= 2 and {"id", "title", "language", "city", "country", "score", "source"} <= set(hits[0])
     one = client.get(f"/api/practices/{hits[0]['id']}").get_json()
     assert one["id"] == hits[0]["id"] and one["body"]
+    assert "Żyrardów" in client.get("/api/search?q=remont&k=3").get_data(as_text=True)  # readable UTF-8 JSON
     assert client.get("/api/search").status_code == 400
     assert client.get("/api/search?q=x&k=abc").status_code == 400
     assert client.get("/api/practices/nope").status_code == 404

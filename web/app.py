@@ -12,7 +12,8 @@ from kb.knowledge import KnowledgeBase
 def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None) -> Flask:
     settings = settings or Settings.from_env()
     app = Flask(__name__)
-    app.config.update(SECRET_KEY=settings.secret_key or secrets.token_hex(32), JSON_AS_ASCII=False)
+    app.config.update(SECRET_KEY=settings.secret_key or secrets.token_hex(32))
+    app.json.ensure_ascii = False  # "Żyrardów", not "\u017byrard\u00f3w"
     app.extensions["kb"] = kb or KnowledgeBase(settings)
 
     from flask_babel import Babel
