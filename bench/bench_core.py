@@ -416,7 +416,7 @@ def bench_synthetic(kb: KnowledgeBase, data_dir: Path, n: int, queries: list[str
     # Interleaved (alternating which goes first) so that a change in machine load hits both alike.
     e2e, base = [], []
     for n_q, q in enumerate(queries):
-        order = ((e2e, lambda: search_index(syn, q, k=K)), (base, lambda: baseline(q)))
+        order = ((e2e, lambda q=q: search_index(syn, q, k=K)), (base, lambda q=q: baseline(q)))
         for bucket, call in order if n_q % 2 == 0 else order[::-1]:
             t0 = now()
             call()

@@ -100,3 +100,17 @@ def search_index(
             break
         wanted *= 4  # many passages of few practices: look deeper
     return sorted(best.values(), key=lambda h: -h.score)[:k]
+
+
+def similar_practices(kb: "KnowledgeBase", practice_id: str, k: int = 5) -> list[SearchHit]:
+    """Practices comparable to one practice, in every language.
+
+    Its title and summary are asked as a query: the query-to-passage path is the one the de-biasing
+    was measured on (passage-to-passage similarity keeps more of the language signal).
+    """
+    practice = kb.store.get(practice_id)
+    if practice is None:
+        return []
+    question = f"{practice.title}. {practice.summary}" if practice.summary else practice.title
+    hits = search_index(kb, question, k=k + 1, lexical_weight=0.0, place_boost=0.0)
+    return [h for h in hits if h.practice.id != practice_id][:k]

@@ -87,3 +87,14 @@ def test_a_place_the_knowledge_base_does_not_have_boosts_nothing(corpus_kb):
     assert [h.practice.id for h in boosted] == [h.practice.id for h in plain]
     assert [round(h.score, 6) for h in boosted] == [round(h.score, 6) for h in plain]
     assert query_city("dobre praktyki ze lwowa") == ("Lviv", "UA")
+
+
+def test_comparable_practices_cross_languages(corpus_kb):
+    from kb.search import similar_practices
+
+    gardens = next(p for p in corpus_kb.store.list() if p.source.key == "las-palmas-huecos-urbanos.pdf")
+    similar = similar_practices(corpus_kb, gardens.id, k=3)
+    keys = [h.practice.source.key for h in similar]
+    assert gardens.id not in [h.practice.id for h in similar] and len(keys) == 3
+    assert "sumy-spilnotnyi-horod.pdf" in keys  # the Ukrainian community garden on a vacant plot
+    assert {h.practice.language for h in similar} - {"en"}  # comparable practices in other languages

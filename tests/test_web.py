@@ -21,6 +21,7 @@ def test_home_search_and_practice_page(client, kb):
     practice = next(p for p in kb.store.list() if p.title.startswith("Mieszkanie"))
     sheet = client.get(f"/practices/{practice.id}?q=remont").get_data(as_text=True)
     assert "Resources needed" in sheet and "Żyrardów" in sheet and 'href="/?q=remont"' in sheet
+    assert "Comparable practices" in sheet
     assert "/tmp" not in sheet  # the server's folders are not shown
 
 
@@ -33,6 +34,9 @@ def test_api_matches_the_cli_shape(client):
     assert client.get("/api/search").status_code == 400
     assert client.get("/api/search?q=x&k=abc").status_code == 400
     assert client.get("/api/practices/nope").status_code == 404
+    similar = client.get(f"/api/practices/{hits[0]['id']}/similar?k=2").get_json()
+    assert len(similar) == 2 and hits[0]["id"] not in [s["id"] for s in similar] and "shared_themes" in similar[0]
+    assert client.get("/api/practices/nope/similar").status_code == 404
 
 
 def test_unknown_page_is_a_friendly_404(client):

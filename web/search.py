@@ -9,7 +9,7 @@ from markupsafe import Markup, escape
 from kb.index import IndexNotReady
 from kb.knowledge import KnowledgeBase
 from kb.models import SHEET_FIELDS
-from kb.search import search_index
+from kb.search import search_index, similar_practices
 from kb.themes import label as theme_label
 
 bp = Blueprint("search", __name__)
@@ -122,7 +122,11 @@ def show(practice_id: str):
     practice = _kb().get(practice_id)
     if practice is None:
         abort(404)
-    return render_template("practices/show.html", p=practice, fields=SHEET_FIELDS,
+    try:
+        similar = similar_practices(_kb(), practice_id, k=5)
+    except IndexNotReady:
+        similar = []
+    return render_template("practices/show.html", p=practice, fields=SHEET_FIELDS, similar=similar,
                            query=request.args.get("q", ""), lang=request.args.get("lang", ""))
 
 
@@ -147,3 +151,20 @@ def api_practice(practice_id: str):
     if practice is None:
         return jsonify(error=f"No practice with id {practice_id}"), 404
     return jsonify(practice.to_dict())
+
+
+@bp.get("/api/practices/<practice_id>/similar")
+def api_similar(practice_id: str):
+    if _kb().get(practice_id) is None:
+        return jsonify(error=f"No practice with id {practice_id}"), 404
+    try:
+        k = max(1, min(int(request.args.get("k", 5)), 50))
+    except ValueError:
+        return jsonify(error="k must be a whole number between 1 and 50"), 400
+    practice = _kb().get(practice_id)
+    out = []
+    for hit in similar_practices(_kb(), practice_id, k=k):
+        item = hit.to_dict()
+        item["shared_themes"] = [t for t in hit.practice.themes if t in practice.themes]
+        out.append(item)
+    return jsonify(out)
