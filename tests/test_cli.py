@@ -96,7 +96,7 @@ def test_eval_prints_every_language_pair(tmp_path, corpus_kb):
     assert "plain cosine" in result.output and "+ themes (default)" in result.output
 
 
-def test_config_file_and_environment(tmp_path, monkeypatch):
+def test_config_file_and_environment(tmp_path):
     from kb.config import Settings
 
     (tmp_path / "kb.toml").write_text('[kb]\nmodel = "hashing"\nport = 9000\n', encoding="utf-8")
