@@ -114,26 +114,33 @@ def _describe(result) -> str:
 @click.argument("query", required=False)
 @click.option("-k", "limit", default=10, show_default=True, help="How many practices to return.")
 @click.option("--lang", help="Only practices in this language (ISO 639-1: pl, uk, en, ...).")
+@click.option("--country", help="Only practices from this country (ISO 3166 code: PL, UA, ...).")
+@click.option("--theme", help="Only practices with this theme (housing, green, participation, ...: see kb/themes.py).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--batch", type=click.File("r", encoding="utf-8"),
               help="A file with one query per line ('-' for stdin); prints one JSON line per query.")
 @click.pass_context
-def search(ctx: click.Context, query: str | None, limit: int, lang: str | None, as_json: bool, batch) -> None:
+def search(ctx: click.Context, query: str | None, limit: int, lang: str | None, country: str | None,
+           theme: str | None, as_json: bool, batch) -> None:
     """Find practices for a query in any language."""
     from .search import search_index
+    from .themes import BY_ID
 
     kb = _open(ctx)
+    if theme and theme not in BY_ID:
+        raise click.BadParameter(f"unknown theme {theme!r}; themes: {', '.join(BY_ID)}", param_hint="--theme")
+    filters = {"language": lang, "country": country, "theme": theme}
     if batch is None and not query:
         raise click.UsageError("Give a QUERY, or --batch FILE.")
     try:
         if batch is not None:
             for line in batch:
                 if line.strip():
-                    hits = search_index(kb, line.strip(), k=limit, language=lang)
+                    hits = search_index(kb, line.strip(), k=limit, **filters)
                     click.echo(json.dumps({"query": line.strip(), "results": [h.to_dict() for h in hits]},
                                           ensure_ascii=False))
             return
-        hits = search_index(kb, query, k=limit, language=lang)
+        hits = search_index(kb, query, k=limit, **filters)
     except IndexNotReady as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:

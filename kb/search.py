@@ -56,6 +56,8 @@ def search_index(
     lexical_weight: float = LEXICAL_WEIGHT,
     place_boost: float = PLACE_BOOST,
     theme_boost: float = THEME_BOOST,
+    country: str | None = None,
+    theme: str | None = None,
 ) -> list[SearchHit]:
     """Best practices for a query: each scored by its best passage (dense), plus lexical, place and theme bonuses."""
     query = query.strip()
@@ -71,7 +73,8 @@ def search_index(
         city = None  # only cities the knowledge base has practices from: "в мерії" must not mean Mérida
     query_stems = {s for s in stems(query) if len(s) > 2}
     query_themes = set(assign_themes(query, limit=2)) if theme_boost else set()
-    only = kb.store.passage_ids_in(language) if language else None
+    filtered = language or country or theme
+    only = kb.store.passage_ids_where(language, country, theme) if filtered else None
     wanted = max(k * CANDIDATES_PER_RESULT, 50)
     while True:
         found = index.search(vector, wanted, lang, only=only)
@@ -100,6 +103,19 @@ def search_index(
             break
         wanted *= 4  # many passages of few practices: look deeper
     return sorted(best.values(), key=lambda h: -h.score)[:k]
+
+
+def facets(hits: list[SearchHit]) -> dict[str, dict[str, int]]:
+    """Counts of languages, countries and themes among results, for filters that show what they hold."""
+    out: dict[str, dict[str, int]] = {"language": {}, "country": {}, "theme": {}}
+    for hit in hits:
+        p = hit.practice
+        out["language"][p.language] = out["language"].get(p.language, 0) + 1
+        if p.country:
+            out["country"][p.country] = out["country"].get(p.country, 0) + 1
+        for t in p.themes:
+            out["theme"][t] = out["theme"].get(t, 0) + 1
+    return out
 
 
 def similar_practices(kb: "KnowledgeBase", practice_id: str, k: int = 5) -> list[SearchHit]:

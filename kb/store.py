@@ -227,8 +227,18 @@ class SqliteStore:
         """Every passage as (id, text, language), in id order."""
         yield from self._all("SELECT id, text, language FROM passages ORDER BY id")
 
-    def passage_ids_in(self, language: str) -> list[int]:
-        return [r[0] for r in self._all("SELECT id FROM passages WHERE language = ?", (language,))]
+    def passage_ids_where(self, language: str | None = None, country: str | None = None,
+                          theme: str | None = None) -> list[int]:
+        """Passages of the practices that match every given filter."""
+        sql = "SELECT s.id FROM passages s JOIN practices p ON p.rowid = s.practice_rowid WHERE 1=1"
+        args: list[str] = []
+        if language:
+            sql, args = sql + " AND p.language = ?", [*args, language]
+        if country:
+            sql, args = sql + " AND p.country = ?", [*args, country.upper()]
+        if theme:
+            sql, args = sql + " AND EXISTS (SELECT 1 FROM json_each(p.themes) WHERE value = ?)", [*args, theme]
+        return [r[0] for r in self._all(sql, args)]
 
     def cities(self) -> set[tuple[str, str]]:
         """(city, country) of every stored practice that has a city."""

@@ -105,3 +105,12 @@ def test_config_file_and_environment(tmp_path):
     with pytest.raises(ValueError, match="Unknown setting"):
         Settings().with_values(colour="blue")
     shutil.rmtree(tmp_path / "d", ignore_errors=True)
+
+
+def test_search_filters(run, corpus_copy):
+    run("ingest", str(corpus_copy))
+    spanish = json.loads(run("search", "ogrody", "--country", "es", "--json").output)
+    assert [h["country"] for h in spanish] == ["ES"]
+    housing = json.loads(run("search", "ogrody", "--theme", "housing", "--json").output)
+    assert housing and all("housing" in h["themes"] for h in housing)
+    assert run("search", "ogrody", "--theme", "gardens").exit_code == 2  # unknown theme: a usage error

@@ -76,3 +76,12 @@ def test_every_interface_string_is_translated():
 
     used = set(re.findall(r"_\('([^']+)'\)", templates))
     assert used <= known, used - known  # run scripts/i18n after changing the templates
+
+
+def test_filters_by_country_and_theme_with_counts(client):
+    page = client.get("/?q=mieszkanie").get_data(as_text=True)
+    assert 'name="country"' in page and 'name="theme"' in page and "Spain (1)" in page
+    spanish = client.get("/?q=mieszkanie&country=ES").get_data(as_text=True)
+    assert "Huecos Urbanos" in spanish and "Żyrardów" not in spanish.split('class="results"')[1]
+    api = client.get("/api/search?q=ogrody&theme=housing").get_json()
+    assert api and all("housing" in hit["themes"] for hit in api)

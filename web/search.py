@@ -9,7 +9,8 @@ from markupsafe import Markup, escape
 from kb.index import IndexNotReady
 from kb.knowledge import KnowledgeBase
 from kb.models import SHEET_FIELDS
-from kb.search import search_index, similar_practices
+from kb.search import facets, search_index, similar_practices
+from kb.themes import THEMES
 from kb.themes import label as theme_label
 
 bp = Blueprint("search", __name__)
@@ -61,11 +62,13 @@ def select_locale() -> str:
     return request.accept_languages.best_match(codes) or "en"
 
 
+def country_name(code: str) -> str:
+    return Locale.parse(str(get_locale())).territories.get(code, code)
+
+
 def place(p) -> str:
     """'Żyrardów, Polska' in the interface language; the country alone when the city is unknown."""
-    country = ""
-    if p.country:
-        country = Locale.parse(str(get_locale())).territories.get(p.country, p.country)
+    country = country_name(p.country) if p.country else ""
     return ", ".join(x for x in (p.city, country) if x) or gettext("City unknown")
 
 
@@ -99,9 +102,14 @@ def _kb() -> KnowledgeBase:
     return current_app.extensions["kb"]
 
 
-def _run(query: str, k: int, lang: str | None):
+def _filters() -> dict[str, str | None]:
+    return {"language": request.args.get("lang") or None, "country": request.args.get("country") or None,
+            "theme": request.args.get("theme") or None}
+
+
+def _run(query: str, k: int, **filters):
     try:
-        return search_index(_kb(), query, k=k, language=lang or None), None
+        return search_index(_kb(), query, k=k, **filters), None
     except IndexNotReady as exc:
         return [], str(exc)
 
@@ -109,12 +117,17 @@ def _run(query: str, k: int, lang: str | None):
 @bp.get("/")
 def index():
     query = request.args.get("q", "").strip()
-    lang = request.args.get("lang", "").strip() or None
-    hits, error = _run(query, 20, lang) if query else ([], None)
-    if hits:
+    chosen = _filters()
+    hits, error = _run(query, 20, **chosen) if query else ([], None)
+    if hits and hits[0].score > 0:
         hits = [h for h in hits if h.score >= hits[0].score * RELEVANCE_FLOOR]
-    return render_template("search/index.html", query=query, lang=lang or "", hits=hits, error=error,
-                           stats=_kb().store.stats())
+    # Facet counts: what the query finds without filters, so every option says how much it holds.
+    counts = facets(_run(query, 50)[0]) if query else {"language": {}, "country": {}, "theme": {}}
+    stats = _kb().store.stats()
+    countries = sorted(set(stats["by_country"]) - {""})
+    return render_template("search/index.html", query=query, lang=chosen["language"] or "", hits=hits, error=error,
+                           stats=stats, counts=counts, countries=countries, themes=[t.id for t in THEMES],
+                           country=chosen["country"] or "", theme=chosen["theme"] or "", country_name=country_name)
 
 
 @bp.get("/practices/<practice_id>")
@@ -139,7 +152,7 @@ def api_search():
         k = max(1, min(int(request.args.get("k", 10)), 100))
     except ValueError:
         return jsonify(error="k must be a whole number between 1 and 100"), 400
-    hits, error = _run(query, k, request.args.get("lang"))
+    hits, error = _run(query, k, **_filters())
     if error:
         return jsonify(error=error), 503
     return jsonify([h.to_dict() for h in hits])
