@@ -118,11 +118,14 @@ def _run(query: str, k: int, **filters):
 def index():
     query = request.args.get("q", "").strip()
     chosen = _filters()
-    hits, error = _run(query, 20, **chosen) if query else ([], None)
+    hits, error, counts = [], None, {"language": {}, "country": {}, "theme": {}}
+    if query:
+        # Facet counts: what the query finds without filters, so every option says how much it holds.
+        unfiltered, error = _run(query, 50)
+        counts = facets(unfiltered)
+        hits = _run(query, 20, **chosen)[0] if any(chosen.values()) else unfiltered[:20]
     if hits and hits[0].score > 0:
         hits = [h for h in hits if h.score >= hits[0].score * RELEVANCE_FLOOR]
-    # Facet counts: what the query finds without filters, so every option says how much it holds.
-    counts = facets(_run(query, 50)[0]) if query else {"language": {}, "country": {}, "theme": {}}
     stats = _kb().store.stats()
     countries = sorted(set(stats["by_country"]) - {""})
     return render_template("search/index.html", query=query, lang=chosen["language"] or "", hits=hits, error=error,
