@@ -122,6 +122,13 @@ def shots(tmp_path) -> Path:
     return directory
 
 
+def _search(pg, label: str, query: str) -> None:
+    """Type a query into the search box found by its visible label, and submit it with Enter."""
+    box = pg.get_by_label(label)
+    box.fill(query)
+    box.press("Enter")
+
+
 def _expect():
     from playwright.sync_api import expect
 
@@ -220,9 +227,7 @@ def test_phone_width_has_no_horizontal_scroll(browser, base_url, tmp_path, shots
     try:
         pg = context.new_page()
         pg.goto(base_url + "/")
-        box = pg.get_by_label("Search practices in any language")
-        box.fill(UK_QUERY)
-        box.press("Enter")
+        _search(pg, "Search practices in any language", UK_QUERY)
         pg.wait_for_url("**/?q=*")
         expect(pg.locator("ol.results > li.result").first).to_be_visible()
         shot = tmp_path / "results-phone.png"
@@ -261,9 +266,7 @@ def test_ukrainian_browser_gets_ukrainian_ui_and_can_switch_to_english(browser, 
     try:
         pg = context.new_page()
         pg.goto(base_url + "/")
-        box = pg.get_by_label("Шукайте практики будь-якою мовою")
-        box.fill(UK_QUERY)
-        box.press("Enter")
+        _search(pg, "Шукайте практики будь-якою мовою", UK_QUERY)
         first = pg.locator("ol.results > li.result").first
         expect(first.get_by_role("heading")).to_contain_text("Mieszkanie za remont")
         first.get_by_role("heading").get_by_role("link").click()
