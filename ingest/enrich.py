@@ -6,7 +6,7 @@ import re
 from kb.language import detect_language
 from kb.models import Practice, SourceRef, practice_id
 from kb.places import locate
-from kb.themes import assign_themes
+from kb.themes import assign_themes, named_themes
 
 from .segment import Draft
 
@@ -50,6 +50,7 @@ def to_practice(draft: Draft, *, document: str, given_path: str, checksum: str, 
         summary=summarise(description or body),
         city=place.city,
         country=place.country,
-        themes=assign_themes(body, draft.title),
+        # Themes the sheet itself lists come first; the vocabulary assigns them otherwise.
+        themes=named_themes(draft.meta.get("themes", "")) or assign_themes(body, draft.title),
         fields=dict(draft.fields),
     )

@@ -51,6 +51,19 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
     ),
     "contact": ("kontakt", "dane kontaktowe", "contact", "contacts", "контакти", "контакт", "контактна особа"),
 }
+# Labelled facts about a practice that are not sheet fields: its themes as a sheet lists them.
+META_LABELS: dict[str, tuple[str, ...]] = {
+    "themes": ("themes", "theme", "topics", "topic", "thematic area", "thematic areas", "tematy", "temat",
+               "obszar tematyczny", "obszary tematyczne", "теми", "тема", "тематика", "тематичні напрями"),
+}
+_META_INDEX = {fold(label): name for name, ls in META_LABELS.items() for label in ls}
+
+
+def meta_of(label: str) -> str | None:
+    """The fact a table label or 'Label:' names (themes), if any."""
+    return _META_INDEX.get(_key(label)) if len(label) <= 40 else None
+
+
 # Sections that frame a document and hold no practice.
 FRAMING = (
     "wprowadzenie", "wstęp", "introduction", "вступ", "агенда", "agenda", "program spotkania",

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .blocks import Block, Extracted, ExtractionError, Kind
 
+_PAGE_SUFFIX = re.compile(r"(?:page|strona|str\.|сторінка|стор\.)\s*\d{1,4}(?:\s*(?:/|z|of|із|з)\s*\d{1,4})?\s*$", re.I)
 _PAGE_NUMBER = re.compile(
     r"^(?:(?:page|strona|str\.|s\.|сторінка|стор\.|с\.)\s*)?[-–—]?\s*\d{1,4}\s*(?:(?:/|z|of|із|з)\s*\d{1,4})?\s*[-–—]?$",
     re.I,
@@ -66,7 +67,8 @@ def _gutter(words: list[dict], width: float) -> float | None:
     best, best_cross = None, None
     for step in range(35, 66):
         x = width * step / 100
-        crossing = sum(1 for w in words if w["x0"] < x < w["x1"])
+        # A gutter is a band, not a line: in one column of text, spaces between words are too narrow.
+        crossing = sum(1 for w in words if w["x0"] < x + 4 and w["x1"] > x - 4)
         left = sum(1 for w in words if w["x1"] <= x)
         right = sum(1 for w in words if w["x0"] >= x)
         if left < len(words) * 0.2 or right < len(words) * 0.2:
@@ -163,7 +165,10 @@ def _blocks(lines: list[Line]) -> list[Block]:
     text_lines = [ln for ln in lines if not ln.cells]
     body_size = statistics.median(ln.size for ln in text_lines) if text_lines else 10.0
     gaps = [b.top - a.bottom for a, b in zip(text_lines, text_lines[1:]) if a.page == b.page and 0 <= b.top - a.bottom < 30]
-    para_gap = (statistics.median(gaps) if gaps else 2.0) + 3.0
+    # The usual gap between lines of one paragraph: the lower quartile, since in a short sheet the gaps
+    # around headings and between paragraphs can be as many as those inside paragraphs.
+    line_gap = statistics.quantiles(gaps, n=4)[0] if len(gaps) >= 4 else statistics.median(gaps) if gaps else 2.0
+    para_gap = line_gap + 3.0
     sizes = sorted({round(ln.size, 1) for ln in text_lines if ln.size > body_size * 1.12}, reverse=True)
     blocks: list[Block] = []
     current: list[Line] = []
@@ -247,11 +252,18 @@ def extract(path: Path, max_pages: int = 500) -> Extracted:
     if sum(len(ln.text) for lines in pages for ln in lines) < 20:
         raise ExtractionError("the PDF has no text layer (a scanned image?); run OCR on it first")
     repeats = _margin_repeats(pages, heights)
+    sizes = [ln.size for lines in pages for ln in lines if not ln.cells]
+    body_size = statistics.median(sizes) if sizes else 10.0
     kept: list[Line] = []
     for lines, height in zip(pages, heights):
         for ln in lines:
             in_margin = ln.top < height * 0.1 or ln.bottom > height * 0.9
             if in_margin and (re.sub(r"\d+", "#", ln.text) in repeats or _PAGE_NUMBER.match(ln.text.strip())):
+                continue
+            # A one-page document has no repeats to compare: a small-print line at the very edge of the
+            # page, or one that ends with "Page 3", is its running header or footer.
+            at_edge = ln.top < height * 0.06 or ln.bottom > height * 0.94
+            if at_edge and (ln.size < body_size * 0.9 or _PAGE_SUFFIX.search(ln.text)):
                 continue
             kept.append(ln)
     return Extracted(_blocks(kept), pages=len(pages), title=title)

@@ -5,7 +5,14 @@ import re
 from dataclasses import dataclass, field
 
 from .blocks import Block, Extracted, Kind
-from .labels import column_of, field_of, is_framing, split_label, strip_numbering
+from .labels import (
+    column_of,
+    field_of,
+    is_framing,
+    meta_of,
+    split_label,
+    strip_numbering,
+)
 
 MIN_PRACTICE_WORDS = 35
 
@@ -18,6 +25,7 @@ class Draft:
     blocks: list[Block]
     context: list[str] = field(default_factory=list)  # headings above it: the locator
     fields: dict[str, str] = field(default_factory=dict)
+    meta: dict[str, str] = field(default_factory=dict)  # labelled facts that are not fields: themes
 
     @property
     def body(self) -> str:
@@ -153,7 +161,14 @@ def _fill_fields(draft: Draft) -> None:
         elif b.kind == Kind.ROW and len(b.cells) >= 2 and field_of(b.cells[0]):
             collected.setdefault(field_of(b.cells[0]), []).append(" ".join(b.cells[1:]))  # type: ignore[arg-type]
             continue
+        elif b.kind == Kind.ROW and len(b.cells) == 2 and meta_of(b.cells[0]):
+            draft.meta[meta_of(b.cells[0])] = b.cells[1]  # type: ignore[index]
+            continue
         else:
+            head, sep, tail = b.text.partition(":")
+            if sep and tail.strip() and meta_of(head):
+                draft.meta[meta_of(head)] = tail.strip()  # type: ignore[index]
+                continue
             if b.text.rstrip().endswith(":") and field_of(b.text):  # "Efekty po pięciu latach:" opens a field
                 current, current_level = field_of(b.text), 99
                 continue

@@ -97,6 +97,17 @@ def assign_themes(text: str, title: str = "", limit: int = 4) -> tuple[str, ...]
     return tuple(chosen or [counts.most_common(1)[0][0]])
 
 
+def named_themes(text: str) -> tuple[str, ...]:
+    """Themes a sheet names by label ('Tematy: Mieszkalnictwo, Rewitalizacja'), in any language, in order."""
+    by_name = {fold(name): t.id for t in THEMES for name in (t.id, *t.labels.values())}
+    found = []
+    for part in re.split(r"[,;/|•\n]+", text):
+        theme = by_name.get(fold(" ".join(part.split())))
+        if theme and theme not in found:
+            found.append(theme)
+    return tuple(found)
+
+
 def label(theme_id: str, language: str = "en") -> str:
     theme = BY_ID.get(theme_id)
     return theme.labels.get(language, theme.labels["en"]) if theme else theme_id

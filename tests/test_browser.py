@@ -280,3 +280,39 @@ def test_ukrainian_browser_gets_ukrainian_ui_and_can_switch_to_english(browser, 
         pg.screenshot(path=str(shots / "practice-switched-to-english.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_partner_downloads_the_sheet_and_the_results_catalogue(browser, base_url, tmp_path):
+    """A Polish-speaking partner opens a practice, downloads its PDF sheet (labels in Polish by default)
+    and then the search results as a DOCX catalogue with Ukrainian labels."""
+    import docx
+    import pdfplumber
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="pl-PL", accept_downloads=True)
+    try:
+        pg = context.new_page()
+        pg.goto(base_url + "/?q=" + quote_plus(UK_QUERY))
+        pg.locator("ol.results > li.result").first.get_by_role("heading").get_by_role("link").click()
+        pg.wait_for_url("**/practices/*")
+        with pg.expect_download() as download:
+            pg.get_by_role("button", name="PDF").click()
+        sheet = tmp_path / download.value.suggested_filename
+        download.value.save_as(sheet)
+        assert sheet.name.startswith("mieszkanie-za-remont") and sheet.suffix == ".pdf"
+        with pdfplumber.open(sheet) as pdf:
+            text = pdf.pages[0].extract_text()
+        assert "Mieszkanie za remont" in text and "Potrzebne zasoby" in text
+
+        pg.go_back()
+        pg.wait_for_url("**/?q=*")
+        listed = pg.locator("ol.results > li.result").count()
+        pg.get_by_label("Pobierz te wyniki jako katalog, etykiety w języku").select_option("uk")
+        with pg.expect_download() as download:
+            pg.get_by_role("button", name="DOCX").click()
+        catalogue = tmp_path / download.value.suggested_filename
+        download.value.save_as(catalogue)
+        document = docx.Document(str(catalogue))
+        assert document.paragraphs[0].text == "Каталог добрих практик"
+        assert len([p for p in document.paragraphs if p.style.name == "Heading 1"]) == listed
+    finally:
+        context.close()

@@ -18,10 +18,11 @@ def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None
 
     from flask_babel import Babel
 
-    from . import search
+    from . import export, search
 
     Babel(app, locale_selector=search.select_locale, default_translation_directories="translations")
     app.register_blueprint(search.bp)
+    app.register_blueprint(export.bp)
 
     @app.after_request
     def security_headers(response):

@@ -114,10 +114,8 @@ def _run(query: str, k: int, **filters):
         return [], str(exc)
 
 
-@bp.get("/")
-def index():
-    query = request.args.get("q", "").strip()
-    chosen = _filters()
+def results(query: str, chosen: dict[str, str | None]):
+    """The practices a search page lists, any error, and the facet counts beside them."""
     hits, error, counts = [], None, {"language": {}, "country": {}, "theme": {}}
     if query:
         # Facet counts: what the query finds without filters, so every option says how much it holds.
@@ -126,6 +124,14 @@ def index():
         hits = _run(query, 20, **chosen)[0] if any(chosen.values()) else unfiltered[:20]
     if hits and hits[0].score > 0:
         hits = [h for h in hits if h.score >= hits[0].score * RELEVANCE_FLOOR]
+    return hits, error, counts
+
+
+@bp.get("/")
+def index():
+    query = request.args.get("q", "").strip()
+    chosen = _filters()
+    hits, error, counts = results(query, chosen)
     stats = _kb().store.stats()
     countries = sorted(set(stats["by_country"]) - {""})
     return render_template("search/index.html", query=query, lang=chosen["language"] or "", hits=hits, error=error,

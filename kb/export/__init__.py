@@ -1,0 +1,60 @@
+"""Exports of practice sheets and catalogues: DOCX and PDF in the Interreg good-practice shape, CSV and JSON.
+
+    data = export(practices, "pdf", lang="pl")  # one practice: a sheet; several: a catalogue
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from ..models import Practice
+from .sheet import LABEL_LANGUAGES, build_sheet, labels, slug
+
+FORMATS = ("docx", "pdf", "csv", "json")
+MEDIA_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+}
+
+
+def export(practices: list[Practice], fmt: str, lang: str = "en", *, title: str = "", subtitle: str = "",
+           query: str = "", catalogue: bool | None = None, today: date | None = None) -> bytes:
+    """The practices as one file. DOCX and PDF give a sheet for one practice, a catalogue for several
+    (a cover, a table of contents, one sheet per practice); `catalogue=True` forces the catalogue.
+    `query`, when the practices are search results, is named on the cover."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    names = labels(lang)  # a clear error for an unknown label language
+    if query and not subtitle:
+        subtitle = names["query"].format(query=query)
+    if not practices:
+        raise ValueError("nothing to export: the selection holds no practices")
+    if fmt == "csv":
+        from .tabular import practices_csv
+
+        return practices_csv(practices)
+    if fmt == "json":
+        from .tabular import practices_json
+
+        return practices_json(practices, title=title, today=today)
+    sheets = [build_sheet(p, lang) for p in practices]
+    single = len(sheets) == 1 and not catalogue
+    if fmt == "docx":
+        from .docx import catalogue_docx, sheet_docx
+
+        return sheet_docx(sheets[0], today) if single else catalogue_docx(sheets, lang, title, subtitle, today)
+    from .pdf import catalogue_pdf, sheet_pdf
+
+    return sheet_pdf(sheets[0], today) if single else catalogue_pdf(sheets, lang, title, subtitle, today)
+
+
+def filename(practices: list[Practice], fmt: str, name: str = "", catalogue: bool | None = None) -> str:
+    """'mieszkanie-za-remont.pdf' for one practice; for a catalogue, 'catalogue-<name>.docx' or
+    'catalogue-12-practices.docx'."""
+    if len(practices) == 1 and not catalogue:
+        return f"{slug(practices[0].title)}.{fmt}"
+    return f"catalogue-{slug(name) if name else f'{len(practices)}-practices'}.{fmt}"
+
+
+__all__ = ["FORMATS", "LABEL_LANGUAGES", "MEDIA_TYPES", "build_sheet", "export", "filename"]

@@ -1,0 +1,151 @@
+"""Practice sheets and catalogues as Word documents (python-docx) with real heading styles.
+
+Word's navigation pane shows the outline: the practice titles and their sections. Content runs carry
+the practice's language, so spell-checking works in Polish or Ukrainian whatever the labels' language.
+"""
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from docx import Document
+from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from .sheet import Sheet, export_date, labels
+
+ACCENT = RGBColor(0x1F, 0x4E, 0x79)
+LANG_TAGS = {"pl": "pl-PL", "uk": "uk-UA", "en": "en-GB", "de": "de-DE", "es": "es-ES", "fr": "fr-FR"}
+
+
+def _lang(run, code: str) -> None:
+    tag = LANG_TAGS.get(code, code)
+    rpr = run._r.get_or_add_rPr()
+    element = OxmlElement("w:lang")
+    element.set(qn("w:val"), tag)
+    element.set(qn("w:bidi"), tag)
+    element.set(qn("w:eastAsia"), tag)
+    rpr.append(element)
+
+
+def _field(paragraph, instruction: str) -> None:
+    """A simple field (PAGE, NUMPAGES) that Word and LibreOffice fill in."""
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def _new_document(title: str, subject: str, lang: str, language: str, today: date | None) -> Document:
+    document = Document()
+    props = document.core_properties
+    props.title, props.subject, props.language = title, subject, LANG_TAGS.get(language, language)
+    props.author = labels(lang)["publisher"]
+    props.comments = ""
+    styles = document.styles
+    styles["Normal"].font.size = Pt(10.5)
+    styles["Normal"].paragraph_format.space_after = Pt(4)
+    for name in ("Title", "Heading 1", "Heading 2"):
+        styles[name].font.color.rgb = ACCENT
+    for section in document.sections:
+        section.top_margin = section.bottom_margin = Cm(2)
+        section.left_margin = section.right_margin = Cm(2.2)
+        header = section.header.paragraphs[0]
+        header.text = labels(lang)["publisher"]
+        header.runs[0].font.size = Pt(8)
+        header.runs[0].font.color.rgb = RGBColor(0x59, 0x59, 0x59)
+        footer = section.footer.paragraphs[0]
+        exported = labels(lang)["exported"].format(date=export_date(lang, today))
+        run = footer.add_run(f"{exported} · " + labels(lang)["page"].split("{n}")[0])
+        run.font.size = Pt(8)
+        _field(footer, "PAGE")
+    return document
+
+
+def _facts(document: Document, sheet: Sheet) -> None:
+    table = document.add_table(rows=0, cols=2)
+    table.style = "Light List Accent 1" if "Light List Accent 1" in [s.name for s in document.styles] else "Table Grid"
+    table.autofit = True
+    for label, value in sheet.facts:
+        row = table.add_row().cells
+        row[0].width, row[1].width = Cm(4), Cm(12.5)
+        row[0].paragraphs[0].add_run(label).bold = True
+        row[1].paragraphs[0].add_run(value)
+    document.add_paragraph()
+
+
+def _sheet(document: Document, sheet: Sheet, level: int, page_break: bool) -> None:
+    heading = document.add_heading(sheet.title, level=level)
+    heading.paragraph_format.page_break_before = page_break
+    for run in heading.runs:
+        _lang(run, sheet.practice.language)
+    _facts(document, sheet)
+    for section in sheet.sections:
+        document.add_heading(section.label, level=level + 1)
+        for kind, text in section.blocks():
+            paragraph = document.add_paragraph(style="List Bullet" if kind == "li" else None)
+            _lang(paragraph.add_run(text), sheet.practice.language)
+
+
+def sheet_docx(sheet: Sheet, today: date | None = None) -> bytes:
+    names = labels(sheet.lang)
+    document = _new_document(sheet.title, names["sheet"], sheet.lang, sheet.practice.language, today)
+    _sheet(document, sheet, level=0, page_break=False)
+    return _bytes(document)
+
+
+def catalogue_docx(sheets: list[Sheet], lang: str, title: str = "", subtitle: str = "",
+                   today: date | None = None) -> bytes:
+    names = labels(lang)
+    title = title or names["catalogue"]
+    document = _new_document(title, names["catalogue"], lang, lang, today)
+    document.add_paragraph(title, style="Title")
+    if subtitle:
+        document.add_paragraph(subtitle, style="Subtitle")
+    document.add_paragraph(names["count"].format(n=len(sheets)))
+    document.add_paragraph(names["exported"].format(date=export_date(lang, today)))
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    document.add_paragraph(names["contents"], style="TOC Heading")
+    _table_of_contents(document, sheets)
+    for sheet in sheets:
+        _sheet(document, sheet, level=1, page_break=True)
+    return _bytes(document)
+
+
+def _table_of_contents(document: Document, sheets: list[Sheet]) -> None:
+    """A Word TOC field over Heading 1, pre-filled with the practice titles so it reads before an update."""
+    entries = [f"{n}. {s.title}" + (f" — {s.place}" if s.place else "") for n, s in enumerate(sheets, 1)]
+    paragraphs = [document.add_paragraph() for _ in entries] or [document.add_paragraph()]
+
+    def char(kind: str):
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        run = OxmlElement("w:r")
+        run.append(element)
+        return run
+
+    first, last = paragraphs[0]._p, paragraphs[-1]._p
+    instr_run = OxmlElement("w:r")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = 'TOC \\o "1-1" \\h \\z \\u'
+    instr_run.append(instr)
+    first.append(char("begin"))
+    first.append(instr_run)
+    first.append(char("separate"))
+    for paragraph, entry in zip(paragraphs, entries):
+        paragraph.add_run(entry)
+    last.append(char("end"))
+
+
+def _bytes(document: Document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

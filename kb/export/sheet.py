@@ -1,0 +1,150 @@
+"""The good-practice sheet in the Interreg Europe shape, with its labels in Polish, Ukrainian or English.
+
+Labels follow the export language chosen by the user; the content stays in the practice's own language.
+The section labels are ones that ingest recognises, so an exported sheet reads back as the same practice.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from babel import Locale
+from babel.dates import format_date
+
+from ..models import SHEET_FIELDS, Practice, Status
+from ..themes import label as theme_label
+
+LABEL_LANGUAGES = ("pl", "uk", "en")
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "sheet": "Good practice sheet", "catalogue": "Catalogue of good practices", "contents": "Contents",
+        "location": "Location", "themes": "Themes", "language": "Language", "source": "Source",
+        "status": "Status", "approved": "Approved by an advisor", "draft": "Draft (not yet reviewed)",
+        "description": "About the practice", "resources": "Resources needed", "timescale": "Timescale",
+        "evidence": "Evidence of success", "difficulties": "Difficulties encountered",
+        "transfer": "Potential for learning or transfer", "stakeholders": "Stakeholders", "contact": "Contact",
+        "query": "Search: “{query}”", "count": "Practices: {n}", "exported": "Exported on {date}", "page": "Page {n}",
+        "publisher": "Urban good practices — open knowledge base", "unknown": "not stated",
+    },
+    "pl": {
+        "sheet": "Karta dobrej praktyki", "catalogue": "Katalog dobrych praktyk", "contents": "Spis treści",
+        "location": "Lokalizacja", "themes": "Tematy", "language": "Język", "source": "Źródło",
+        "status": "Status", "approved": "Zatwierdzona przez doradcę", "draft": "Robocza (jeszcze nie sprawdzona)",
+        "description": "Opis praktyki", "resources": "Potrzebne zasoby", "timescale": "Okres realizacji",
+        "evidence": "Dowody sukcesu", "difficulties": "Napotkane trudności", "transfer": "Potencjał transferu",
+        "stakeholders": "Interesariusze", "contact": "Kontakt",
+        "query": "Wyszukiwanie: „{query}”", "count": "Liczba praktyk: {n}", "exported": "Wygenerowano {date}", "page": "Strona {n}",
+        "publisher": "Miejskie dobre praktyki — otwarta baza wiedzy", "unknown": "nie podano",
+    },
+    "uk": {
+        "sheet": "Картка доброї практики", "catalogue": "Каталог добрих практик", "contents": "Зміст",
+        "location": "Розташування", "themes": "Теми", "language": "Мова", "source": "Джерело",
+        "status": "Статус", "approved": "Затверджена консультантом", "draft": "Чернетка (ще не перевірена)",
+        "description": "Опис практики", "resources": "Необхідні ресурси", "timescale": "Період реалізації",
+        "evidence": "Докази успіху", "difficulties": "Труднощі", "transfer": "Потенціал для перенесення",
+        "stakeholders": "Зацікавлені сторони", "contact": "Контакти",
+        "query": "Пошук: «{query}»", "count": "Кількість практик: {n}", "exported": "Створено {date}", "page": "Сторінка {n}",
+        "publisher": "Міські добрі практики — відкрита база знань", "unknown": "не вказано",
+    },
+}
+
+
+def labels(lang: str) -> dict[str, str]:
+    if lang not in LABELS:
+        raise ValueError(f"labels in {lang!r} are not available; choose one of {', '.join(LABEL_LANGUAGES)}")
+    return LABELS[lang]
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    field: str
+    label: str
+    text: str
+
+    def blocks(self) -> list[tuple[str, str]]:
+        """('p', text) paragraphs and ('li', text) list items, in order."""
+        return text_blocks(self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """One practice laid out as a sheet: what every export format renders."""
+
+    practice: Practice
+    lang: str
+    title: str
+    facts: tuple[tuple[str, str], ...]
+    sections: tuple[Section, ...]
+
+    @property
+    def place(self) -> str:
+        return dict(self.facts).get(labels(self.lang)["location"], "")
+
+
+def text_blocks(text: str) -> list[tuple[str, str]]:
+    out = []
+    for line in (text or "").split("\n"):
+        line = " ".join(line.split())
+        if line.startswith(("- ", "• ", "– ")):
+            out.append(("li", line[2:].strip()))
+        elif line:
+            out.append(("p", line))
+    return out
+
+
+def country_name(code: str, lang: str) -> str:
+    return Locale.parse(lang).territories.get(code, code) if code else ""
+
+
+def language_name(code: str, lang: str) -> str:
+    name = Locale.parse(lang).languages.get(code, code)
+    return name[:1].upper() + name[1:]
+
+
+def place(practice: Practice, lang: str) -> str:
+    return ", ".join(x for x in (practice.city, country_name(practice.country, lang)) if x)
+
+
+def source_text(practice: Practice) -> str:
+    """The source file's name and the place in it (without the server's folders)."""
+    ref = practice.source
+    name = ref.path.replace("\\", "/").rsplit("/", 1)[-1]
+    where = ref.locator if ref.locator and not ref.locator.endswith(practice.title) else ""
+    return f"{name}, {where}" if where else name
+
+
+def build_sheet(practice: Practice, lang: str = "en") -> Sheet:
+    names = labels(lang)
+    facts = [
+        (names["location"], place(practice, lang) or names["unknown"]),
+        (names["themes"], ", ".join(theme_label(t, lang) for t in practice.themes) or names["unknown"]),
+        (names["language"], language_name(practice.language, lang)),
+        (names["source"], source_text(practice)),
+        (names["status"], names["approved"] if practice.status == Status.APPROVED else names["draft"]),
+    ]
+    sections = []
+    for name in SHEET_FIELDS:
+        text = (practice.fields.get(name) or "").strip()
+        if name == "description" and not text:
+            text = practice.summary or practice.body
+        if text:
+            sections.append(Section(name, names[name], text))
+    return Sheet(practice, lang, practice.title, tuple(facts), tuple(sections))
+
+
+def export_date(lang: str, today: date | None = None) -> str:
+    return format_date(today or date.today(), format="long", locale=lang)
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """A file name from a title: 'Mieszkanie za remont (Żyrardów)' -> 'mieszkanie-za-remont-zyrardow'."""
+    # Latin letters lose their diacritics; Cyrillic stays as it is (browsers save UTF-8 file names).
+    text = "".join(unicodedata.normalize("NFKD", c)[0] if c < "\u0250" else c for c in text.lower().replace("ł", "l"))
+    words = re.findall(r"\w+", text)
+    out = "-".join(words)
+    if len(out) > limit:
+        out = out[: limit + 1].rsplit("-", 1)[0]  # whole words only
+    return out.strip("-") or "practices"

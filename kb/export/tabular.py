@@ -1,0 +1,39 @@
+"""CSV and JSON exports of a selection of practices, for spreadsheets and partner systems."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+
+from ..models import SHEET_FIELDS, Practice
+
+FORMAT_VERSION = "urban-practices-kb/1"
+CSV_COLUMNS = ("id", "title", "city", "country", "language", "themes", "status", "summary", *SHEET_FIELDS,
+               "source", "locator", "created_at", "updated_at")
+
+
+def practices_csv(practices: list[Practice]) -> bytes:
+    """UTF-8 with a byte-order mark, so that spreadsheet programs read Polish and Cyrillic correctly."""
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for p in practices:
+        row = {"id": p.id, "title": p.title, "city": p.city, "country": p.country, "language": p.language,
+               "themes": "; ".join(p.themes), "status": str(p.status), "summary": p.summary,
+               "source": p.source.path, "locator": p.source.locator, "created_at": p.created_at,
+               "updated_at": p.updated_at}
+        row.update({name: p.fields.get(name, "") for name in SHEET_FIELDS})
+        writer.writerow(row)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def practices_json(practices: list[Practice], title: str = "", today: date | None = None) -> bytes:
+    document = {
+        "format": FORMAT_VERSION,
+        "title": title,
+        "exported_on": (today or date.today()).isoformat(),
+        "count": len(practices),
+        "practices": [p.to_dict() for p in practices],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")

@@ -1,0 +1,50 @@
+"""Downloads: a practice's sheet, or the current search results as a catalogue (DOCX, PDF, CSV, JSON)."""
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, abort, current_app, request, send_file
+from flask_babel import get_locale
+
+from kb.export import FORMATS, LABEL_LANGUAGES, MEDIA_TYPES, export, filename
+
+from .search import _filters, results
+
+bp = Blueprint("export", __name__)
+
+
+def _choice() -> tuple[str, str]:
+    """The format asked for and the labels' language (the interface language unless chosen)."""
+    fmt = request.args.get("format", "")
+    if fmt not in FORMATS:
+        abort(404)
+    labels = request.args.get("labels") or str(get_locale())
+    return fmt, labels if labels in LABEL_LANGUAGES else "en"
+
+
+def _download(data: bytes, fmt: str, name: str):
+    response = send_file(io.BytesIO(data), mimetype=MEDIA_TYPES[fmt], as_attachment=True, download_name=name)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/practices/<practice_id>/export")
+def sheet(practice_id: str):
+    practice = current_app.extensions["kb"].get(practice_id)
+    if practice is None:
+        abort(404)
+    fmt, labels = _choice()
+    return _download(export([practice], fmt, labels), fmt, filename([practice], fmt))
+
+
+@bp.get("/export")
+def catalogue():
+    """The practices the search page lists for the same query and filters, as one catalogue."""
+    fmt, labels = _choice()
+    query = request.args.get("q", "").strip()
+    hits = results(query, _filters())[0] if query else []
+    if not hits:
+        abort(404)
+    practices = [h.practice for h in hits]
+    data = export(practices, fmt, labels, query=query, catalogue=True)
+    return _download(data, fmt, filename(practices, fmt, query, catalogue=True))
