@@ -72,11 +72,20 @@ def _facts(document: Document, sheet: Sheet) -> None:
     table = document.add_table(rows=0, cols=2)
     table.style = "Light List Accent 1" if "Light List Accent 1" in [s.name for s in document.styles] else "Table Grid"
     table.autofit = True
+    look = OxmlElement("w:tblLook")  # a facts table has no header row: no banding of the first row
+    for name, value in (("w:val", "0000"), ("w:firstRow", "0"), ("w:lastRow", "0"), ("w:firstColumn", "1"),
+                        ("w:lastColumn", "0"), ("w:noHBand", "1"), ("w:noVBand", "1")):
+        look.set(qn(name), value)
+    properties = table._tbl.tblPr
+    for old in properties.findall(qn("w:tblLook")):
+        properties.remove(old)
+    properties.append(look)
     for label, value in sheet.facts:
         row = table.add_row().cells
         row[0].width, row[1].width = Cm(4), Cm(12.5)
         row[0].paragraphs[0].add_run(label).bold = True
         row[1].paragraphs[0].add_run(value)
+    table.columns[0].width, table.columns[1].width = Cm(4), Cm(12.5)  # the grid, for LibreOffice
     document.add_paragraph()
 
 
