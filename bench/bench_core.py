@@ -363,6 +363,10 @@ def bench_synthetic(kb: KnowledgeBase, data_dir: Path, n: int, queries: list[str
     t0 = now()
     index.add(ids, vectors, languages)
     add_s = now() - t0
+    exact_index = index
+    t_fit = now()
+    index = index.fit_to_size(settings.exact_limit)  # what the product does past the exact limit
+    fit_s = now() - t_fit
     index.save()
     build_s = now() - t0
     index_file = settings.index_dir / FaissIndex.FILE
@@ -379,6 +383,9 @@ def bench_synthetic(kb: KnowledgeBase, data_dir: Path, n: int, queries: list[str
         "store_practices_per_s": n / store_s,
         "debias_fit_s": sum(fit.calls),
         "index_add_s": add_s,
+        "index_type": index.manifest.index_type,
+        "index_nprobe": index.manifest.nprobe,
+        "index_fit_s": fit_s,
         "index_build_s": build_s,
         "index_file_mib": mib(index_file),
         "database_mib": db_mib,
@@ -394,6 +401,9 @@ def bench_synthetic(kb: KnowledgeBase, data_dir: Path, n: int, queries: list[str
              f"{store_s:.2f} s ({out['store_practices_per_s']:.0f} practices/s)"],
             ["de-bias fit in FaissIndex.create (not in build)", f"{out['debias_fit_s']:.2f} s"],
             ["index build: add (de-bias + FAISS) + save", f"{build_s:.3f} s (add {add_s:.3f} s)"],
+            ["index type (exact up to Settings.exact_limit passages)",
+             f"{index.manifest.index_type}" + (f", nprobe {index.manifest.nprobe}, trained in {fit_s:.1f} s"
+                                               if index.manifest.nprobe else "")],
             ["index file faiss.index", f"{out['index_file_mib']:.1f} MiB"],
             ["SQLite database (+wal/shm)", f"{db_mib:.1f} MiB"],
             ["RSS now / peak so far", f"{out['rss_mib']:.0f} / {out['peak_rss_mib']:.0f} MiB"],
@@ -442,6 +452,23 @@ def bench_synthetic(kb: KnowledgeBase, data_dir: Path, n: int, queries: list[str
     qv = kb.embedder.embed_queries(queries)
     flat_faiss, _ = timed_each(list(qv), lambda v: flat.search(v.reshape(1, -1), K))
     out |= {"stages": stages, "flat_faiss": latency(flat_faiss), "rss_after_queries_mib": current_rss_mib()}
+    if exact_index is not index:
+        # Recall of the approximate index against exact search over the same vectors: passages (top 10
+        # and the 80 candidates search_index reads) and the practices search_index returns.
+        lang_of = [kb_search.query_language(index, q) for q in queries]
+        r10 = [len({i for i, _ in index.search(v, K, lg)} & {i for i, _ in exact_index.search(v, K, lg)}) / K
+               for v, lg in zip(qv, lang_of)]
+        r80 = [len({i for i, _ in index.search(v, wanted, lg)} & {i for i, _ in exact_index.search(v, wanted, lg)})
+               / wanted for v, lg in zip(qv, lang_of)]
+        practices = []
+        for q in queries[:50]:
+            a = {h.practice.id for h in search_index(syn, q, k=K)}
+            b = {h.practice.id for h in search_index(syn, q, k=K, index=exact_index)}
+            practices.append(len(a & b) / max(len(b), 1))
+        out["recall"] = {"passages@10": float(np.mean(r10)), f"passages@{wanted}": float(np.mean(r80)),
+                         "practices@10": float(np.mean(practices))}
+        print(f"\n  approximate index recall against exact search: passages@10 {np.mean(r10):.3f}, "
+              f"passages@{wanted} {np.mean(r80):.3f}, search_index practices@10 {np.mean(practices):.3f}")
     rows += [["kb stages, each alone:", "", "", "", "", ""], *stage_rows(stages, wanted),
              lat_row(f"baseline FAISS alone: IndexFlatIP.search(v, {K})", out["flat_faiss"])]
     print(f"\n  query latency at N={n} ({len(queries)} queries, k={K}, after {WARMUP} warm-up queries)")

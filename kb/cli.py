@@ -116,12 +116,16 @@ def _describe(result) -> str:
 @click.option("--lang", help="Only practices in this language (ISO 639-1: pl, uk, en, ...).")
 @click.option("--country", help="Only practices from this country (ISO 3166 code: PL, UA, ...).")
 @click.option("--theme", help="Only practices with this theme (housing, green, participation, ...: see kb/themes.py).")
+@click.option("--city", help="Only practices from this city (as `kb list` shows it: Żyrardów, Lviv, ...).")
+@click.option("--status", type=click.Choice(["approved", "draft"]), help="Only approved (or draft) practices.")
+@click.option("--source", help="Only practices from this source document (its file name or path).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--batch", type=click.File("r", encoding="utf-8"),
               help="A file with one query per line ('-' for stdin); prints one JSON line per query.")
 @click.pass_context
 def search(ctx: click.Context, query: str | None, limit: int, lang: str | None, country: str | None,
-           theme: str | None, as_json: bool, batch) -> None:
+           theme: str | None, city: str | None, status: str | None, source: str | None, as_json: bool,
+           batch) -> None:
     """Find practices for a query in any language."""
     from .search import search_index
     from .themes import BY_ID
@@ -129,7 +133,7 @@ def search(ctx: click.Context, query: str | None, limit: int, lang: str | None, 
     kb = _open(ctx)
     if theme and theme not in BY_ID:
         raise click.BadParameter(f"unknown theme {theme!r}; themes: {', '.join(BY_ID)}", param_hint="--theme")
-    filters = {"language": lang, "country": country, "theme": theme}
+    filters = {"language": lang, "country": country, "theme": theme, "city": city, "status": status, "source": source}
     if batch is None and not query:
         raise click.UsageError("Give a QUERY, or --batch FILE.")
     try:
@@ -252,7 +256,8 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     try:
         m = kb.index().manifest
         data["index"] = {"model": m.model_id, "dimension": m.dimension, "vectors": m.count, "debias": m.debias,
-                         "built_at": m.built_at, "current": kb.index_is_current()}
+                         "type": m.index_type, "nprobe": m.nprobe, "built_at": m.built_at,
+                         "current": kb.index_is_current()}
     except IndexNotReady as exc:
         data["index"] = {"error": str(exc)}
     data["data_dir"] = str(kb.settings.data_dir)
@@ -270,7 +275,6 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 def eval_(ctx: click.Context, qrels: Path, as_json: bool) -> None:
     """Score retrieval on judged queries (JSONL): plain cosine, de-biasing methods and hybrid, per language pair."""
     from .evaluate import evaluate, load_qrels
-    from .search import search_index
 
     kb = _open(ctx)
     practices = kb.store.list()
@@ -281,15 +285,13 @@ def eval_(ctx: click.Context, qrels: Path, as_json: bool) -> None:
     languages = {p.id: p.language for p in practices}
     with _progress(len(kb.store.passage_ids()), "passage", "Embedding") as bar:
         runs = kb.evaluation_runs(progress=bar.update)
-    results = {
-        name: evaluate(judged, lambda q, o=options: [h.practice.id for h in search_index(kb, q, k=10, **o)], languages)
-        for name, options in runs
-    }
+    results = {name: evaluate(judged, ranker, languages) for name, ranker in runs}
     if as_json:
         click.echo(json.dumps(results, ensure_ascii=False, indent=2))
         return
     click.echo(f"{len(judged)} queries over {len(practices)} practices, model {kb.embedder.model_id}")
-    click.echo("nDCG@10 for each variant; recall@5, recall@10 and MRR@10 for the default.\n")
+    click.echo("nDCG@10 for each variant (lexical alone, then dense ones adding one thing each); "
+               "recall@5, recall@10 and MRR@10 for the default.\n")
     names = list(results)
     click.echo(f"{'pair':8}{'n':>4}" + "".join(f"{n[:18]:>20}" for n in names) + f"{'R@5':>8}{'R@10':>8}{'MRR@10':>8}")
     for key in ["all"] + sorted(k for k in results[names[0]] if k != "all"):

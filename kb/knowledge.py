@@ -72,6 +72,7 @@ class KnowledgeBase:
             vectors = self.embedder.embed_passages([t for ts in passages.values() for t in ts], progress=progress)
             rows = self.store.replace_passages(passages)
             fresh.add([r[0] for r in rows], vectors, [r[2] for r in rows])
+            fresh = fresh.fit_to_size(self.settings.exact_limit)
             fresh.save()
             self._index = None
             self.index()
@@ -101,7 +102,9 @@ class KnowledgeBase:
             if changes.new_passages or changes.dropped_passages or not FaissIndex.exists(self.settings.index_dir):
                 index.remove(changes.dropped_passages)
                 index.add([i for i, _, _ in changes.new_passages], vectors, [l for _, _, l in changes.new_passages])
+                index = index.fit_to_size(self.settings.exact_limit)  # exact until it grows past the limit
                 index.save()
+                self._index = index
                 self._index_mtime = (self.settings.index_dir / FaissIndex.MANIFEST).stat().st_mtime
         return changes
 
@@ -119,11 +122,16 @@ class KnowledgeBase:
     def get(self, practice_id: str) -> Practice | None:
         return self.store.get(practice_id)
 
-    def evaluation_runs(self, progress: Callable[[int], None] | None = None) -> list[tuple[str, dict]]:
-        """Ranking variants to compare, as (name, keyword arguments of search_index), from one embedding pass.
+    def evaluation_runs(
+        self, progress: Callable[[int], None] | None = None, k: int = 10
+    ) -> list[tuple[str, Callable[[str], list[str]]]]:
+        """Ranking variants to compare, as (name, query -> ranked practice ids), from one embedding pass.
 
-        Each variant adds one thing to the one before: de-biasing, then the lexical leg, then themes.
+        First the lexical leg alone (BM25); then dense retrieval, where each variant adds one thing to
+        the one before: de-biasing, then the lexical leg (the hybrid), then themes.
         """
+        from .search import lexical_practices
+
         rows = list(self.store.passages())
         vectors = self.embedder.embed_passages([r[1] for r in rows], progress=progress)
         indexes = {}
@@ -131,10 +139,16 @@ class KnowledgeBase:
             indexes[debias] = FaissIndex.create(self.settings.index_dir, self.embedder, debias)
             indexes[debias].add([r[0] for r in rows], vectors, [r[2] for r in rows])
         dense = {"lexical_weight": 0.0, "theme_boost": 0.0}
-        return [
+        variants = [
             ("plain cosine", {"index": indexes["none"], **dense}),
             ("mean-centering", {"index": indexes["centering"], **dense}),
             ("subspace", {"index": indexes["subspace"], **dense}),
             ("+ lexical", {"index": indexes["subspace"], "theme_boost": 0.0}),
             ("+ themes (default)", {"index": indexes[self.settings.debias]}),
         ]
+
+        def ranker(options: dict) -> Callable[[str], list[str]]:
+            return lambda query: [h.practice.id for h in search_index(self, query, k=k, **options)]
+
+        return [("lexical only", lambda query: lexical_practices(self, query, k)),
+                *((name, ranker(options)) for name, options in variants)]

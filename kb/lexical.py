@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _VOWELS = set("aeiouyаеєиіїоуюяэыё")
@@ -22,6 +23,7 @@ def _fold(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=200_000)  # a vocabulary, not a text: every query re-stems the passages it scores
 def stem(word: str) -> str:
     word = _fold(word)
     if len(word) == STEM and word[-1] in _VOWELS:
@@ -38,7 +40,6 @@ def stem_text(text: str) -> str:
     return " ".join(stems(text))
 
 
-def fts_query(text: str) -> str:
-    """An FTS5 query matching any of the query's stems (BM25 ranks documents with more and rarer ones)."""
-    unique = dict.fromkeys(s for s in stems(text) if len(s) > 2)
-    return " OR ".join(f'"{s}"' for s in unique)
+def query_stems(text: str) -> list[str]:
+    """The distinct stems of a query that the lexical leg matches (three letters or more), in order."""
+    return list(dict.fromkeys(s for s in stems(text) if len(s) > 2))

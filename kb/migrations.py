@@ -59,8 +59,15 @@ def m002_passages_fulltext(db: sqlite3.Connection) -> None:
     db.executemany("INSERT INTO passages_fts(rowid, stems) VALUES (?, ?)", [(i, stem_text(t)) for i, t in rows])
 
 
+# How many passages hold each stem: the lexical leg leaves out words that most passages share.
+M003_FULLTEXT_VOCABULARY = """
+        CREATE VIRTUAL TABLE passages_vocab USING fts5vocab(passages_fts, 'row');
+"""
+
 # Each migration is an SQL script or a function, run in one transaction with the version bump.
-MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [M001_CREATE_TABLES, m002_passages_fulltext]
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
+    M001_CREATE_TABLES, m002_passages_fulltext, M003_FULLTEXT_VOCABULARY,
+]
 
 
 def migrate(db: sqlite3.Connection) -> int:

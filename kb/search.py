@@ -38,13 +38,13 @@ def query_city(query: str) -> tuple[str, str] | None:
     return (place.city, place.country) if place.city else None
 
 
-def coverage(query_stems: set[str], text: str) -> float:
+def coverage(query_stems: set[str], passage_stems: frozenset[str]) -> float:
     """The share of the query's words that the passage contains, to the 8th power: all of them (a name)
     counts, a few shared common words barely do. Same-language passages share words with a query by nature;
     only near-complete matches may lift them."""
     if len(query_stems) < 2:
         return 0.0
-    return (len(query_stems & set(stems(text))) / len(query_stems)) ** POWER
+    return (len(query_stems & passage_stems) / len(query_stems)) ** POWER
 
 
 def search_index(
@@ -58,6 +58,9 @@ def search_index(
     theme_boost: float = THEME_BOOST,
     country: str | None = None,
     theme: str | None = None,
+    city: str | None = None,
+    status: str | None = None,
+    source: str | None = None,
 ) -> list[SearchHit]:
     """Best practices for a query: each scored by its best passage (dense), plus lexical, place and theme bonuses."""
     query = query.strip()
@@ -68,13 +71,14 @@ def search_index(
         return []
     vector = kb.embedder.embed_queries([query])[0]
     lang = query_language(index, query)
-    city = query_city(query) if place_boost else None
-    if city and city not in kb.store.cities():
-        city = None  # only cities the knowledge base has practices from: "в мерії" must not mean Mérida
+    named_city = query_city(query) if place_boost else None
+    if named_city and named_city not in kb.store.cities():
+        named_city = None  # only cities the knowledge base has practices from: "в мерії" must not mean Mérida
     query_stems = {s for s in stems(query) if len(s) > 2}
     query_themes = set(assign_themes(query, limit=2)) if theme_boost else set()
-    filtered = language or country or theme
-    only = kb.store.passage_ids_where(language, country, theme) if filtered else None
+    filters = {"language": language, "country": country, "theme": theme, "city": city, "status": status,
+               "source": source}
+    only = kb.store.passage_ids_where(**filters) if any(filters.values()) else None
     wanted = max(k * CANDIDATES_PER_RESULT, 50)
     while True:
         found = index.search(vector, wanted, lang, only=only)
@@ -86,14 +90,15 @@ def search_index(
         missing = [i for i in lexical if i not in dense]
         dense.update(index.score(vector, missing, lang))
         rows = kb.store.by_passages(list(dense))
+        lexical_stems = kb.store.stems_of(list(lexical)) if query_stems else {}
         best: dict[str, SearchHit] = {}
         for pid, dense_score in dense.items():
             if pid not in rows:
                 continue  # a passage removed after the index was read
             practice, text = rows[pid]
-            lex = coverage(query_stems, text) if pid in lexical else 0.0
+            lex = coverage(query_stems, lexical_stems.get(pid, frozenset())) if pid in lexical else 0.0
             score = dense_score + lexical_weight * lex
-            if city and (practice.city, practice.country) == city:
+            if named_city and (practice.city, practice.country) == named_city:
                 score += place_boost
             score += theme_boost * len(query_themes.intersection(practice.themes))
             hit = best.get(practice.id)
@@ -105,17 +110,53 @@ def search_index(
     return sorted(best.values(), key=lambda h: -h.score)[:k]
 
 
-def facets(hits: list[SearchHit]) -> dict[str, dict[str, int]]:
-    """Counts of languages, countries and themes among results, for filters that show what they hold."""
-    out: dict[str, dict[str, int]] = {"language": {}, "country": {}, "theme": {}}
+def lexical_practices(kb: "KnowledgeBase", query: str, k: int = 10) -> list[str]:
+    """Practice ids ranked by BM25 alone (each practice by its best passage): the lexical leg on its own,
+    for comparison in `kb eval`."""
+    ranked: list[str] = []
+    hits = kb.store.lexical_search(query, max(k * CANDIDATES_PER_RESULT, 50))
+    rows = kb.store.by_passages([i for i, _ in hits])
+    for pid, _score in hits:  # best first
+        if pid in rows and rows[pid][0].id not in ranked:
+            ranked.append(rows[pid][0].id)
+    return ranked[:k]
+
+
+FACETS = ("language", "country", "city", "theme", "status", "source")
+
+
+def facet_values(practice) -> dict[str, tuple[str, ...]]:
+    """The values a practice has for each facet (a source is its file name)."""
+    p = practice
+    return {"language": (p.language,), "country": (p.country,), "city": (p.city,), "theme": tuple(p.themes),
+            "status": (str(p.status),), "source": (p.source.path.replace("\\", "/").rsplit("/", 1)[-1],)}
+
+
+def facets(hits: list[SearchHit], chosen: dict[str, str | None] | None = None) -> dict[str, dict[str, int]]:
+    """Counts of each filter's values among results, for filters that show what they hold.
+
+    With filters chosen, each facet counts the results that pass every *other* chosen filter, so its
+    options say how many results choosing them would give (a language count does not drop to one
+    language once a language is chosen)."""
+    chosen = {k: v for k, v in (chosen or {}).items() if v}
+    out: dict[str, dict[str, int]] = {name: {} for name in FACETS}
     for hit in hits:
-        p = hit.practice
-        out["language"][p.language] = out["language"].get(p.language, 0) + 1
-        if p.country:
-            out["country"][p.country] = out["country"].get(p.country, 0) + 1
-        for t in p.themes:
-            out["theme"][t] = out["theme"].get(t, 0) + 1
+        values = facet_values(hit.practice)
+        source_ok = {name: _passes(values, name, wanted) for name, wanted in chosen.items()}
+        for name in FACETS:
+            if all(ok for other, ok in source_ok.items() if other != name):
+                for value in values[name]:
+                    if value:
+                        out[name][value] = out[name].get(value, 0) + 1
     return out
+
+
+def _passes(values: dict[str, tuple[str, ...]], name: str, wanted: str) -> bool:
+    if name == "country":
+        return wanted.upper() in values[name]
+    if name == "source":
+        return any(wanted.replace("\\", "/").endswith(v) or v == wanted for v in values[name])
+    return wanted in values[name]
 
 
 def similar_practices(kb: "KnowledgeBase", practice_id: str, k: int = 5) -> list[SearchHit]:

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .lexical import fts_query, stem_text
+from .lexical import query_stems, stem_text
 from .migrations import migrate
 from .models import Practice, SourceRef, Status, now_iso
 
@@ -33,6 +33,10 @@ class ChangeSet:
     dropped_passages: list[int] = field(default_factory=list)
 
 
+# Stems in more than this share of the passages (and at least COMMON_STEM_MIN of them) are too common to match on.
+COMMON_STEM_SHARE = 0.05
+COMMON_STEM_MIN = 2000
+
 _COLUMNS = (
     "p.rowid, p.id, p.ordinal, p.title, p.summary, p.body, p.language, p.city, p.country, p.themes, "
     "p.fields, p.source_path, p.source_checksum, p.locator, p.status, p.created_at, p.updated_at"
@@ -51,6 +55,8 @@ class SqliteStore:
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.execute("PRAGMA busy_timeout=10000")
         self.schema_version = migrate(self._db)
+        self._writes = 0  # own commits; PRAGMA data_version counts other connections' commits
+        self._cities: tuple[tuple[int, int], set[tuple[str, str]]] | None = None
 
     def _all(self, sql: str, args=()) -> list[tuple]:
         """Read under the lock: web requests share this connection across threads."""
@@ -87,6 +93,7 @@ class SqliteStore:
         changes = ChangeSet()
         stamp = now_iso()
         with self._lock:
+            self._writes += 1
             db = self._db
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -187,6 +194,7 @@ class SqliteStore:
 
     def set_status(self, practice_id: str, status: Status) -> None:
         with self._lock:
+            self._writes += 1
             self._db.execute(
                 "UPDATE practices SET status=?, updated_at=? WHERE id=?", (str(status), now_iso(), practice_id)
             )
@@ -195,6 +203,7 @@ class SqliteStore:
         """Swap every practice's passages for new ones (a re-split); returns them as (id, text, language)."""
         out: list[tuple[int, str, str]] = []
         with self._lock:
+            self._writes += 1
             db = self._db
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -212,10 +221,21 @@ class SqliteStore:
         return out
 
     def lexical_search(self, query: str, limit: int = 100) -> list[tuple[int, float]]:
-        """Passage ids with their BM25 score (higher is better) for the query's stems."""
-        match = fts_query(query)
-        if not match:
+        """Passage ids with their BM25 score (higher is better) for the query's stems.
+
+        In a large collection, stems that most passages share are left out of the match (they add
+        little to BM25 and make SQLite rank most of the collection), unless nothing rarer is left."""
+        terms = query_stems(query)
+        if not terms:
             return []
+        total = self._one("SELECT max(id) FROM passages")[0] or 0
+        common = max(COMMON_STEM_MIN, total * COMMON_STEM_SHARE)
+        if total > common:
+            marks = ",".join("?" * len(terms))
+            df = dict(self._all(f"SELECT term, doc FROM passages_vocab WHERE term IN ({marks})", terms))
+            rare = [t for t in terms if df.get(t, 0) <= common]
+            terms = rare or sorted(terms, key=lambda t: df.get(t, 0))[:2]
+        match = " OR ".join(f'"{t}"' for t in terms)
         rows = self._all(
             "SELECT rowid, -bm25(passages_fts) FROM passages_fts WHERE passages_fts MATCH ? "
             "ORDER BY bm25(passages_fts) LIMIT ?",
@@ -223,13 +243,22 @@ class SqliteStore:
         )
         return [(int(i), float(s)) for i, s in rows]
 
+    def stems_of(self, passage_ids: Sequence[int]) -> dict[int, frozenset[str]]:
+        """The stems of given passages, as the full-text index holds them."""
+        if not passage_ids:
+            return {}
+        marks = ",".join("?" * len(passage_ids))
+        rows = self._all(f"SELECT rowid, stems FROM passages_fts WHERE rowid IN ({marks})", list(passage_ids))
+        return {int(i): frozenset(text.split()) for i, text in rows}
+
     def passages(self) -> Iterator[tuple[int, str, str]]:
         """Every passage as (id, text, language), in id order."""
         yield from self._all("SELECT id, text, language FROM passages ORDER BY id")
 
     def passage_ids_where(self, language: str | None = None, country: str | None = None,
-                          theme: str | None = None) -> list[int]:
-        """Passages of the practices that match every given filter."""
+                          theme: str | None = None, city: str | None = None, status: str | None = None,
+                          source: str | None = None) -> list[int]:
+        """Passages of the practices that match every given filter (source: the file name or path as given)."""
         sql = "SELECT s.id FROM passages s JOIN practices p ON p.rowid = s.practice_rowid WHERE 1=1"
         args: list[str] = []
         if language:
@@ -238,11 +267,22 @@ class SqliteStore:
             sql, args = sql + " AND p.country = ?", [*args, country.upper()]
         if theme:
             sql, args = sql + " AND EXISTS (SELECT 1 FROM json_each(p.themes) WHERE value = ?)", [*args, theme]
+        if city:
+            sql, args = sql + " AND p.city = ?", [*args, city]
+        if status:
+            sql, args = sql + " AND p.status = ?", [*args, status]
+        if source:
+            sql += " AND (p.source_path = ? OR p.source_path LIKE ? ESCAPE '\\')"
+            escaped = source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            args += [source, "%/" + escaped]
         return [r[0] for r in self._all(sql, args)]
 
     def cities(self) -> set[tuple[str, str]]:
-        """(city, country) of every stored practice that has a city."""
-        return set(self._all("SELECT DISTINCT city, country FROM practices WHERE city != ''"))
+        """(city, country) of every stored practice that has a city; cached until the store changes."""
+        version = (self._one("PRAGMA data_version")[0], self._writes)
+        if self._cities is None or self._cities[0] != version:
+            self._cities = (version, set(self._all("SELECT DISTINCT city, country FROM practices WHERE city != ''")))
+        return self._cities[1]
 
     def passage_ids(self) -> set[int]:
         return {r[0] for r in self._all("SELECT id FROM passages")}

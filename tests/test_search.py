@@ -61,16 +61,14 @@ def test_debiasing_beats_plain_cosine_on_the_dev_set(corpus_kb):
     practices = corpus_kb.store.list()
     judged = load_qrels(CORPUS / "dev-queries.jsonl", practices)
     languages = {p.id: p.language for p in practices}
-    scores = {
-        name: evaluate(judged, lambda q, o=options: [h.practice.id for h in search_index(corpus_kb, q, k=10, **o)],
-                       languages)
-        for name, options in corpus_kb.evaluation_runs()
-    }
-    plain, ours = scores["plain cosine"], scores["+ themes (default)"]
+    scores = {name: evaluate(judged, ranker, languages) for name, ranker in corpus_kb.evaluation_runs()}
+    plain, lexical, ours = scores["plain cosine"], scores["lexical only"], scores["+ themes (default)"]
+    assert ours["all"]["ndcg@10"] >= lexical["all"]["ndcg@10"] + 0.2  # keywords cannot cross languages
     assert ours["all"]["ndcg@10"] >= plain["all"]["ndcg@10"] + 0.15
     for pair in ("en→pl", "en→uk", "pl→en", "pl→uk", "uk→en", "uk→pl"):
         assert ours[pair]["ndcg@10"] > plain[pair]["ndcg@10"], pair
-        assert ours[pair]["ndcg@10"] >= 0.7, pair
+        assert ours[pair]["ndcg@10"] >= 0.65, pair  # measured 0.70 (en→pl) to 0.97 (README)
+    assert ours["all"]["ndcg@10"] >= 0.9
     assert ours["en→en"]["ndcg@10"] >= plain["en→en"]["ndcg@10"] - 0.05  # same-language search keeps its quality
 
 

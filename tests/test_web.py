@@ -85,3 +85,49 @@ def test_filters_by_country_and_theme_with_counts(client):
     assert "Huecos Urbanos" in spanish and "Żyrardów" not in spanish.split('class="results"')[1]
     api = client.get("/api/search?q=ogrody&theme=housing").get_json()
     assert api and all("housing" in hit["themes"] for hit in api)
+
+
+def _validator(spec: dict, schema: str):
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator({"$ref": f"#/components/schemas/{schema}", "components": spec["components"]})
+
+
+def test_openapi_describes_every_api_route_and_the_responses_match_it(client, kb):
+    spec = client.get("/api/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.1")
+    app_routes = {r.rule.replace("<practice_id>", "{id}") for r in client.application.url_map.iter_rules()
+                  if r.rule.startswith("/api/") or "export" in r.rule}
+    assert app_routes == set(spec["paths"]), app_routes ^ set(spec["paths"])
+    params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
+    assert params == {"q", "k", "lang", "country", "city", "theme", "status", "source"}
+
+    hits = client.get("/api/search?q=remont&k=3").get_json()
+    assert hits
+    for hit in hits:
+        _validator(spec, "SearchHit").validate(hit)
+    practice = client.get(f"/api/practices/{hits[0]['id']}").get_json()
+    _validator(spec, "Practice").validate(practice)
+    for similar in client.get(f"/api/practices/{hits[0]['id']}/similar?k=2").get_json():
+        _validator(spec, "SimilarHit").validate(similar)
+    _validator(spec, "Error").validate(client.get("/api/practices/nope").get_json())
+    # A response that breaks the schema is caught: the check can fail.
+    from jsonschema import ValidationError
+
+    with pytest.raises(ValidationError):
+        _validator(spec, "SearchHit").validate({**hits[0], "unexpected": 1})
+
+
+def test_every_filter_narrows_the_results_and_facets_count_under_the_other_filters(client, kb):
+    zyrardow = next(p for p in kb.store.list() if p.city == "Żyrardów")
+    kb.store.set_status(zyrardow.id, "approved")
+    by_city = client.get("/api/search?q=lokale&k=10&city=Żyrardów").get_json()
+    assert by_city and {h["city"] for h in by_city} == {"Żyrardów"}
+    approved = client.get("/api/search?q=lokale&k=10&status=approved").get_json()
+    assert [h["id"] for h in approved] == [zyrardow.id]
+    by_source = client.get("/api/search?q=lokale&k=10&source=las-palmas-huecos-urbanos.pdf").get_json()
+    assert {h["source_key"] for h in by_source} == {"las-palmas-huecos-urbanos.pdf"}
+    page = client.get("/?q=lokale&lang=pl").get_data(as_text=True)
+    # With Polish chosen, the language facet still counts the other languages (what choosing them would give).
+    assert 'value="en"' in page and "English (1)" in page and "Polish (2)" in page
+    assert 'name="city"' in page and 'name="source"' in page and 'value="approved"' in page

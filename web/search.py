@@ -1,6 +1,8 @@
 """Search and practice pages, and the JSON API that returns the same results as `kb search --json`."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from babel import Locale
 from flask import Blueprint, abort, current_app, jsonify, make_response, redirect, render_template, request
 from flask_babel import get_locale, gettext
@@ -102,9 +104,18 @@ def _kb() -> KnowledgeBase:
     return current_app.extensions["kb"]
 
 
+# Filter name in kb.search -> query-string parameter (the language filter is "lang", as in the CLI).
+FILTER_PARAMS = {"language": "lang", "country": "country", "city": "city", "theme": "theme", "status": "status",
+                 "source": "source"}
+
+
 def _filters() -> dict[str, str | None]:
-    return {"language": request.args.get("lang") or None, "country": request.args.get("country") or None,
-            "theme": request.args.get("theme") or None}
+    return {name: request.args.get(param, "").strip() or None for name, param in FILTER_PARAMS.items()}
+
+
+def filter_args(chosen: dict[str, str | None]) -> dict[str, str]:
+    """The chosen filters as query-string arguments, for links and forms that keep them."""
+    return {FILTER_PARAMS[name]: value for name, value in chosen.items() if value}
 
 
 def _run(query: str, k: int, **filters):
@@ -116,11 +127,11 @@ def _run(query: str, k: int, **filters):
 
 def results(query: str, chosen: dict[str, str | None]):
     """The practices a search page lists, any error, and the facet counts beside them."""
-    hits, error, counts = [], None, {"language": {}, "country": {}, "theme": {}}
+    hits, error, counts = [], None, facets([])
     if query:
-        # Facet counts: what the query finds without filters, so every option says how much it holds.
+        # Facet counts over what the query finds without filters; each facet applies the other filters.
         unfiltered, error = _run(query, 50)
-        counts = facets(unfiltered)
+        counts = facets(unfiltered, chosen)
         hits = _run(query, 20, **chosen)[0] if any(chosen.values()) else unfiltered[:20]
     if hits and hits[0].score > 0:
         hits = [h for h in hits if h.score >= hits[0].score * RELEVANCE_FLOOR]
@@ -134,9 +145,12 @@ def index():
     hits, error, counts = results(query, chosen)
     stats = _kb().store.stats()
     countries = sorted(set(stats["by_country"]) - {""})
-    return render_template("search/index.html", query=query, lang=chosen["language"] or "", hits=hits, error=error,
-                           stats=stats, counts=counts, countries=countries, themes=[t.id for t in THEMES],
-                           country=chosen["country"] or "", theme=chosen["theme"] or "", country_name=country_name)
+    cities = sorted(set(counts["city"]) | ({chosen["city"]} if chosen["city"] else set()))
+    sources = sorted(set(counts["source"]) | ({chosen["source"]} if chosen["source"] else set()))
+    return render_template("search/index.html", query=query, hits=hits, error=error, stats=stats, counts=counts,
+                           countries=countries, themes=[t.id for t in THEMES], cities=cities, sources=sources,
+                           chosen={k: v or "" for k, v in chosen.items()}, kept=filter_args(chosen),
+                           country_name=country_name)
 
 
 @bp.get("/practices/<practice_id>")
@@ -149,7 +163,7 @@ def show(practice_id: str):
     except IndexNotReady:
         similar = []
     return render_template("practices/show.html", p=practice, fields=SHEET_FIELDS, similar=similar,
-                           query=request.args.get("q", ""), lang=request.args.get("lang", ""))
+                           query=request.args.get("q", ""), kept=filter_args(_filters()))
 
 
 @bp.get("/api/search")
@@ -165,6 +179,13 @@ def api_search():
     if error:
         return jsonify(error=error), 503
     return jsonify([h.to_dict() for h in hits])
+
+
+@bp.get("/api/openapi.json")
+def openapi():
+    """The API's OpenAPI description (web/openapi.json)."""
+    spec = (Path(__file__).with_name("openapi.json")).read_text(encoding="utf-8")
+    return current_app.response_class(spec, mimetype="application/json")
 
 
 @bp.get("/api/practices/<practice_id>")
