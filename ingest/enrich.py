@@ -33,10 +33,26 @@ def locator(draft: Draft) -> str:
     return " › ".join([*draft.context, draft.title])
 
 
+def _themes(draft: Draft, body: str) -> tuple[str, ...]:
+    """Themes a sheet lists by name come first (all of them when every listed name is a known theme);
+    the vocabulary assigns the rest from the text."""
+    listed = draft.meta.get("themes", "")
+    named = named_themes(listed)
+    parts = [p for p in re.split(r"[,;/|•\n]+", listed) if p.strip()]
+    if named and len(named) >= len(parts):
+        return named
+    assigned = assign_themes(body, draft.title)
+    return tuple(dict.fromkeys([*named, *assigned]))[:4]
+
+
 def to_practice(draft: Draft, *, document: str, given_path: str, checksum: str, ordinal: int, doc_title: str) -> Practice:
     body = draft.body
     language = detect_language(f"{draft.title}\n{body}")
     place = locate(body, title=draft.title, language=language)
+    named = draft.meta.get("city", "")
+    if named:  # a table's "Miasto"/"City" column names the place outright
+        given = locate(named, title=named, language=language)
+        place = given if given.city else place
     if not place.city:  # a tip in a workshop summary may name its city only in the document title
         outer = locate(" ".join(draft.context), title=doc_title, language=language)
         place = outer if outer.city or not place.country else place
@@ -50,7 +66,6 @@ def to_practice(draft: Draft, *, document: str, given_path: str, checksum: str, 
         summary=summarise(description or body),
         city=place.city,
         country=place.country,
-        # Themes the sheet itself lists come first; the vocabulary assigns them otherwise.
-        themes=named_themes(draft.meta.get("themes", "")) or assign_themes(body, draft.title),
+        themes=_themes(draft, body),
         fields=dict(draft.fields),
     )

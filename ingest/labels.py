@@ -73,6 +73,13 @@ FRAMING = (
     "references", "źródła", "джерела", "odniesienia", "powiązane akty prawne", "przykłady podobnych",
     "contents", "spis treści", "зміст", "organizatorzy", "organisers", "організатори", "kontakt do organizatora",
     "następne spotkanie", "kolejne spotkanie", "next meeting", "наступне засідання", "наступна зустріч",
+    # newsletters and catalogues
+    "editorial", "from the editor", "foreword", "preface", "in this issue", "events", "events and calls",
+    "calendar", "upcoming events", "imprint", "colophon", "acknowledgements", "about us", "subscribe",
+    "słowo wstępne", "od redakcji", "wstęp od redakcji", "przedmowa", "w numerze", "w tym numerze", "kalendarz",
+    "wydarzenia", "ogłoszenia", "stopka redakcyjna", "impressum", "podziękowania",
+    "вступне слово", "передмова", "від редакції", "у номері", "в цьому номері", "календар", "події",
+    "анонси", "оголошення", "редакція", "подяки", "вихідні дані",
 )
 
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]?|[ivx]{1,4}[.)]|[a-z][.)])\s+", re.I)

@@ -100,9 +100,84 @@ def _table_rows(page, number: int) -> tuple[list[Line], list[tuple]]:
     return rows, boxes
 
 
+def _clusters(words: list[dict], gap: float = 12.0) -> list[list[dict]]:
+    """The words of one line split where the space between them is wider than `gap` points."""
+    out: list[list[dict]] = []
+    for w in sorted(words, key=lambda w: w["x0"]):
+        if out and w["x0"] - out[-1][-1]["x1"] <= gap:
+            out[-1].append(w)
+        else:
+            out.append([w])
+    return out
+
+
+def _aligned_table(words: list[dict], number: int) -> tuple[list[Line], list[dict]]:
+    """A table without ruling lines: a header line of column names ('City  Practice  Description'),
+    then rows whose words fall under those columns, each row set off by a wider gap. Returns the rows
+    as lines with cells, and the words that are not in the table."""
+    from .labels import column_of
+
+    rows = _lines_from_words(words, number)
+    by_top: dict[float, list[dict]] = {}
+    for w in words:
+        by_top.setdefault(round(w["top"]), []).append(w)
+    for n, line in enumerate(rows):
+        line_words = [w for w in words if abs(w["top"] - line.top) <= 2.5]
+        groups = _clusters(line_words)
+        names = [" ".join(w["text"] for w in g) for g in groups]
+        if len(groups) < 3 or any(len(x.split()) > 6 for x in names):
+            continue
+        roles = [column_of(x) for x in names]
+        if sum(r is not None for r in roles) < 2 or not ({"title", "description"} & set(roles)):
+            continue
+        starts = [g[0]["x0"] for g in groups]
+        # The table goes on while lines keep to the columns: no word may straddle a column start.
+        below = rows[n + 1:]
+        gaps = [b.top - a.bottom for a, b in zip(below, below[1:]) if 0 <= b.top - a.bottom < 30]
+        line_gap = statistics.median(gaps) if gaps else 3.0
+        members: list[Line] = []
+        for candidate in below:
+            cw = [w for w in words if abs(w["top"] - candidate.top) <= 2.5]
+            straddles = any(w["x0"] < s - 2 < w["x1"] for w in cw for s in starts[1:])
+            if straddles or cw and min(w["x0"] for w in cw) < starts[0] - 5:
+                break
+            members.append(candidate)
+        if len(members) < 2:
+            continue
+        table_rows: list[list[Line]] = [[members[0]]]
+        for a, b in zip(members, members[1:]):
+            (table_rows.append([b]) if b.top - a.bottom > line_gap * 1.6 else table_rows[-1].append(b))
+        if len(table_rows) < 2:
+            continue
+
+        def cells(lines: list[Line]) -> tuple[str, ...]:
+            columns = [[] for _ in starts]
+            for ln in lines:
+                for w in sorted((w for w in words if abs(w["top"] - ln.top) <= 2.5), key=lambda w: w["x0"]):
+                    column = max(i for i, s in enumerate(starts) if w["x0"] >= s - 2) if w["x0"] >= starts[0] - 2 else 0
+                    columns[column].append(w["text"])
+            return tuple(_clean(" ".join(c)).strip() for c in columns)
+
+        out = [Line(" | ".join(names), line.top, line.bottom, line.x0, line.x1, line.size, line.bold, number,
+                    tuple(names), 90)]
+        for group in table_rows:
+            row = cells(group)
+            out.append(Line(" | ".join(c for c in row if c), group[0].top, group[-1].bottom, group[0].x0,
+                            max(g.x1 for g in group), group[0].size, False, number, row, 90))
+        taken = {id(w) for ln in [line, *members] for w in words if abs(w["top"] - ln.top) <= 2.5}
+        return out, [w for w in words if id(w) not in taken]
+    return [], words
+
+
 def _page_lines(page, number: int) -> list[Line]:
     words = page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False, use_text_flow=False)
     table_rows, boxes = _table_rows(page, number)
+    if not boxes:
+        aligned, rest = _aligned_table(words, number)
+        if aligned:
+            lines = _page_text_lines(page, number, rest)
+            merged = [ln for ln in lines if ln.top < aligned[0].top]
+            return merged + aligned + [ln for ln in lines if ln.top >= aligned[0].top]
     if boxes:
         inside = lambda w, b: b[0] - 1 <= w["x0"] and w["x1"] <= b[2] + 1 and b[1] - 1 <= w["top"] and w["bottom"] <= b[3] + 1  # noqa: E731
         words = [w for w in words if not any(inside(w, b) for b in boxes)]
@@ -181,7 +256,7 @@ def _blocks(lines: list[Line]) -> list[Block]:
             current.clear()
 
     previous: Line | None = None
-    for ln in lines:
+    for n, ln in enumerate(lines):
         if ln.cells:
             flush()
             blocks.append(Block(Kind.ROW, ln.text, page=ln.page, cells=ln.cells, table=ln.page * 100 + ln.table))
@@ -193,7 +268,13 @@ def _blocks(lines: list[Line]) -> list[Block]:
             level = 1 + sizes.index(round(ln.size, 1)) if round(ln.size, 1) in sizes else 3
         else:
             level = len(sizes) + 2
-        if is_heading and not ln.text.rstrip().endswith((",", ";")):
+        following = lines[n + 1] if n + 1 < len(lines) else None
+        # A heading line ending with a comma is a heading wrapped over lines when the next line is set
+        # in the same large type: "Catalogue 2024: housing," / "energy, recovery".
+        wrapped = (following is not None and not following.cells and following.page == ln.page
+                   and ln.size > body_size * 1.12 and abs(following.size - ln.size) < 0.2
+                   and following.bold == ln.bold and following.top - ln.bottom < para_gap)
+        if is_heading and (not ln.text.rstrip().endswith((",", ";")) or wrapped):
             flush()
             if blocks and blocks[-1].kind == Kind.HEADING and blocks[-1].level == level and previous and ln.top - previous.bottom < para_gap:
                 last = blocks.pop()  # a heading wrapped over two lines

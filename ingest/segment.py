@@ -193,9 +193,12 @@ def _table_practices(blocks: list[Block]) -> list[Draft]:
         header, data = rows[0].cells, rows[1:]
         if len(header) < 2 or len(data) < 2 or any(len(c.split()) > 6 for c in header):
             continue
-        roles = [column_of(c) for c in header]
+        roles = [column_of(c) or ("themes" if meta_of(c) == "themes" else None) for c in header]
         if "title" not in roles and "description" not in roles:
             continue
+        labelled = sum(1 for r in data if r.cells and (field_of(r.cells[0]) or meta_of(r.cells[0])))
+        if len(header) == 2 and labelled >= max(2, len(data) // 2):
+            continue  # a two-column sheet (field | value) whose first row names the practice
         for row in data:
             if len(row.cells) != len(header) or max(len(c.split()) for c in row.cells) < 20:
                 continue
@@ -204,7 +207,8 @@ def _table_practices(blocks: list[Block]) -> list[Draft]:
             title = values.get("title") or next((c for c in row.cells if c != longest and len(c.split()) <= 15), "")
             text = [Block(Kind.PARAGRAPH, f"{h}: {c}", page=row.page) for h, c in zip(header, row.cells) if c != title]
             draft = Draft(title=title or longest[:100], blocks=text)
-            draft.fields = {r: v for r, v in values.items() if r and r not in ("title", "city", "country")}
+            draft.fields = {r: v for r, v in values.items() if r and r not in ("title", "city", "country", "themes")}
+            draft.meta.update({r: values[r] for r in ("city", "country", "themes") if values.get(r)})  # the row's own
             draft.fields.setdefault("description", longest)
             drafts.append(draft)
     return drafts if len(drafts) >= 2 else []

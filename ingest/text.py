@@ -75,6 +75,14 @@ def _is_label_run(lines: list[str], i: int) -> bool:
     return sum(1 for s in lines[i:j] if s) >= 5
 
 
+def _is_menu(line: str) -> bool:
+    """A navigation bar saved as one line: 'Urząd | Dla mieszkańca | Biznes | Kontakt', 'A A A'."""
+    parts = [p.strip() for p in re.split(r"\s[|•·/]\s", line)]
+    if len(parts) >= 3 and all(0 < len(p.split()) <= 4 and not re.search(r"[.!?]$", p) for p in parts):
+        return True
+    return bool(re.fullmatch(r"(?:A\s*){2,4}|(?:wersja|version|версія)\s+\w+|(?:high )?contrast.*", line, re.I))
+
+
 def extract(path: Path) -> Extracted:
     data = path.read_bytes()
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -98,7 +106,7 @@ def extract(path: Path) -> Extracted:
                 i += 1
             continue
         i += 1
-        if _CHROME.match(line) or re.fullmatch(r"[\W\d_]+", line):
+        if _CHROME.match(line) or re.fullmatch(r"[\W\d_]+", line) or _is_menu(line):
             continue
         heading = _MD_HEADING.match(line)
         if heading:

@@ -62,6 +62,8 @@ def inflection_match(mention: str, name: str) -> bool:
         return True
     if mention[:3] != name[:3]:
         return False
+    if "-" in name and mention.count("-") == name.count("-"):  # "bielsku-białej" / "bielsko-biała"
+        return all(inflection_match(a, b) or a == b for a, b in zip(mention.split("-"), name.split("-")))
     common = 0
     for a, b in zip(mention, name):
         if a != b:
@@ -142,9 +144,12 @@ class Location:
 def _mentions(text: str):
     """Capitalised word spans (up to 5 words, with connectors such as 'de'), with the word before them."""
     words = [(m.group(0), m.start()) for m in _WORD.finditer(text)]
+    shouting = text.isupper()  # a heading in capitals: its words are names, not acronyms
     for i, (word, _) in enumerate(words):
         if not word[0].isupper():
             continue
+        if word.isupper() and len(word) <= 5 and not shouting:
+            continue  # an acronym (SIM, ZGM, ВПО, ОСББ), not a place
         before = words[i - 1][0].lower().rstrip(".") if i else ""
         span = [word]
         yield " ".join(span), before

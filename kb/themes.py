@@ -52,13 +52,13 @@ THEMES: tuple[Theme, ...] = (
        "reuse conversion converted adaptive_reuse adaptac_budyn przebudow ponowne_wykorzyst "
        "перепрофіл пристосуван переобладнан"),
     _t("public-space", "Public space", "Przestrzeń publiczna", "Громадський простір",
-       "public_space square plaza placemaking przestrzeń_publiczn przestrzen_publiczn plac_ "
-       "громадськ_простір публічн_простір площ"),
+       "public_space square plaza placemaking courtyard pedestrian_zone przestrzeń_publiczn przestrzen_publiczn "
+       "plac_ podwór podwork deptak громадськ_простір публічн_простір площ подвір двор"),
     _t("heritage", "Heritage", "Dziedzictwo", "Спадщина",
        "heritage historic monument listed_build dziedzictw zabyt zabytk historyczn спадщин пам'ятк історичн"),
     _t("migration", "Migration and integration", "Migracja i integracja", "Міграція та інтеграція",
        "migra refugee displaced integration idp uchodźc migrant przesiedl integrac впо переміщен біженц "
-       "мігрант інтеграц"),
+       "мігрант інтеграц переселен"),
     _t("local-economy", "Local and social economy", "Gospodarka lokalna i społeczna", "Місцева та соціальна економіка",
        "economy entrepreneur business shop jobs employment social_enterprise gospodar przedsiębior firm "
        "zatrudnien ekonomi_społeczn економік підприєм бізнес зайнят"),
