@@ -60,6 +60,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--labels", type=Path, default=REPO / "corpus" / "practices.jsonl")
     parser.add_argument("--docs", type=Path, default=REPO / "corpus")
+    parser.add_argument("--no-duplicates", action="store_true",
+                        help="skip the duplicate-linking measure (it embeds the documents with the default model)")
     args = parser.parse_args()
 
     expected: dict[str, list[dict]] = defaultdict(list)
@@ -114,6 +116,47 @@ def main() -> None:
           f"(extraction, segmentation and enrichment, one process; embedding not included)")
     for failure in failures:
         print("failed:", failure)
+    labelled = [item for items in expected.values() for item in items]
+    if not args.no_duplicates and any("duplicate_of" in item for item in labelled):
+        duplicate_linking(args.docs, labelled)
+
+
+def _key(key: str) -> str:
+    return key[:-2] if key.endswith("#1") else key
+
+
+def duplicate_linking(docs: Path, labelled: list[dict]) -> None:
+    """Ingest the documents into a fresh knowledge base (embedding them) and compare the versions it links
+    with the labels' duplicate_of pairs, as pairs of practices (file#n keys)."""
+    import tempfile
+
+    from ingest.pipeline import ingest_paths
+    from kb.knowledge import KnowledgeBase
+
+    wanted = set()
+    for item in labelled:
+        other = item.get("duplicate_of")
+        if other:
+            match = max((x for x in labelled if x["key"].split("#")[0] == other["file"]),
+                        key=lambda x: title_match(x["title"], other["title"]))
+            wanted.add(frozenset((_key(item["key"]), _key(match["key"]))))
+    with tempfile.TemporaryDirectory() as tmp:
+        kb = KnowledgeBase(Settings().with_values(data_dir=Path(tmp)))
+        start = time.perf_counter()
+        ingest_paths(kb, [docs], workers=2)
+        seconds = time.perf_counter() - start
+        groups: dict[str, list[str]] = defaultdict(list)
+        for p in kb.store.list():
+            if p.group_id:
+                groups[p.group_id].append(p.source.key)
+        kb.close()
+    linked = {frozenset((a, b)) for keys in groups.values() for a in keys for b in keys if a < b}
+    hits = len(linked & wanted)
+    print(f"duplicates     precision {hits / len(linked) if linked else 1.0:.3f}   recall "
+          f"{hits / len(wanted) if wanted else 1.0:.3f}   ({len(wanted)} labelled pairs, {len(linked)} linked; "
+          f"ingest with embedding {seconds:.0f} s)")
+    for pair in sorted(tuple(sorted(x)) for x in linked ^ wanted):
+        print("  " + ("missed: " if frozenset(pair) in wanted else "wrong:  ") + " <-> ".join(pair))
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ class FileResult:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    linked: list[tuple[str, str, float]] = field(default_factory=list)  # versions found in other files
     error: str = ""
     pages: int = 0
     seconds: float = 0.0
@@ -48,6 +49,10 @@ class IngestReport:
 
     def count(self, what: str) -> int:
         return sum(len(getattr(f, what)) for f in self.files)
+
+    @property
+    def linked(self) -> list[tuple[str, str, float]]:
+        return [pair for f in self.files for pair in f.linked]
 
 
 def collect(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileResult]]:
@@ -200,7 +205,8 @@ def ingest_paths(
             else:
                 status = "updated" if _was_stored_before(changes) else "added"
                 result = FileResult(str(path), status, practices=len(practices), added=changes.added,
-                                    updated=changes.updated, removed=changes.removed, pages=pages)
+                                    updated=changes.updated, removed=changes.removed, linked=changes.linked,
+                                    pages=pages)
         result.seconds = time.perf_counter() - started
         started = time.perf_counter()
         report.files.append(result)

@@ -87,6 +87,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], workers: int) -> None:
         f"{sum(f.status == 'unchanged' for f in report.files)} unchanged, {len(failed)} failed. "
         f"Practices: {report.count('added')} new, {report.count('updated')} updated, {report.count('removed')} removed; "
         f"{kb.store.count()} in the knowledge base."
+        + (f" {len(linked)} linked as versions of one practice (see `kb list`)." if (linked := report.linked) else "")
     )
     if failed:
         raise SystemExit(1)
@@ -107,6 +108,8 @@ def _describe(result) -> str:
         parts.append(f"{len(result.updated)} updated")
     if result.removed:
         parts.append(f"{len(result.removed)} removed: {', '.join(result.removed)}")
+    if result.linked:
+        parts.append(f"{len(result.linked)} linked as a version of a practice from another file")
     return ", ".join(parts)
 
 
@@ -229,7 +232,8 @@ def list_(ctx: click.Context, as_json: bool, lang: str | None) -> None:
         click.echo(json.dumps([p.to_dict() for p in practices], ensure_ascii=False, indent=2))
         return
     for p in practices:
-        click.echo(f"{p.id}  [{p.language}] {p.title}  ({p.city or '-'}, {p.country or '-'})  {p.source.key}")
+        group = f"  ≡ {p.group_id}" if p.group_id else ""
+        click.echo(f"{p.id}  [{p.language}] {p.title}  ({p.city or '-'}, {p.country or '-'})  {p.source.key}{group}")
 
 
 @cli.command()

@@ -139,6 +139,16 @@ class FaissIndex:
         if len(ids):
             self._index.remove_ids(np.asarray(ids, dtype=np.int64))
 
+    def vectors(self, ids: Sequence[int]) -> np.ndarray:
+        """The stored (de-biased) vectors of these passages, in order; passages not in the index are skipped."""
+        out = []
+        for i in ids:
+            try:
+                out.append(self._index.reconstruct(int(i)))
+            except RuntimeError:
+                continue
+        return np.array(out, dtype=np.float32).reshape(len(out), self.manifest.dimension)
+
     def score(self, query: np.ndarray, ids: Sequence[int], language: str = "") -> dict[int, float]:
         """Scores of given passages (found by another leg) for a raw query vector."""
         if not len(ids):

@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable, Sequence
 
 from .config import Settings
+from .duplicates import link_versions
 from .embed import Embedder, get_embedder
 from .index import FaissIndex, IndexNotReady
 from .models import Practice, SearchHit
@@ -106,6 +107,10 @@ class KnowledgeBase:
                 index.save()
                 self._index = index
                 self._index_mtime = (self.settings.index_dir / FaissIndex.MANIFEST).stat().st_mtime
+            if changes.added or changes.updated:
+                changes.linked = link_versions(index, self.store, [*changes.added, *changes.updated])
+            elif changes.removed:
+                self.store.prune_groups()
         return changes
 
     # -- reading ---------------------------------------------------------------------------

@@ -64,9 +64,16 @@ M003_FULLTEXT_VOCABULARY = """
         CREATE VIRTUAL TABLE passages_vocab USING fts5vocab(passages_fts, 'row');
 """
 
+# Versions of one practice (the same practice in two files or two languages) share a group id.
+M004_PRACTICE_GROUPS = """
+        ALTER TABLE practices ADD COLUMN group_id TEXT NOT NULL DEFAULT '';
+        CREATE INDEX practices_group ON practices(group_id) WHERE group_id != '';
+        CREATE INDEX practices_city ON practices(city, country);
+"""
+
 # Each migration is an SQL script or a function, run in one transaction with the version bump.
 MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
-    M001_CREATE_TABLES, m002_passages_fulltext, M003_FULLTEXT_VOCABULARY,
+    M001_CREATE_TABLES, m002_passages_fulltext, M003_FULLTEXT_VOCABULARY, M004_PRACTICE_GROUPS,
 ]
 
 

@@ -56,6 +56,7 @@ class Practice:
     status: Status = Status.DRAFT
     created_at: str = ""
     updated_at: str = ""
+    group_id: str = ""  # shared by the versions of one practice (other files, other languages); "" alone
 
     @property
     def content_hash(self) -> str:
@@ -89,6 +90,7 @@ class SearchHit:
     passage: str
     dense_score: float = 0.0
     lexical_score: float = 0.0
+    versions: tuple[Practice, ...] = ()  # the same practice in other files or languages, folded into this hit
 
     def to_dict(self) -> dict:
         p = self.practice
@@ -104,4 +106,6 @@ class SearchHit:
             "source_key": p.source.key,
             "locator": p.source.locator,
             "passage": self.passage,
+            "versions": [{"id": v.id, "title": v.title, "language": v.language, "source_key": v.source.key}
+                         for v in self.versions],
         }

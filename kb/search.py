@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .language import detect_query_language
@@ -107,7 +108,26 @@ def search_index(
         if len(best) >= k or len(found) < wanted or wanted >= index.count:
             break
         wanted *= 4  # many passages of few practices: look deeper
-    return sorted(best.values(), key=lambda h: -h.score)[:k]
+    return fold_versions(kb, sorted(best.values(), key=lambda h: -h.score), k)
+
+
+def fold_versions(kb: "KnowledgeBase", hits: list[SearchHit], k: int) -> list[SearchHit]:
+    """One result per practice: versions of a practice (other files, other languages) fold into its best
+    scoring one, which lists them."""
+    out: list[SearchHit] = []
+    seen: set[str] = set()
+    for hit in hits:
+        group = hit.practice.group_id
+        if group:
+            if group in seen:
+                continue
+            seen.add(group)
+            others = tuple(p for p in kb.store.group(group) if p.id != hit.practice.id)
+            hit = replace(hit, versions=others)
+        out.append(hit)
+        if len(out) == k:
+            break
+    return out
 
 
 def lexical_practices(kb: "KnowledgeBase", query: str, k: int = 10) -> list[str]:
@@ -170,4 +190,5 @@ def similar_practices(kb: "KnowledgeBase", practice_id: str, k: int = 5) -> list
         return []
     question = f"{practice.title}. {practice.summary}" if practice.summary else practice.title
     hits = search_index(kb, question, k=k + 1, lexical_weight=0.0, place_boost=0.0)
-    return [h for h in hits if h.practice.id != practice_id][:k]
+    own = {practice_id} | {p.id for p in kb.store.group(practice.group_id)}
+    return [h for h in hits if h.practice.id not in own and not own & {v.id for v in h.versions}][:k]

@@ -31,6 +31,7 @@ class ChangeSet:
     removed: list[str] = field(default_factory=list)
     new_passages: list[tuple[int, str, str]] = field(default_factory=list)  # (id, text, language)
     dropped_passages: list[int] = field(default_factory=list)
+    linked: list[tuple[str, str, float]] = field(default_factory=list)  # (practice, its version, similarity)
 
 
 # Stems in more than this share of the passages (and at least COMMON_STEM_MIN of them) are too common to match on.
@@ -39,7 +40,7 @@ COMMON_STEM_MIN = 2000
 
 _COLUMNS = (
     "p.rowid, p.id, p.ordinal, p.title, p.summary, p.body, p.language, p.city, p.country, p.themes, "
-    "p.fields, p.source_path, p.source_checksum, p.locator, p.status, p.created_at, p.updated_at"
+    "p.fields, p.source_path, p.source_checksum, p.locator, p.status, p.created_at, p.updated_at, p.group_id"
 )
 
 
@@ -192,6 +193,59 @@ class SqliteStore:
         rows = self._all(sql + " ORDER BY p.source_path, p.ordinal", args)
         return [_to_practice(r) for r in rows]
 
+    # -- versions of one practice -------------------------------------------------------------
+    def in_city(self, city: str, country: str) -> list[Practice]:
+        """Practices from one city (the candidates for versions of a practice there)."""
+        rows = self._all(f"SELECT {_COLUMNS} FROM practices p WHERE p.city = ? AND p.country = ?", (city, country))
+        return [_to_practice(r) for r in rows]
+
+    def with_title(self, title: str) -> list[Practice]:
+        """Practices with exactly this title (a file stored twice, a sheet copied into a catalogue)."""
+        rows = self._all(f"SELECT {_COLUMNS} FROM practices p WHERE p.title = ?", (title,))
+        return [_to_practice(r) for r in rows]
+
+    def group(self, group_id: str) -> list[Practice]:
+        """The versions of one practice, in id order ([] for no group)."""
+        if not group_id:
+            return []
+        rows = self._all(f"SELECT {_COLUMNS} FROM practices p WHERE p.group_id = ? ORDER BY p.id", (group_id,))
+        return [_to_practice(r) for r in rows]
+
+    def set_groups(self, groups: dict[str, str]) -> None:
+        """Practice id -> group id ('' to stand alone), in one transaction."""
+        with self._lock:
+            self._writes += 1
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.executemany("UPDATE practices SET group_id = ? WHERE id = ?", [(g, i) for i, g in groups.items()])
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def prune_groups(self) -> None:
+        """A group left with one member (its versions changed or were removed) is no group."""
+        with self._lock:
+            self._writes += 1
+            self._db.execute(
+                "UPDATE practices SET group_id = '' WHERE group_id IN (SELECT group_id FROM practices "
+                "WHERE group_id != '' GROUP BY group_id HAVING count(*) = 1)"
+            )
+
+    def passage_ids_of(self, practice_ids: Sequence[str]) -> dict[str, list[int]]:
+        """Practice id -> the ids of its passages."""
+        if not practice_ids:
+            return {}
+        marks = ",".join("?" * len(practice_ids))
+        out: dict[str, list[int]] = {}
+        for pid, sid in self._all(
+            f"SELECT p.id, s.id FROM passages s JOIN practices p ON p.rowid = s.practice_rowid WHERE p.id IN ({marks})",
+            list(practice_ids),
+        ):
+            out.setdefault(pid, []).append(sid)
+        return out
+
     def set_status(self, practice_id: str, status: Status) -> None:
         with self._lock:
             self._writes += 1
@@ -316,12 +370,12 @@ def _practice_values(p: Practice) -> tuple:
 
 def _to_practice(row: Sequence) -> Practice:
     (_rowid, pid, ordinal, title, summary, body, language, city, country, themes, fields_,
-     source_path, checksum, locator, status, created, updated) = row
+     source_path, checksum, locator, status, created, updated, group_id) = row
     return Practice(
         id=pid, title=title, body=body, language=language, summary=summary, city=city, country=country,
         themes=tuple(json.loads(themes)), fields=json.loads(fields_), status=Status(status),
         source=SourceRef(path=source_path, checksum=checksum, locator=locator, ordinal=ordinal),
-        created_at=created, updated_at=updated,
+        created_at=created, updated_at=updated, group_id=group_id,
     )
 
 

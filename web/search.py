@@ -162,7 +162,8 @@ def show(practice_id: str):
         similar = similar_practices(_kb(), practice_id, k=5)
     except IndexNotReady:
         similar = []
-    return render_template("practices/show.html", p=practice, fields=SHEET_FIELDS, similar=similar,
+    versions = [v for v in _kb().store.group(practice.group_id) if v.id != practice.id]
+    return render_template("practices/show.html", p=practice, fields=SHEET_FIELDS, similar=similar, versions=versions,
                            query=request.args.get("q", ""), kept=filter_args(_filters()))
 
 

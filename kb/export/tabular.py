@@ -10,7 +10,7 @@ from ..models import SHEET_FIELDS, Practice
 
 FORMAT_VERSION = "urban-practices-kb/1"
 CSV_COLUMNS = ("id", "title", "city", "country", "language", "themes", "status", "summary", *SHEET_FIELDS,
-               "source", "locator", "created_at", "updated_at")
+               "source", "locator", "group_id", "created_at", "updated_at")
 
 
 def practices_csv(practices: list[Practice]) -> bytes:
@@ -21,7 +21,8 @@ def practices_csv(practices: list[Practice]) -> bytes:
     for p in practices:
         row = {"id": p.id, "title": p.title, "city": p.city, "country": p.country, "language": p.language,
                "themes": "; ".join(p.themes), "status": str(p.status), "summary": p.summary,
-               "source": p.source.path, "locator": p.source.locator, "created_at": p.created_at,
+               "source": p.source.path, "locator": p.source.locator, "group_id": p.group_id,
+               "created_at": p.created_at,
                "updated_at": p.updated_at}
         row.update({name: p.fields.get(name, "") for name in SHEET_FIELDS})
         writer.writerow(row)

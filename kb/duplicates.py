@@ -1,0 +1,79 @@
+"""Versions of one practice: the same practice in two files, or in two languages, linked as one group.
+
+Two records are versions of one practice when they are about the same city (or carry the same title)
+and their texts are close in the de-biased multilingual space: the mean of their passage vectors has
+a cosine of at least SIMILARITY. Measured on bench/ingest-set with the corpus (66 practices): the two
+true pairs (a Polish sheet and an English newsletter article; a Ukrainian sheet and a Polish bulletin
+article) score 0.57 and 0.64; the other practices from the same city score 0.32 at most. Nothing is
+dropped: every version stays a record with its own source, and search shows the group once.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .models import Practice
+
+if TYPE_CHECKING:
+    from .index import FaissIndex
+    from .store import SqliteStore
+
+SIMILARITY = 0.45
+
+
+def practice_vectors(index: "FaissIndex", store: "SqliteStore", practice_ids: list[str]) -> dict[str, np.ndarray]:
+    """Each practice's direction in the index: the normalised mean of its passage vectors."""
+    out = {}
+    for pid, passage_ids in store.passage_ids_of(practice_ids).items():
+        vectors = index.vectors(passage_ids)
+        if len(vectors):
+            mean = vectors.mean(axis=0)
+            out[pid] = mean / (np.linalg.norm(mean) or 1.0)
+    return out
+
+
+def _candidates(store: "SqliteStore", practice: Practice) -> list[Practice]:
+    found = {p.id: p for p in store.with_title(practice.title)}
+    if practice.city:
+        found.update((p.id, p) for p in store.in_city(practice.city, practice.country))
+    found.pop(practice.id, None)
+    return list(found.values())
+
+
+def link_versions(index: "FaissIndex", store: "SqliteStore", practice_ids: list[str]) -> list[tuple[str, str, float]]:
+    """Link new or changed practices to their versions; returns the linked pairs with their similarity.
+
+    A changed practice first leaves its group, then joins whatever it now matches; groups that meet
+    through it merge. A group is named after its smallest member id, so the result does not depend on
+    the order of ingest."""
+    pairs: list[tuple[str, str, float]] = []
+    reported: set[tuple[str, str]] = set()
+    for practice_id in practice_ids:
+        practice = store.get(practice_id)
+        if practice is None:
+            continue
+        candidates = _candidates(store, practice)
+        if practice.group_id:
+            store.set_groups({practice.id: ""})
+        if not candidates:
+            continue
+        vectors = practice_vectors(index, store, [practice.id, *(c.id for c in candidates)])
+        mine = vectors.get(practice.id)
+        if mine is None:
+            continue
+        matches = [(c, float(mine @ vectors[c.id])) for c in candidates if c.id in vectors]
+        matches = [(c, s) for c, s in matches if s >= SIMILARITY]
+        if not matches:
+            continue
+        members = {practice.id}
+        for candidate, score in matches:
+            if tuple(sorted((practice.id, candidate.id))) not in reported:
+                reported.add(tuple(sorted((practice.id, candidate.id))))
+                pairs.append((practice.id, candidate.id, score))
+            members.add(candidate.id)
+            members.update(p.id for p in store.group(candidate.group_id))
+        name = min(members)
+        store.set_groups({m: name for m in members})
+    store.prune_groups()
+    return pairs
