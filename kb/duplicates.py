@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 SIMILARITY = 0.45
 
 
-def practice_vectors(index: "FaissIndex", store: "SqliteStore", practice_ids: list[str]) -> dict[str, np.ndarray]:
+def practice_vectors(index: FaissIndex, store: SqliteStore, practice_ids: list[str]) -> dict[str, np.ndarray]:
     """Each practice's direction in the index: the normalised mean of its passage vectors."""
     out = {}
     for pid, passage_ids in store.passage_ids_of(practice_ids).items():
@@ -33,7 +33,7 @@ def practice_vectors(index: "FaissIndex", store: "SqliteStore", practice_ids: li
     return out
 
 
-def _candidates(store: "SqliteStore", practice: Practice) -> list[Practice]:
+def _candidates(store: SqliteStore, practice: Practice) -> list[Practice]:
     found = {p.id: p for p in store.with_title(practice.title)}
     if practice.city:
         found.update((p.id, p) for p in store.in_city(practice.city, practice.country))
@@ -41,7 +41,7 @@ def _candidates(store: "SqliteStore", practice: Practice) -> list[Practice]:
     return list(found.values())
 
 
-def link_versions(index: "FaissIndex", store: "SqliteStore", practice_ids: list[str]) -> list[tuple[str, str, float]]:
+def link_versions(index: FaissIndex, store: SqliteStore, practice_ids: list[str]) -> list[tuple[str, str, float]]:
     """Link new or changed practices to their versions; returns the linked pairs with their similarity.
 
     A changed practice first leaves its group, then joins whatever it now matches; groups that meet

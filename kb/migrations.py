@@ -71,9 +71,23 @@ M004_PRACTICE_GROUPS = """
         CREATE INDEX practices_city ON practices(city, country);
 """
 
+# Transfer checklists (kb/checklist.py). No foreign key to practices: a re-ingest that removes a
+# practice must not take a city's planning work with it.
+M005_CHECKLISTS = """
+        CREATE TABLE checklists (
+            id TEXT PRIMARY KEY,
+            practice_id TEXT NOT NULL,
+            share_token TEXT NOT NULL UNIQUE,
+            data TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX checklists_practice ON checklists(practice_id);
+"""
+
 # Each migration is an SQL script or a function, run in one transaction with the version bump.
 MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
-    M001_CREATE_TABLES, m002_passages_fulltext, M003_FULLTEXT_VOCABULARY, M004_PRACTICE_GROUPS,
+    M001_CREATE_TABLES, m002_passages_fulltext, M003_FULLTEXT_VOCABULARY, M004_PRACTICE_GROUPS, M005_CHECKLISTS,
 ]
 
 

@@ -7,10 +7,14 @@ import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .lexical import query_stems, stem_text
 from .migrations import migrate
 from .models import Practice, SourceRef, Status, now_iso
+
+if TYPE_CHECKING:
+    from .checklist import Checklist
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +249,41 @@ class SqliteStore:
         ):
             out.setdefault(pid, []).append(sid)
         return out
+
+    # -- transfer checklists ------------------------------------------------------------------
+    def save_checklist(self, checklist: "Checklist") -> None:
+        data = json.dumps(checklist.to_dict(), ensure_ascii=False)
+        with self._lock:
+            self._writes += 1
+            self._db.execute(
+                "INSERT INTO checklists(id, practice_id, share_token, data, created_at, updated_at) VALUES (?,?,?,?,?,?) "
+                "ON CONFLICT(id) DO UPDATE SET data=excluded.data, updated_at=excluded.updated_at",
+                (checklist.id, checklist.practice_id, checklist.share_token, data, checklist.created_at,
+                 checklist.updated_at),
+            )
+
+    def checklist(self, checklist_id: str = "", share_token: str = "") -> "Checklist | None":
+        """A checklist by its id (to edit) or by its share token (to read)."""
+        from .checklist import Checklist
+
+        row = self._one("SELECT data FROM checklists WHERE id = ?", (checklist_id,)) if checklist_id else \
+            self._one("SELECT data FROM checklists WHERE share_token = ?", (share_token,))
+        return Checklist.from_dict(json.loads(row[0])) if row else None
+
+    def checklists(self, ids: Sequence[str] | None = None, practice_id: str = "") -> list["Checklist"]:
+        """Checklists, newest first: given ids, or those of one practice, or all."""
+        from .checklist import Checklist
+
+        sql, args = "SELECT data FROM checklists WHERE 1=1", []
+        if ids is not None:
+            if not ids:
+                return []
+            sql += f" AND id IN ({','.join('?' * len(ids))})"
+            args += list(ids)
+        if practice_id:
+            sql += " AND practice_id = ?"
+            args.append(practice_id)
+        return [Checklist.from_dict(json.loads(r[0])) for r in self._all(sql + " ORDER BY updated_at DESC", args)]
 
     def set_status(self, practice_id: str, status: Status) -> None:
         with self._lock:

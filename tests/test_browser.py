@@ -316,3 +316,35 @@ def test_partner_downloads_the_sheet_and_the_results_catalogue(browser, base_url
         assert len([p for p in document.paragraphs if p.style.name == "Heading 1"]) == listed
     finally:
         context.close()
+
+
+def test_transfer_checklist_autosaves_and_shares_read_only(browser, base_url, shots):
+    """An officer in Zhytomyr starts a checklist for the Polish practice, marks the legal basis as different
+    and core (a red flag), notes the need; the page saves by itself; the share link shows it read-only."""
+    expect = _expect()
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    try:
+        pg = context.new_page()
+        pg.goto(base_url + "/?q=" + quote_plus(UK_QUERY))
+        pg.locator("ol.results > li.result").first.get_by_role("heading").get_by_role("link").click()
+        pg.wait_for_url("**/practices/*")
+        pg.get_by_role("link", name="Start a transfer checklist").click()
+        pg.get_by_label("Target city").fill("Zhytomyr")
+        pg.get_by_label("Country code (PL, UA, DE, …)").fill("UA")
+        pg.get_by_role("button", name="Start the checklist").click()
+        pg.wait_for_url("**/checklists/*")
+        item = pg.locator("#item-legal")
+        expect(item.locator(".flag")).to_contain_text("PL → UA")  # the countries differ
+        item.get_by_label("a core component depends on it").check()
+        pg.locator("textarea[name=note-need]").fill("Not enough flats for displaced families")
+        expect(pg.locator("#autosave-status")).to_contain_text("✓", timeout=10_000)
+        pg.reload()
+        expect(pg.locator(".red-flags")).to_contain_text("Legal basis in the target country")
+        expect(pg.locator("textarea[name=note-need]")).to_have_value("Not enough flats for displaced families")
+        pg.screenshot(path=str(shots / "checklist.png"), full_page=True)
+        share = pg.locator("#share-link").get_attribute("href")
+        pg.goto(share)
+        expect(pg.locator("textarea[name=note-need]")).to_be_disabled()
+        expect(pg.locator("textarea[name=note-need]")).to_have_value("Not enough flats for displaced families")
+    finally:
+        context.close()

@@ -50,9 +50,9 @@ def test_a_translation_in_another_file_is_linked_and_shown_once(kb, tmp_path):
     assert all(h.practice.id not in (pl.id, en.id) and not h.versions for h in similar_practices(kb, pl.id))
 
     # The English file changes into another practice: the link goes.
-    docx_file(docs / "newsletter-en.docx", "Bike lanes", paragraphs=[
+    docx_file(docs / "newsletter-en.docx", "Bike lanes", paragraphs=[(
         "The city of Wrocław opened a network of protected bike lanes along its main avenues, with "
-        "bike parking at tram stops and a public bike-share system used by thousands of residents."])
+        "bike parking at tram stops and a public bike-share system used by thousands of residents.")])
     ingest_paths(kb, [docs], workers=1)
     assert not kb.get(en.id).group_id and not kb.get(pl.id).group_id  # no group of one
     assert search_index(kb, "renovation of council flats", k=1)[0].versions == ()

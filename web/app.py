@@ -1,6 +1,7 @@
 """Flask app factory: one KnowledgeBase service shared by the blueprints."""
 from __future__ import annotations
 
+import os
 import secrets
 
 from flask import Flask
@@ -9,20 +10,42 @@ from kb.config import Settings
 from kb.knowledge import KnowledgeBase
 
 
+def _stored_secret(settings: Settings) -> str:
+    """A secret key kept in the data folder, so that sessions (the visitor's checklists) survive a restart."""
+    path = settings.data_dir / ".secret_key"
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(key)
+        return key
+
+
 def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None) -> Flask:
     settings = settings or Settings.from_env()
     app = Flask(__name__)
-    app.config.update(SECRET_KEY=settings.secret_key or secrets.token_hex(32))
+    app.config.update(SECRET_KEY=settings.secret_key or _stored_secret(settings), SESSION_COOKIE_HTTPONLY=True,
+                      SESSION_COOKIE_SAMESITE="Lax", WTF_CSRF_TIME_LIMIT=None)
     app.json.ensure_ascii = False  # "Żyrardów", not "\u017byrard\u00f3w"
     app.extensions["kb"] = kb or KnowledgeBase(settings)
 
     from flask_babel import Babel
+    from flask_wtf.csrf import CSRFProtect
 
-    from . import export, search
+    from . import checklist, export, search
 
     Babel(app, locale_selector=search.select_locale, default_translation_directories="translations")
     app.register_blueprint(search.bp)
     app.register_blueprint(export.bp)
+    app.register_blueprint(checklist.bp)
+    # Every form that changes something carries a CSRF token. The JSON API takes JSON bodies only, which a
+    # page on another site cannot send without the browser asking this server first (CORS), so it is exempt.
+    csrf = CSRFProtect(app)
+    for name in ("api_create", "api_update"):
+        csrf.exempt(f"{checklist.__name__}.{name}")
 
     @app.after_request
     def security_headers(response):

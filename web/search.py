@@ -78,7 +78,7 @@ def place(p) -> str:
 def helpers():
     return {
         "source_label": source_label, "snippet": snippet, "paragraphs": paragraphs, "place": place,
-        "theme_label": lambda t: theme_label(t, str(get_locale())),
+        "theme_label": lambda t: theme_label(t, str(get_locale())), "country_name": country_name,
         "ui_lang": str(get_locale()), "ui_languages": UI_LANGUAGES,
     }
 

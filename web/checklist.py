@@ -1,0 +1,242 @@
+"""Transfer checklists: start one for a practice and a target city, fill it in (saved on the server as you
+go), share it read-only, export it with its draft transfer plan. "My checklists" are the ones this
+browser started or opened (kept in the signed session cookie); the edit link is the key to a checklist.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import asdict
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+from flask_babel import get_locale, gettext
+
+from kb.checklist import (
+    ACTION_FIELDS,
+    CONTEXT_STATUSES,
+    ITEMS,
+    LABELS,
+    LANGUAGES,
+    STEPS,
+    TASK_STATUSES,
+    Action,
+    new_checklist,
+    prefill,
+    update_item,
+)
+from kb.export import MEDIA_TYPES
+from kb.export.checklist import export_checklist
+from kb.export.sheet import slug
+from kb.knowledge import KnowledgeBase
+from kb.models import now_iso
+
+bp = Blueprint("checklist", __name__)
+MINE = "checklists"  # session key: ids of the checklists this browser works on
+
+
+def _kb() -> KnowledgeBase:
+    return current_app.extensions["kb"]
+
+
+def _remember(checklist_id: str) -> None:
+    mine = [i for i in session.get(MINE, []) if i != checklist_id]
+    session[MINE] = [checklist_id, *mine][:50]
+
+
+def _checklist_or_404(checklist_id: str):
+    checklist = _kb().store.checklist(checklist_id)
+    if checklist is None:
+        abort(404)
+    return checklist
+
+
+def _practice_of(checklist):
+    practice = _kb().get(checklist.practice_id)
+    if practice is None:
+        abort(410)  # the practice was removed from the knowledge base; the checklist is kept
+    return practice
+
+
+def _template_language() -> str:
+    lang = request.values.get("template_lang") or str(get_locale())
+    return lang if lang in LANGUAGES else "en"
+
+
+@bp.get("/practices/<practice_id>/checklists/new")
+def new(practice_id: str):
+    practice = _kb().get(practice_id)
+    if practice is None:
+        abort(404)
+    return render_template("checklists/new.html", p=practice, template_lang=_template_language(), error="",
+                           existing=_kb().store.checklists(ids=session.get(MINE, []), practice_id=practice_id))
+
+
+@bp.post("/practices/<practice_id>/checklists")
+def create(practice_id: str):
+    practice = _kb().get(practice_id)
+    if practice is None:
+        abort(404)
+    try:
+        population = int(request.form.get("population") or 0)
+        checklist = new_checklist(practice, request.form.get("city", ""), request.form.get("country", ""),
+                                  population, request.form.get("department", ""), _template_language())
+    except ValueError as exc:
+        message = gettext("Name the target city.") if "city" in str(exc) else gettext("Population is a whole number.")
+        return render_template("checklists/new.html", p=practice, template_lang=_template_language(), error=message,
+                               existing=[]), 400
+    _kb().store.save_checklist(checklist)
+    _remember(checklist.id)
+    return redirect(url_for("checklist.edit", checklist_id=checklist.id), 303)
+
+
+@bp.get("/checklists")
+def mine():
+    checklists = _kb().store.checklists(ids=session.get(MINE, []))
+    practices = {c.practice_id: _kb().get(c.practice_id) for c in checklists}
+    return render_template("checklists/mine.html", checklists=checklists, practices=practices)
+
+
+def _page(checklist, readonly: bool):
+    practice = _practice_of(checklist)
+    hints: dict[str, list] = {}
+    for item in prefill(practice):
+        hints.setdefault(item.item, []).append(item)
+    return render_template("checklists/edit.html", c=checklist, p=practice, steps=STEPS, hints=hints, labels=LABELS,
+                           readonly=readonly, task_statuses=TASK_STATUSES, context_statuses=CONTEXT_STATUSES,
+                           languages=LANGUAGES, action_fields=ACTION_FIELDS)
+
+
+@bp.get("/checklists/<checklist_id>")
+def edit(checklist_id: str):
+    checklist = _checklist_or_404(checklist_id)
+    _remember(checklist.id)
+    return _page(checklist, readonly=False)
+
+
+@bp.post("/checklists/<checklist_id>")
+def save(checklist_id: str):
+    """The whole form (a plain submit, or the page's autosave): every item, the plan's actions."""
+    checklist = _checklist_or_404(checklist_id)
+    form = request.form
+    try:
+        for key, item in ITEMS.items():
+            values = {name: form.get(f"{name}-{key}") for name in ("status", "note", "owner", "due")}
+            if item.kind == "context":
+                values["core"] = form.get(f"core-{key}") == "on"
+            update_item(checklist, key, **values)
+    except ValueError as exc:
+        if request.headers.get("X-Autosave"):
+            return jsonify(error=str(exc)), 400
+        abort(400, str(exc))
+    rows = []
+    for n in range(int(form.get("action_rows") or 0)):
+        action = Action(**{name: form.get(f"{name}-{n}", "").strip()[:500] for name in ACTION_FIELDS})
+        if any(getattr(action, name) for name in ACTION_FIELDS):
+            rows.append(action)
+    checklist.actions = rows
+    if form.get("template_lang") in LANGUAGES:
+        checklist.lang = form["template_lang"]
+    checklist.updated_at = now_iso()
+    _kb().store.save_checklist(checklist)
+    if request.headers.get("X-Autosave"):
+        settled, total = checklist.progress()
+        return jsonify(saved=checklist.updated_at, settled=settled, items=total, red_flags=checklist.red_flags())
+    return redirect(url_for("checklist.edit", checklist_id=checklist.id, saved=1), 303)
+
+
+@bp.get("/shared/<token>")
+def shared(token: str):
+    checklist = _kb().store.checklist(share_token=token)
+    if checklist is None:
+        abort(404)
+    return _page(checklist, readonly=True)
+
+
+def _export(checklist):
+    fmt = request.args.get("format", "")
+    if fmt not in ("docx", "pdf"):
+        abort(404)
+    practice = _practice_of(checklist)
+    data = export_checklist(checklist, practice, prefill(practice), fmt)
+    name = f"checklist-{slug(checklist.city)}-{slug(practice.title, 40)}.{fmt}"
+    return send_file(io.BytesIO(data), mimetype=MEDIA_TYPES[fmt], as_attachment=True, download_name=name)
+
+
+@bp.get("/checklists/<checklist_id>/export")
+def export(checklist_id: str):
+    return _export(_checklist_or_404(checklist_id))
+
+
+@bp.get("/shared/<token>/export")
+def export_shared(token: str):
+    checklist = _kb().store.checklist(share_token=token)
+    if checklist is None:
+        abort(404)
+    return _export(checklist)
+
+
+# -- JSON API (for scripts; JSON bodies only, so a browser form on another site cannot post here) -------
+def _json_body() -> dict:
+    if not request.is_json:
+        abort(415)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        abort(400)
+    return body
+
+
+@bp.post("/api/checklists")
+def api_create():
+    body = _json_body()
+    practice = _kb().get(str(body.get("practice_id", "")))
+    if practice is None:
+        return jsonify(error="No practice with this practice_id"), 404
+    try:
+        checklist = new_checklist(practice, str(body.get("city", "")), str(body.get("country", "")),
+                                  int(body.get("population") or 0), str(body.get("department", "")),
+                                  str(body.get("lang", "en")))
+    except (ValueError, TypeError) as exc:
+        return jsonify(error=str(exc)), 400
+    _kb().store.save_checklist(checklist)
+    return jsonify(checklist.to_dict()), 201
+
+
+@bp.get("/api/checklists/<checklist_id>")
+def api_get(checklist_id: str):
+    checklist = _kb().store.checklist(checklist_id)
+    if checklist is None:
+        return jsonify(error=f"No checklist {checklist_id}"), 404
+    practice = _kb().get(checklist.practice_id)
+    data = checklist.to_dict()
+    data["prefill"] = [asdict(p) for p in (prefill(practice) if practice else [])]
+    return jsonify(data)
+
+
+@bp.patch("/api/checklists/<checklist_id>")
+def api_update(checklist_id: str):
+    checklist = _kb().store.checklist(checklist_id)
+    if checklist is None:
+        return jsonify(error=f"No checklist {checklist_id}"), 404
+    body = _json_body()
+    try:
+        for key, values in (body.get("items") or {}).items():
+            update_item(checklist, key, **values)
+        if "actions" in body:
+            checklist.actions = [Action(**{f: str(a.get(f, ""))[:500] for f in ACTION_FIELDS}) for a in body["actions"]]
+        if body.get("lang") in LANGUAGES:
+            checklist.lang = body["lang"]
+    except (ValueError, TypeError, AttributeError) as exc:
+        return jsonify(error=str(exc)), 400
+    checklist.updated_at = now_iso()
+    _kb().store.save_checklist(checklist)
+    return jsonify(checklist.to_dict())
