@@ -176,7 +176,8 @@ def test_web_downloads_a_sheet_and_the_results_as_a_catalogue(stored):
     listed = results.count('class="result"')
     catalogue = client.get("/export?format=csv&q=remont")
     assert catalogue.status_code == 200 and "catalogue-remont.csv" in catalogue.headers["Content-Disposition"]
+    assert catalogue.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert len(list(csv.DictReader(io.StringIO(catalogue.data.decode("utf-8-sig"))))) == listed
-    assert client.get("/export?format=exe&q=remont").status_code == 404
+    assert client.get("/export?format=exe&q=remont").status_code == 400
     assert client.get("/export?format=pdf").status_code == 404
     assert client.get("/practices/nope/export?format=pdf").status_code == 404

@@ -165,7 +165,7 @@ def shared(token: str):
 def _export(checklist):
     fmt = request.args.get("format", "")
     if fmt not in ("docx", "pdf"):
-        abort(404)
+        abort(400, f"Unknown format {fmt!r}: a checklist exports to docx or pdf.")
     practice = _practice_of(checklist)
     data = export_checklist(checklist, practice, prefill(practice), fmt)
     name = f"checklist-{slug(checklist.city)}-{slug(practice.title, 40)}.{fmt}"

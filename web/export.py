@@ -17,7 +17,7 @@ def _choice() -> tuple[str, str]:
     """The format asked for and the labels' language (the interface language unless chosen)."""
     fmt = request.args.get("format", "")
     if fmt not in FORMATS:
-        abort(404)
+        abort(400, f"Unknown format {fmt!r}: choose one of {', '.join(FORMATS)}.")
     labels = request.args.get("labels") or str(get_locale())
     return fmt, labels if labels in LABEL_LANGUAGES else "en"
 

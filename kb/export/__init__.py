@@ -13,7 +13,7 @@ FORMATS = ("docx", "pdf", "csv", "json")
 MEDIA_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",  # UTF-8; web servers add the charset parameter to text types
     "json": "application/json",
 }
 
