@@ -118,9 +118,6 @@ def _aligned_table(words: list[dict], number: int) -> tuple[list[Line], list[dic
     from .labels import column_of
 
     rows = _lines_from_words(words, number)
-    by_top: dict[float, list[dict]] = {}
-    for w in words:
-        by_top.setdefault(round(w["top"]), []).append(w)
     for n, line in enumerate(rows):
         line_words = [w for w in words if abs(w["top"] - line.top) <= 2.5]
         groups = _clusters(line_words)
@@ -136,12 +133,19 @@ def _aligned_table(words: list[dict], number: int) -> tuple[list[Line], list[dic
         gaps = [b.top - a.bottom for a, b in zip(below, below[1:]) if 0 <= b.top - a.bottom < 30]
         line_gap = statistics.median(gaps) if gaps else 3.0
         members: list[Line] = []
+        previous = line
         for candidate in below:
             cw = [w for w in words if abs(w["top"] - candidate.top) <= 2.5]
             straddles = any(w["x0"] < s - 2 < w["x1"] for w in cw for s in starts[1:])
-            if straddles or cw and min(w["x0"] for w in cw) < starts[0] - 5:
+            # The table ends at a line that leaves the columns, at a line in other type (a heading),
+            # or after a gap wider than the gaps between rows.
+            off_columns = not any(abs(min(w["x0"] for w in cw) - s) <= 3 for s in starts) if cw else True
+            other_type = members and (abs(candidate.size - members[0].size) > 0.3 or candidate.bold != members[0].bold)
+            gap = candidate.top - previous.bottom
+            if straddles or off_columns or other_type or gap > max(line_gap * 4, 24):
                 break
             members.append(candidate)
+            previous = candidate
         if len(members) < 2:
             continue
         table_rows: list[list[Line]] = [[members[0]]]
@@ -344,7 +348,7 @@ def extract(path: Path, max_pages: int = 500) -> Extracted:
             # A one-page document has no repeats to compare: a small-print line at the very edge of the
             # page, or one that ends with "Page 3", is its running header or footer.
             at_edge = ln.top < height * 0.06 or ln.bottom > height * 0.94
-            if at_edge and (ln.size < body_size * 0.9 or _PAGE_SUFFIX.search(ln.text)):
+            if at_edge and not ln.cells and (ln.size < body_size * 0.9 or _PAGE_SUFFIX.search(ln.text)):
                 continue
             kept.append(ln)
     return Extracted(_blocks(kept), pages=len(pages), title=title)

@@ -182,14 +182,15 @@ def _fill_fields(draft: Draft) -> None:
     draft.fields = {k: "\n".join(v).strip() for k, v in collected.items() if "\n".join(v).strip()}
 
 
-def _table_practices(blocks: list[Block]) -> list[Draft]:
+def _table_practices(blocks: list[Block]) -> tuple[list[Draft], set[int]]:
     """Tables that list one practice per row: a header of short column names, rows with a long text."""
     drafts: list[Draft] = []
+    used: set[int] = set()
     tables: dict[int, list[Block]] = {}
     for b in blocks:
         if b.kind == Kind.ROW and b.table:
             tables.setdefault(b.table, []).append(b)
-    for rows in tables.values():
+    for number, rows in tables.items():
         header, data = rows[0].cells, rows[1:]
         if len(header) < 2 or len(data) < 2 or any(len(c.split()) > 6 for c in header):
             continue
@@ -211,7 +212,44 @@ def _table_practices(blocks: list[Block]) -> list[Draft]:
             draft.meta.update({r: values[r] for r in ("city", "country", "themes") if values.get(r)})  # the row's own
             draft.fields.setdefault("description", longest)
             drafts.append(draft)
-    return drafts if len(drafts) >= 2 else []
+            used.add(number)
+    return (drafts, used) if len(drafts) >= 2 else ([], set())
+
+
+def _drafts(blocks: list[Block], starts: list[int]) -> list[Draft]:
+    """One draft per practice heading: its section, up to the next practice; the headings above it as context."""
+    drafts = []
+    for n, i in enumerate(starts):
+        end = min(_section(blocks, i), starts[n + 1] if n + 1 < len(starts) else len(blocks))
+        parents, level = [], blocks[i].level
+        for j in range(i - 1, -1, -1):
+            if blocks[j].kind == Kind.HEADING and blocks[j].level < level:
+                parents.insert(0, blocks[j].text)
+                level = blocks[j].level
+        drafts.append(Draft(title=strip_numbering(blocks[i].text), blocks=blocks[i + 1 : end], context=parents))
+    return drafts
+
+
+def _finish(draft: Draft) -> Draft:
+    """Sheet fields from labels; a named title; a description from the lead text when none is labelled."""
+    _fill_fields(draft)
+    named = draft.fields.pop("title", "").split("\n")[0].strip()
+    if named:  # "Nazwa rozwiązania: …" names the practice
+        draft.title = named
+    if "description" not in draft.fields:
+        unlabelled = [b.text for b in draft.blocks if b.kind != Kind.HEADING and not field_of(b.text)]
+        first_field_at = next(
+            (k for k, b in enumerate(draft.blocks) if (b.kind == Kind.HEADING and field_of(b.text))
+             or (b.kind == Kind.ROW and b.cells and field_of(b.cells[0])) or split_label(b.text)),
+            len(draft.blocks),
+        )
+        lead = [b.text for b in draft.blocks[:first_field_at] if b.kind != Kind.HEADING]
+        draft.fields["description"] = "\n".join(lead or unlabelled[:3]).strip()
+    return draft
+
+
+def _kept(drafts: list[Draft]) -> list[Draft]:
+    return [d for d in drafts if _words(d.blocks) >= 8 or d.fields.get("description")]
 
 
 def segment(doc: Extracted) -> list[Draft]:
@@ -219,36 +257,23 @@ def segment(doc: Extracted) -> list[Draft]:
     blocks = doc.blocks
     if not blocks:
         return []
-    from_tables = _table_practices(blocks)
+    from_tables, used = _table_practices(blocks)
     if from_tables:
-        return from_tables
+        # Practices under headings beside the table (a newsletter's articles, then "more examples" in a
+        # table) are practices too; the table's introduction is not.
+        rest = Extracted([b for b in blocks if not (b.kind == Kind.ROW and b.table in used)], title=doc.title)
+        _, rest_title_at = _title(rest)
+        beside = _practice_starts(rest.blocks, rest_title_at) if rest.blocks else []
+        if not beside:  # a single article beside the table
+            beside = [i for i, b in enumerate(rest.blocks) if b.kind == Kind.HEADING and i != rest_title_at
+                      and not field_of(b.text) and not is_framing(b.text)
+                      and _words(rest.blocks[i + 1 : _section(rest.blocks, i)]) >= MIN_PRACTICE_WORDS][:1]
+        return [*_kept([_finish(d) for d in _drafts(rest.blocks, beside)]), *from_tables]
     title, title_at = _title(doc)
     starts = _practice_starts(blocks, title_at)
-    drafts: list[Draft] = []
-    if not starts:
-        body = blocks[title_at + 1 :] if title_at >= 0 else blocks  # headings above the title are page chrome
-        drafts.append(Draft(title=strip_numbering(title) or title, blocks=body))
+    if starts:
+        drafts = _drafts(blocks, starts)
     else:
-        for n, i in enumerate(starts):
-            end = min(_section(blocks, i), starts[n + 1] if n + 1 < len(starts) else len(blocks))
-            parents, level = [], blocks[i].level
-            for j in range(i - 1, -1, -1):
-                if blocks[j].kind == Kind.HEADING and blocks[j].level < level:
-                    parents.insert(0, blocks[j].text)
-                    level = blocks[j].level
-            drafts.append(Draft(title=strip_numbering(blocks[i].text), blocks=blocks[i + 1 : end], context=parents))
-    for draft in drafts:
-        _fill_fields(draft)
-        named = draft.fields.pop("title", "").split("\n")[0].strip()
-        if named:  # "Nazwa rozwiązania: …" names the practice
-            draft.title = named
-        if "description" not in draft.fields:
-            unlabelled = [b.text for b in draft.blocks if b.kind != Kind.HEADING and not field_of(b.text)]
-            first_field_at = next(
-                (k for k, b in enumerate(draft.blocks) if (b.kind == Kind.HEADING and field_of(b.text))
-                 or (b.kind == Kind.ROW and b.cells and field_of(b.cells[0])) or split_label(b.text)),
-                len(draft.blocks),
-            )
-            lead = [b.text for b in draft.blocks[:first_field_at] if b.kind != Kind.HEADING]
-            draft.fields["description"] = "\n".join(lead or unlabelled[:3]).strip()
-    return [d for d in drafts if _words(d.blocks) >= 8 or d.fields.get("description")]
+        body = blocks[title_at + 1 :] if title_at >= 0 else blocks  # headings above the title are page chrome
+        drafts = [Draft(title=strip_numbering(title) or title, blocks=body)]
+    return _kept([_finish(d) for d in drafts])

@@ -78,9 +78,11 @@ def _is_label_run(lines: list[str], i: int) -> bool:
 def _is_menu(line: str) -> bool:
     """A navigation bar saved as one line: 'Urząd | Dla mieszkańca | Biznes | Kontakt', 'A A A'."""
     parts = [p.strip() for p in re.split(r"\s[|•·/]\s", line)]
-    if len(parts) >= 3 and all(0 < len(p.split()) <= 4 and not re.search(r"[.!?]$", p) for p in parts):
-        return True
-    return bool(re.fullmatch(r"(?:A\s*){2,4}|(?:wersja|version|версія)\s+\w+|(?:high )?contrast.*", line, re.I))
+    if len(parts) >= 3 and ":" not in parts[0] and all(0 < len(p.split()) <= 4 and not re.search(r"[.!?:]$", p)
+                                                       for p in parts):
+        return True  # "Tematy: mieszkalnictwo / rewitalizacja / …" is a labelled value, not a menu
+    return bool(re.fullmatch(r"(?:A\s*){2,4}|(?:wersja|version|версія)\s+(?:kontrastowa|contrast|контрастна)|"
+                             r"(?:high )?contrast(?: mode| version)?|(?:wysoki )?kontrast", line, re.I))
 
 
 def extract(path: Path) -> Extracted:

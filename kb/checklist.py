@@ -223,7 +223,8 @@ class Prefill:
 
 
 def _sentences(text: str) -> list[str]:
-    return [s.strip(" -•") for line in (text or "").split("\n") for s in _SENTENCES.split(line) if len(s.split()) >= 3]
+    return [clean_text(s.strip(" -•")) for line in (text or "").split("\n") for s in _SENTENCES.split(line)
+            if len(s.split()) >= 3]
 
 
 def prefill(practice: Practice) -> list[Prefill]:
@@ -268,6 +269,14 @@ class Action:
     costs: str = ""
     funding: str = ""
 
+    @classmethod
+    def of(cls, values: dict) -> "Action":
+        """An action from form or JSON values: text only, control characters removed, 500 characters each."""
+        return cls(**{name: clean_text(str(values.get(name) or "")).strip()[:500] for name in ACTION_FIELDS})
+
+    def filled(self) -> bool:
+        return any(getattr(self, name) for name in ACTION_FIELDS)
+
 
 @dataclass(slots=True)
 class Checklist:
@@ -279,6 +288,7 @@ class Checklist:
     department: str = ""
     lang: str = "en"  # the template's language
     share_token: str = ""
+    practice_title: str = ""  # the practice's title when the checklist was started (a re-ingest may change it)
     items: dict[str, ItemState] = field(default_factory=dict)
     actions: list[Action] = field(default_factory=list)
     created_at: str = ""
@@ -357,17 +367,52 @@ def compare(checklist: Checklist, practice: Practice) -> None:
         state.status = state.status or "different"
 
 
+def _token(size: int) -> str:
+    """A random URL-safe key that never starts with '-' (a command line would read it as an option)."""
+    while True:
+        token = secrets.token_urlsafe(size)
+        if not token.startswith("-"):
+            return token
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str) -> str:
+    """Text without control characters (Word files cannot hold them)."""
+    return _CONTROL.sub("", text)
+
+
+def as_bool(value) -> bool:
+    """True for true, 1, "on", "yes", "true"; False for false, "false", "0", "off", "" and None."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
+def orphan(checklist: Checklist) -> Practice:
+    """A stand-in for a practice that a re-ingest removed: its title as the checklist remembers it."""
+    from .models import SourceRef
+
+    return Practice(id=checklist.practice_id, title=checklist.practice_title or checklist.practice_id, body="",
+                    language="", source=SourceRef("", ""))
+
+
 def new_checklist(practice: Practice, city: str, country: str = "", population: int = 0, department: str = "",
                   lang: str = "en") -> Checklist:
     if not city.strip():
         raise ValueError("name the target city")
     if lang not in LANGUAGES:
         raise ValueError(f"the checklist template is in {', '.join(LANGUAGES)}, not {lang!r}")
+    try:
+        population = max(0, int(population or 0))
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise ValueError("population is a whole number") from exc
     stamp = now_iso()
     checklist = Checklist(
-        id=secrets.token_urlsafe(12), practice_id=practice.id, city=city.strip(), country=country.strip().upper(),
-        population=int(population or 0), department=department.strip(), lang=lang,
-        share_token=secrets.token_urlsafe(16), created_at=stamp, updated_at=stamp,
+        id=_token(12), practice_id=practice.id, city=clean_text(city.strip())[:200],
+        country=country.strip().upper()[:2], population=population, department=clean_text(department.strip())[:300],
+        lang=lang, share_token=_token(16), practice_title=practice.title, created_at=stamp, updated_at=stamp,
     )
     compare(checklist, practice)
     return checklist
@@ -388,13 +433,13 @@ def update_item(checklist: Checklist, key: str, **values) -> None:
                 raise ValueError(f"status of {key} is one of {', '.join(allowed)}")
             state.status = value
         elif name == "core":
-            state.core = bool(value)
+            state.core = as_bool(value)
         elif name == "due":
             if value and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
                 raise ValueError("a due date is YYYY-MM-DD")
             state.due = value
         elif name in ("note", "owner"):
-            setattr(state, name, str(value)[:4000])
+            setattr(state, name, clean_text(str(value))[:4000])
         else:
             raise ValueError(f"an item has no {name!r}")
     checklist.updated_at = now_iso()

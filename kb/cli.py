@@ -342,11 +342,13 @@ def checklist_export(ctx: click.Context, checklist_id: str, fmt: str, output: Pa
     from .checklist import prefill
     from .export.checklist import export_checklist
 
+    from .checklist import orphan
+
     kb = _open(ctx)
     found = kb.store.checklist(checklist_id)
-    practice = kb.get(found.practice_id) if found else None
-    if found is None or practice is None:
-        raise click.ClickException(f"No checklist {checklist_id}, or its practice is gone (see `kb checklist list`).")
+    if found is None:
+        raise click.ClickException(f"No checklist {checklist_id} (see `kb checklist list`).")
+    practice = kb.get(found.practice_id) or orphan(found)
     output.write_bytes(export_checklist(found, practice, prefill(practice), fmt))
     click.echo(f"Wrote {output}", err=True)
 

@@ -49,6 +49,7 @@ def link_versions(index: FaissIndex, store: SqliteStore, practice_ids: list[str]
     the order of ingest."""
     pairs: list[tuple[str, str, float]] = []
     reported: set[tuple[str, str]] = set()
+    vectors: dict[str, np.ndarray] = {}
     for practice_id in practice_ids:
         practice = store.get(practice_id)
         if practice is None:
@@ -58,7 +59,8 @@ def link_versions(index: FaissIndex, store: SqliteStore, practice_ids: list[str]
             store.set_groups({practice.id: ""})
         if not candidates:
             continue
-        vectors = practice_vectors(index, store, [practice.id, *(c.id for c in candidates)])
+        missing = [i for i in (practice.id, *(c.id for c in candidates)) if i not in vectors]
+        vectors.update(practice_vectors(index, store, missing))  # each practice's vector is read once a pass
         mine = vectors.get(practice.id)
         if mine is None:
             continue

@@ -15,6 +15,7 @@ from .embed import Embedder
 from .models import now_iso
 
 SCHEMA_VERSION = 1
+MIN_APPROXIMATE = 5_000  # the index stays exact below this many passages, whatever the exact limit
 
 
 class IndexNotReady(RuntimeError):
@@ -106,12 +107,12 @@ class FaissIndex:
         vectors in an approximate index (IVF, inverted lists of inner products). Exact search grows
         linearly with the collection; IVF visits `nprobe` of `nlist` lists. The vectors are taken from
         the exact index, so nothing is embedded again."""
-        if not self.exact or self.count <= exact_limit:
-            return self
+        if not self.exact or self.count <= max(exact_limit, MIN_APPROXIMATE):
+            return self  # below a few thousand vectors an approximate index buys nothing (and cannot be trained)
         flat = faiss.downcast_index(self._index.index)
         vectors = flat.reconstruct_n(0, self.count)
         ids = faiss.vector_to_array(self._index.id_map).astype(np.int64)
-        nlist = int(min(max(2 * np.sqrt(self.count), 64), 16_384))
+        nlist = int(min(max(2 * np.sqrt(self.count), 64), 16_384, self.count // 39))  # FAISS: ≥39 points a list
         nprobe = max(8, nlist // 24)  # about 4% of the lists: recall@10 is measured in bench/bench_core.py
         quantizer = faiss.IndexFlatIP(self.manifest.dimension)
         ivf = faiss.IndexIVFFlat(quantizer, self.manifest.dimension, nlist, faiss.METRIC_INNER_PRODUCT)

@@ -76,7 +76,9 @@ class KnowledgeBase:
             fresh = fresh.fit_to_size(self.settings.exact_limit)
             fresh.save()
             self._index = None
-            self.index()
+            # Versions are linked again with the new vectors (and for the first time in a store that
+            # predates them).
+            link_versions(self.index(), self.store, list(passages))
             return fresh.count
 
     # -- writing ---------------------------------------------------------------------------

@@ -161,7 +161,10 @@ def facets(hits: list[SearchHit], chosen: dict[str, str | None] | None = None) -
     chosen = {k: v for k, v in (chosen or {}).items() if v}
     out: dict[str, dict[str, int]] = {name: {} for name in FACETS}
     for hit in hits:
-        values = facet_values(hit.practice)
+        # A result stands for its versions too (other files, other languages): each facet counts it once
+        # under every value one of them has, as filtering by any of those values finds it.
+        values = {name: tuple(dict.fromkeys(v for p in (hit.practice, *hit.versions) for v in facet_values(p)[name]))
+                  for name in FACETS}
         source_ok = {name: _passes(values, name, wanted) for name, wanted in chosen.items()}
         for name in FACETS:
             if all(ok for other, ok in source_ok.items() if other != name):

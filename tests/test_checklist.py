@@ -141,7 +141,9 @@ def test_web_start_fill_share_and_csrf(stored):
     # A re-ingest that removes the practice keeps the checklist (no cascade); its page says the practice is gone.
     orphan = new_checklist(Practice(id="gone", title="x", body="x", language="pl", source=SourceRef("x", "x")), "Lviv")
     kb.store.save_checklist(orphan)
-    assert client.get(f"/checklists/{orphan.id}").status_code == 410
+    page = client.get(f"/checklists/{orphan.id}")
+    assert page.status_code == 200 and "no longer in the knowledge base" in page.get_data(as_text=True)
+    assert client.get(f"/checklists/{orphan.id}/export?format=docx").status_code == 200
 
 
 def test_json_api_creates_updates_and_refuses_forms(stored):

@@ -181,3 +181,15 @@ def test_web_downloads_a_sheet_and_the_results_as_a_catalogue(stored):
     assert client.get("/export?format=exe&q=remont").status_code == 400
     assert client.get("/export?format=pdf").status_code == 404
     assert client.get("/practices/nope/export?format=pdf").status_code == 404
+
+
+def test_csv_cells_never_read_as_formulas_and_sheets_in_other_languages(practices):
+    from dataclasses import replace
+
+    evil = replace(practices[0], title="=HYPERLINK(\"http://x\")", fields={"evidence": "- 112 flats\n- 40% fewer"})
+    row = next(csv.DictReader(io.StringIO(export([evil], "csv").decode("utf-8-sig"))))
+    assert row["title"].startswith("'=") and row["evidence"].startswith("'- 112")
+    german = replace(practices[2], language="de", title="Gemeinschaftsgärten\x0c in Leipzig")
+    for fmt in ("pdf", "docx"):
+        data = export([german], fmt, "pl")  # labels in Polish, content in German; a stray form feed
+        assert data[:4] in (b"%PDF", b"PK\x03\x04")

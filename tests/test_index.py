@@ -47,3 +47,36 @@ def test_mismatched_model_fails_with_a_fix(tmp_path):
 def test_missing_index_says_what_to_run(tmp_path):
     with pytest.raises(IndexNotReady, match="kb ingest"):
         FaissIndex.load(tmp_path / "nothing")
+
+
+def clustered(n, dim=256, clusters=60, seed=1):
+    """Vectors around a few dozen topics, as embeddings of real texts are (random ones have no clusters)."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(clusters, dim))
+    v = centres[rng.integers(0, clusters, n)] + 0.35 * rng.normal(size=(n, dim))
+    return (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_past_the_exact_limit_the_index_turns_approximate(tmp_path):
+    index = FaissIndex.create(tmp_path / "ix", HashingEmbedder(), debias="none")
+    v = clustered(6000)
+    ids = list(range(10, 6010))
+    index.add(ids, v, ["en"] * 6000)
+    assert index.fit_to_size(50_000) is index and index.exact  # under the limit: exact
+    small = FaissIndex.create(tmp_path / "small", HashingEmbedder(), debias="none")
+    small.add(ids[:40], v[:40], ["en"] * 40)
+    assert small.fit_to_size(10).exact  # a tiny collection stays exact whatever the limit
+
+    ivf = index.fit_to_size(1_000)
+    assert not ivf.exact and ivf.manifest.index_type.startswith("IVF") and ivf.count == 6000
+    exact_hits = [index.search(v[i], 10) for i in range(0, 6000, 300)]
+    ivf_hits = [ivf.search(v[i], 10) for i in range(0, 6000, 300)]
+    recall = np.mean([len({a for a, _ in e} & {b for b, _ in x}) / 10 for e, x in zip(exact_hits, ivf_hits)])
+    assert recall >= 0.9
+    assert ivf.search(v[5], 1)[0][0] == 15
+    assert [i for i, _ in ivf.search(v[5], 3, only=[15, 16])][0] == 15  # filters work inside IVF
+    ivf.remove([15])
+    assert all(i != 15 for i, _ in ivf.search(v[5], 5)) and ivf.score(v[5], [16]).keys() == {16}
+    ivf.save()
+    again = FaissIndex.load(tmp_path / "ix")
+    assert not again.exact and again.count == 5999 and again.manifest.nprobe == ivf.manifest.nprobe

@@ -314,3 +314,15 @@ def test_two_column_sheet_table_is_one_practice_not_a_table_of_practices(tmp_pat
     [p] = read(path)
     assert p.title == "Міні-гранти для ОСББ у Тернополі"
     assert set(p.fields) >= {"description", "evidence", "difficulties"}
+
+
+def test_menu_bars_go_but_labelled_lists_stay(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text("Urząd | Dla mieszkańca | Biznes | Kultura | Kontakt\nA A A\n"
+                    "Zielone podwórka w Opolu\n"
+                    "Miasto Opole od 2021 roku dofinansowuje wspólnotom mieszkaniowym zazielenianie podwórek: "
+                    "nasadzenia drzew, ogródki deszczowe i ławki. Mieszkańcy sami projektują swoje podwórka.\n"
+                    "Tematy: Ogrody miejskie i zielona infrastruktura / Partycypacja i współtworzenie\n", encoding="utf-8")
+    [p] = read(page)
+    assert "Dla mieszkańca" not in p.body and "A A A" not in p.body
+    assert p.themes == ("green", "participation")

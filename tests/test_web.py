@@ -131,3 +131,10 @@ def test_every_filter_narrows_the_results_and_facets_count_under_the_other_filte
     # With Polish chosen, the language facet still counts the other languages (what choosing them would give).
     assert 'value="en"' in page and "English (1)" in page and "Polish (2)" in page
     assert 'name="city"' in page and 'name="source"' in page and 'value="approved"' in page
+
+
+def test_language_switch_only_goes_back_to_this_site(client):
+    for target, expected in (("/?q=ogrody", "/?q=ogrody"), ("//evil.example", "/"), ("/\\evil.example", "/"),
+                             ("https://evil.example", "/")):
+        response = client.get("/language/pl", query_string={"next": target})
+        assert response.status_code == 302 and response.headers["Location"] == expected, target

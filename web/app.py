@@ -14,14 +14,26 @@ def _stored_secret(settings: Settings) -> str:
     """A secret key kept in the data folder, so that sessions (the visitor's checklists) survive a restart."""
     path = settings.data_dir / ".secret_key"
     try:
-        return path.read_text(encoding="ascii").strip()
+        key = path.read_text(encoding="ascii").strip()
     except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_hex(32)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as fh:
-            fh.write(key)
+        key = ""
+    if len(key) >= 32:
         return key
+    # Written whole to a temporary file and linked into place: a server starting at the same moment
+    # either finds no key (and writes its own, which one of them wins) or a complete one.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(secrets.token_hex(32))
+    try:
+        os.link(tmp, path)  # fails if another process got there first: then its key is the key
+    except FileExistsError:
+        if len(path.read_text(encoding="ascii").strip()) < 32:
+            os.replace(tmp, path)  # an empty or broken key from an older crash
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path.read_text(encoding="ascii").strip()
 
 
 def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None) -> Flask:

@@ -31,6 +31,7 @@ from kb.checklist import (
     TASK_STATUSES,
     Action,
     new_checklist,
+    orphan,
     prefill,
     update_item,
 )
@@ -61,10 +62,8 @@ def _checklist_or_404(checklist_id: str):
 
 
 def _practice_of(checklist):
-    practice = _kb().get(checklist.practice_id)
-    if practice is None:
-        abort(410)  # the practice was removed from the knowledge base; the checklist is kept
-    return practice
+    """The checklist's practice, or a stand-in with its remembered title when a re-ingest removed it."""
+    return _kb().get(checklist.practice_id) or orphan(checklist)
 
 
 def _template_language() -> str:
@@ -111,7 +110,10 @@ def _page(checklist, readonly: bool):
     hints: dict[str, list] = {}
     for item in prefill(practice):
         hints.setdefault(item.item, []).append(item)
+    gone = not practice.body
+    changed = not gone and bool(checklist.practice_title) and practice.title != checklist.practice_title
     return render_template("checklists/edit.html", c=checklist, p=practice, steps=STEPS, hints=hints, labels=LABELS,
+                           gone=gone, changed=changed,
                            readonly=readonly, task_statuses=TASK_STATUSES, context_statuses=CONTEXT_STATUSES,
                            languages=LANGUAGES, action_fields=ACTION_FIELDS)
 
@@ -138,12 +140,12 @@ def save(checklist_id: str):
         if request.headers.get("X-Autosave"):
             return jsonify(error=str(exc)), 400
         abort(400, str(exc))
-    rows = []
-    for n in range(int(form.get("action_rows") or 0)):
-        action = Action(**{name: form.get(f"{name}-{n}", "").strip()[:500] for name in ACTION_FIELDS})
-        if any(getattr(action, name) for name in ACTION_FIELDS):
-            rows.append(action)
-    checklist.actions = rows
+    try:
+        count = min(int(form.get("action_rows") or 0), len(checklist.actions) + 50)
+    except ValueError:
+        count = 0
+    rows = [Action.of({name: form.get(f"{name}-{n}") for name in ACTION_FIELDS}) for n in range(max(count, 0))]
+    checklist.actions = [row for row in rows if row.filled()]
     if form.get("template_lang") in LANGUAGES:
         checklist.lang = form["template_lang"]
     checklist.updated_at = now_iso()
@@ -203,9 +205,9 @@ def api_create():
         return jsonify(error="No practice with this practice_id"), 404
     try:
         checklist = new_checklist(practice, str(body.get("city", "")), str(body.get("country", "")),
-                                  int(body.get("population") or 0), str(body.get("department", "")),
+                                  body.get("population") or 0, str(body.get("department", "")),
                                   str(body.get("lang", "en")))
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, OverflowError) as exc:
         return jsonify(error=str(exc)), 400
     _kb().store.save_checklist(checklist)
     return jsonify(checklist.to_dict()), 201
@@ -232,7 +234,7 @@ def api_update(checklist_id: str):
         for key, values in (body.get("items") or {}).items():
             update_item(checklist, key, **values)
         if "actions" in body:
-            checklist.actions = [Action(**{f: str(a.get(f, ""))[:500] for f in ACTION_FIELDS}) for a in body["actions"]]
+            checklist.actions = [a for a in (Action.of(values) for values in body["actions"][:200]) if a.filled()]
         if body.get("lang") in LANGUAGES:
             checklist.lang = body["lang"]
     except (ValueError, TypeError, AttributeError) as exc:

@@ -87,7 +87,7 @@ def helpers():
 def set_language(code: str):
     """Switch the interface language and go back to the same page."""
     target = request.args.get("next", "/")
-    if not target.startswith("/") or target.startswith("//"):
+    if not target.startswith("/") or target.startswith(("//", "/\\")) or "\n" in target or "\r" in target:
         target = "/"  # only pages of this site
     response = make_response(redirect(target))
     if code in dict(UI_LANGUAGES):

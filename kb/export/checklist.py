@@ -43,7 +43,7 @@ def _details(state: ItemState, lang: str) -> list[str]:
 
 def _plan_rows(checklist: Checklist, lang: str) -> list[list[str]]:
     header = [_l(k, lang) for k in ("action", "timeframe", "players", "costs", "funding")]
-    rows = [[a.action, a.timeframe, a.players, a.costs, a.funding] for a in checklist.actions if a.action.strip()]
+    rows = [[a.action, a.timeframe, a.players, a.costs, a.funding] for a in checklist.actions if a.filled()]
     return [header, *(rows or [["", "", "", "", ""]])]
 
 
@@ -53,7 +53,7 @@ def checklist_docx(checklist: Checklist, practice: Practice, prefills: list[Pref
 
     lang = checklist.lang
     document = Document()
-    document.core_properties.title = f"{_l('checklist', lang)}: {practice.title}"
+    document.core_properties.title = f"{_l('checklist', lang)}: {practice.title}"[:255]
     document.core_properties.author = sheet_labels(lang)["publisher"]
     document.styles["Normal"].font.size = Pt(10.5)
     document.add_heading(_l("checklist", lang), level=0)

@@ -45,7 +45,7 @@ def _field(paragraph, instruction: str) -> None:
 def _new_document(title: str, subject: str, lang: str, language: str, today: date | None) -> Document:
     document = Document()
     props = document.core_properties
-    props.title, props.subject, props.language = title, subject, LANG_TAGS.get(language, language)
+    props.title, props.subject, props.language = title[:255], subject, LANG_TAGS.get(language, language)
     props.author = labels(lang)["publisher"]
     props.comments = ""
     styles = document.styles

@@ -90,10 +90,12 @@ class _Heading(Paragraph):
 
 class _Document(BaseDocTemplate):
     def __init__(self, buffer, *, lang: str, title: str, subject: str, running: str, page_label: str, exported: str,
-                 cover: bool):
+                 cover: bool, labels_lang: str = ""):
+        # `lang` is the document's language (the PDF's /Lang); the labels may be in another one.
         super().__init__(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=24 * mm,
-                         bottomMargin=20 * mm, title=title, subject=subject, author=labels(lang)["publisher"],
-                         creator="urban-practices-kb", lang=lang, invariant=1, displayDocTitle=1)
+                         bottomMargin=20 * mm, title=title, subject=subject,
+                         author=labels(labels_lang or lang)["publisher"], creator="urban-practices-kb",
+                         lang=lang or labels_lang, invariant=1, displayDocTitle=1)
         self.running, self.page_label, self.exported = running, page_label, exported
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
         templates = [PageTemplate("page", [frame], onPage=self._decorate)]
@@ -172,7 +174,8 @@ def sheet_pdf(sheet: Sheet, today: date | None = None) -> bytes:
     buffer = io.BytesIO()
     doc = _Document(buffer, lang=sheet.practice.language, title=sheet.title, subject=names["sheet"],
                     running=names["publisher"], page_label=names["page"],
-                    exported=names["exported"].format(date=export_date(sheet.lang, today)), cover=False)
+                    exported=names["exported"].format(date=export_date(sheet.lang, today)), cover=False,
+                    labels_lang=sheet.lang)
     doc.build(_sheet_flowables(sheet, 1, 0))
     return buffer.getvalue()
 

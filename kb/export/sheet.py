@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from babel import Locale
@@ -116,8 +116,15 @@ def source_text(practice: Practice) -> str:
     return f"{name}, {where}" if where else name
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def build_sheet(practice: Practice, lang: str = "en") -> Sheet:
+    """The sheet of a practice; control characters (which Word and PDF text cannot hold) are dropped."""
     names = labels(lang)
+    practice = replace(practice, title=_CONTROL.sub("", practice.title), summary=_CONTROL.sub("", practice.summary),
+                       body=_CONTROL.sub("", practice.body),
+                       fields={k: _CONTROL.sub("", v) for k, v in practice.fields.items()})
     facts = [
         (names["location"], place(practice, lang) or names["unknown"]),
         (names["themes"], ", ".join(theme_label(t, lang) for t in practice.themes) or names["unknown"]),

@@ -13,6 +13,12 @@ CSV_COLUMNS = ("id", "title", "city", "country", "language", "themes", "status",
                "source", "locator", "group_id", "created_at", "updated_at")
 
 
+def _cell(value: str) -> str:
+    """A cell a spreadsheet shows as text: one that starts like a formula ('=', '+', '-', '@') gets a
+    leading apostrophe (text from documents is untrusted, and "- item" lists would read as formulas)."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def practices_csv(practices: list[Practice]) -> bytes:
     """UTF-8 with a byte-order mark, so that spreadsheet programs read Polish and Cyrillic correctly."""
     buffer = io.StringIO(newline="")
@@ -25,7 +31,7 @@ def practices_csv(practices: list[Practice]) -> bytes:
                "created_at": p.created_at,
                "updated_at": p.updated_at}
         row.update({name: p.fields.get(name, "") for name in SHEET_FIELDS})
-        writer.writerow(row)
+        writer.writerow({key: _cell(value) for key, value in row.items()})
     return buffer.getvalue().encode("utf-8-sig")
 
 

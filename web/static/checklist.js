@@ -10,9 +10,13 @@
     timer = null;
     status.textContent = "…";
     fetch(form.action, {method: "POST", body: new FormData(form), headers: {"X-Autosave": "1"}, credentials: "same-origin"})
-      .then(function (response) { return response.json().then(function (data) { return {ok: response.ok, data: data}; }); })
+      .then(function (response) {
+        return response.json()
+          .catch(function () { return {error: response.status + " " + response.statusText}; })
+          .then(function (data) { return {ok: response.ok, status: response.status, data: data}; });
+      })
       .then(function (result) {
-        if (!result.ok) { status.textContent = "⚠ " + (result.data.error || response.status); return; }
+        if (!result.ok) { status.textContent = "⚠ " + (result.data.error || result.status); return; }
         var progress = document.getElementById("progress");
         progress.max = result.data.items;
         progress.value = result.data.settled;
