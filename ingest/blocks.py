@@ -1,7 +1,7 @@
 """What every extractor produces: a document as an ordered list of text blocks."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -31,4 +31,3 @@ class Extracted:
     blocks: list[Block]
     pages: int = 0
     title: str = ""  # from the file's metadata, when it has a useful one
-    warnings: list[str] = field(default_factory=list)

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
-from .models import Practice, now_iso
+from .models import Practice, clean_text, now_iso
 
 LANGUAGES = ("pl", "uk", "en")
 SIZE_FACTOR = 3.0  # populations further apart than this are "different" in size
@@ -248,6 +248,14 @@ def prefill(practice: Practice) -> list[Prefill]:
     return out
 
 
+def by_item(prefills: list[Prefill]) -> dict[str, list[Prefill]]:
+    """Pre-filled sentences grouped under the item they belong to."""
+    out: dict[str, list[Prefill]] = {}
+    for p in prefills:
+        out.setdefault(p.item, []).append(p)
+    return out
+
+
 @dataclass(slots=True)
 class ItemState:
     status: str = ""  # a TASK_STATUSES or CONTEXT_STATUSES value ("" = not started / unknown)
@@ -258,11 +266,10 @@ class ItemState:
     flag: str = ""  # why the comparison flagged it (countries differ, size differs)
 
 
-ACTION_FIELDS = ("action", "timeframe", "players", "costs", "funding")  # Interreg Europe action-plan elements
-
-
 @dataclass(slots=True)
 class Action:
+    """One line of the draft transfer plan: the Interreg Europe action-plan elements."""
+
     action: str = ""
     timeframe: str = ""
     players: str = ""
@@ -276,6 +283,9 @@ class Action:
 
     def filled(self) -> bool:
         return any(getattr(self, name) for name in ACTION_FIELDS)
+
+
+ACTION_FIELDS = tuple(f.name for f in fields(Action))
 
 
 @dataclass(slots=True)
@@ -373,14 +383,6 @@ def _token(size: int) -> str:
         token = secrets.token_urlsafe(size)
         if not token.startswith("-"):
             return token
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean_text(text: str) -> str:
-    """Text without control characters (Word files cannot hold them)."""
-    return _CONTROL.sub("", text)
 
 
 def as_bool(value) -> bool:

@@ -221,6 +221,13 @@ def export(ctx: click.Context, ids: tuple[str, ...], fmt: str | None, lang: str,
     click.echo(f"Wrote {what} to {target} ({len(data) / 1024:.0f} KiB).", err=True)
 
 
+def _stored_checklist(kb, checklist_id: str):
+    found = kb.store.checklist(checklist_id)
+    if found is None:
+        raise click.ClickException(f"No checklist {checklist_id} (see `kb checklist list`).")
+    return found
+
+
 @cli.group()
 def checklist() -> None:
     """Transfer checklists: adapt a practice to another city, step by step (also in the web UI)."""
@@ -283,9 +290,7 @@ def checklist_show(ctx: click.Context, checklist_id: str, as_json: bool) -> None
     from .checklist import STEPS, prefill
 
     kb = _open(ctx)
-    item = kb.store.checklist(checklist_id)
-    if item is None:
-        raise click.ClickException(f"No checklist {checklist_id} (see `kb checklist list`).")
+    item = _stored_checklist(kb, checklist_id)
     practice = kb.get(item.practice_id)
     hints = prefill(practice) if practice else []
     if as_json:
@@ -319,9 +324,7 @@ def checklist_set(ctx: click.Context, checklist_id: str, item: str, status: str 
     from .checklist import update_item
 
     kb = _open(ctx)
-    found = kb.store.checklist(checklist_id)
-    if found is None:
-        raise click.ClickException(f"No checklist {checklist_id} (see `kb checklist list`).")
+    found = _stored_checklist(kb, checklist_id)
     try:
         update_item(found, item, status=status, note=note, owner=owner, due=due, core=core)
     except ValueError as exc:
@@ -339,15 +342,11 @@ def checklist_set(ctx: click.Context, checklist_id: str, item: str, status: str 
 @click.pass_context
 def checklist_export(ctx: click.Context, checklist_id: str, fmt: str, output: Path) -> None:
     """The checklist and its draft transfer plan (actions, timeframe, players, costs, funding) as DOCX or PDF."""
-    from .checklist import prefill
+    from .checklist import orphan, prefill
     from .export.checklist import export_checklist
 
-    from .checklist import orphan
-
     kb = _open(ctx)
-    found = kb.store.checklist(checklist_id)
-    if found is None:
-        raise click.ClickException(f"No checklist {checklist_id} (see `kb checklist list`).")
+    found = _stored_checklist(kb, checklist_id)
     practice = kb.get(found.practice_id) or orphan(found)
     output.write_bytes(export_checklist(found, practice, prefill(practice), fmt))
     click.echo(f"Wrote {output}", err=True)

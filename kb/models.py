@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from enum import StrEnum
@@ -35,10 +36,18 @@ class SourceRef:
     ordinal: int = 1  # the practice's position in its file, 1-based
 
     @property
+    def name(self) -> str:
+        """The file's name, without the folders it was ingested from."""
+        return self.path.replace("\\", "/").rsplit("/", 1)[-1]
+
+    @property
     def key(self) -> str:
         """A human-readable key: 'file.docx' or 'file.docx#2'."""
-        name = self.path.replace("\\", "/").rsplit("/", 1)[-1]
-        return name if self.ordinal == 1 else f"{name}#{self.ordinal}"
+        return self.name if self.ordinal == 1 else f"{self.name}#{self.ordinal}"
+
+    def where(self, title: str) -> str:
+        """The place in the file worth showing: the page(s), or a heading path that says more than the title."""
+        return self.locator if self.locator and not self.locator.endswith(title) else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +80,14 @@ class Practice:
         data["status"] = str(self.status)
         data["source"] = {**data["source"], "key": self.source.key}
         return data
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str) -> str:
+    """Text without control characters (Word and PDF text cannot hold them)."""
+    return _CONTROL.sub("", text)
 
 
 def practice_id(document: str, ordinal: int) -> str:

@@ -197,3 +197,15 @@ def locate(text: str, title: str = "", language: str = "") -> Location:
     if countries:
         return Location("", countries.most_common(1)[0][0])
     return Location()
+
+
+def country_name(code: str, lang: str) -> str:
+    """A country's name in a language (CLDR, via Babel): 'PL' in Ukrainian is 'Польща'."""
+    from babel import Locale
+
+    return Locale.parse(lang).territories.get(code, code) if code else ""
+
+
+def place_name(city: str, country: str, lang: str) -> str:
+    """'Żyrardów, Polska': the city and its country's name in a language; either alone when the other is unknown."""
+    return ", ".join(x for x in (city, country_name(country, lang)) if x)

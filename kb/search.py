@@ -11,6 +11,8 @@ from .models import SearchHit
 from .themes import assign_themes
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from .index import FaissIndex
     from .knowledge import KnowledgeBase
 
@@ -62,6 +64,7 @@ def search_index(
     city: str | None = None,
     status: str | None = None,
     source: str | None = None,
+    vector: "np.ndarray | None" = None,
 ) -> list[SearchHit]:
     """Best practices for a query: each scored by its best passage (dense), plus lexical, place and theme bonuses."""
     query = query.strip()
@@ -70,7 +73,8 @@ def search_index(
     index = index or kb.index()
     if index.count == 0:
         return []
-    vector = kb.embedder.embed_queries([query])[0]
+    if vector is None:  # a caller running the same query twice (with and without filters) embeds it once
+        vector = kb.embedder.embed_queries([query])[0]
     lang = query_language(index, query)
     named_city = query_city(query) if place_boost else None
     if named_city and named_city not in kb.store.cities():
@@ -149,7 +153,7 @@ def facet_values(practice) -> dict[str, tuple[str, ...]]:
     """The values a practice has for each facet (a source is its file name)."""
     p = practice
     return {"language": (p.language,), "country": (p.country,), "city": (p.city,), "theme": tuple(p.themes),
-            "status": (str(p.status),), "source": (p.source.path.replace("\\", "/").rsplit("/", 1)[-1],)}
+            "status": (str(p.status),), "source": (p.source.name,)}
 
 
 def facets(hits: list[SearchHit], chosen: dict[str, str | None] | None = None) -> dict[str, dict[str, int]]:

@@ -61,7 +61,7 @@ class SqliteStore:
         self._db.execute("PRAGMA busy_timeout=10000")
         self.schema_version = migrate(self._db)
         self._writes = 0  # own commits; PRAGMA data_version counts other connections' commits
-        self._cities: tuple[tuple[int, int], set[tuple[str, str]]] | None = None
+        self._cache: dict[str, tuple[tuple[int, int], object]] = {}  # small answers kept until the store changes
 
     def _all(self, sql: str, args=()) -> list[tuple]:
         """Read under the lock: web requests share this connection across threads."""
@@ -172,9 +172,15 @@ class SqliteStore:
         return ids
 
     # -- practices -------------------------------------------------------------------------
+    def _practices(self, where: str, args: Sequence = (), order: str = "") -> list[Practice]:
+        """Practices matching an SQL condition on `practices p`."""
+        rows = self._all(f"SELECT {_COLUMNS} FROM practices p WHERE {where}{' ORDER BY ' + order if order else ''}",
+                         args)
+        return [_to_practice(r) for r in rows]
+
     def get(self, practice_id: str) -> Practice | None:
-        row = self._one(f"SELECT {_COLUMNS} FROM practices p WHERE p.id = ?", (practice_id,))
-        return _to_practice(row) if row else None
+        found = self._practices("p.id = ?", (practice_id,))
+        return found[0] if found else None
 
     def by_passages(self, passage_ids: Sequence[int]) -> dict[int, tuple[Practice, str]]:
         """Map passage ids to (practice, passage text)."""
@@ -189,31 +195,27 @@ class SqliteStore:
         return {row[0]: (_to_practice(row[2:]), row[1]) for row in rows}
 
     def list(self, language: str | None = None, status: Status | None = None) -> list[Practice]:
-        sql, args = f"SELECT {_COLUMNS} FROM practices p WHERE 1=1", []
+        where, args = "1=1", []
         if language:
-            sql, args = sql + " AND p.language = ?", [*args, language]
+            where, args = where + " AND p.language = ?", [*args, language]
         if status:
-            sql, args = sql + " AND p.status = ?", [*args, str(status)]
-        rows = self._all(sql + " ORDER BY p.source_path, p.ordinal", args)
-        return [_to_practice(r) for r in rows]
+            where, args = where + " AND p.status = ?", [*args, str(status)]
+        return self._practices(where, args, order="p.source_path, p.ordinal")
 
     # -- versions of one practice -------------------------------------------------------------
     def in_city(self, city: str, country: str) -> list[Practice]:
         """Practices from one city (the candidates for versions of a practice there)."""
-        rows = self._all(f"SELECT {_COLUMNS} FROM practices p WHERE p.city = ? AND p.country = ?", (city, country))
-        return [_to_practice(r) for r in rows]
+        return self._practices("p.city = ? AND p.country = ?", (city, country))
 
     def with_title(self, title: str) -> list[Practice]:
         """Practices with exactly this title (a file stored twice, a sheet copied into a catalogue)."""
-        rows = self._all(f"SELECT {_COLUMNS} FROM practices p WHERE p.title = ?", (title,))
-        return [_to_practice(r) for r in rows]
+        return self._practices("p.title = ?", (title,))
 
     def group(self, group_id: str) -> list[Practice]:
         """The versions of one practice, in id order ([] for no group)."""
         if not group_id:
             return []
-        rows = self._all(f"SELECT {_COLUMNS} FROM practices p WHERE p.group_id = ? ORDER BY p.id", (group_id,))
-        return [_to_practice(r) for r in rows]
+        return self._practices("p.group_id = ?", (group_id,), order="p.id")
 
     def set_groups(self, groups: dict[str, str]) -> None:
         """Practice id -> group id ('' to stand alone), in one transaction."""
@@ -370,12 +372,22 @@ class SqliteStore:
             args += [source, "%/" + escaped]
         return [r[0] for r in self._all(sql, args)]
 
-    def cities(self) -> set[tuple[str, str]]:
-        """(city, country) of every stored practice that has a city; cached until the store changes."""
+    def _cached(self, sql: str, shape):
+        """`shape(rows)` of a query, read again only after this or another connection wrote to the store."""
         version = (self._one("PRAGMA data_version")[0], self._writes)
-        if self._cities is None or self._cities[0] != version:
-            self._cities = (version, set(self._all("SELECT DISTINCT city, country FROM practices WHERE city != ''")))
-        return self._cities[1]
+        kept = self._cache.get(sql)
+        if kept is None or kept[0] != version:
+            kept = self._cache[sql] = (version, shape(self._all(sql)))
+        return kept[1]
+
+    def cities(self) -> set[tuple[str, str]]:
+        """(city, country) of every stored practice that has a city (every search asks)."""
+        return self._cached("SELECT DISTINCT city, country FROM practices WHERE city != ''", set)
+
+    def countries(self) -> list[str]:
+        """The countries of the stored practices, sorted (the search page's country filter)."""
+        return self._cached("SELECT DISTINCT country FROM practices WHERE country != '' ORDER BY 1",
+                            lambda rows: [r[0] for r in rows])
 
     def passage_ids(self) -> set[int]:
         return {r[0] for r in self._all("SELECT id FROM passages")}

@@ -30,6 +30,7 @@ from kb.checklist import (
     STEPS,
     TASK_STATUSES,
     Action,
+    by_item,
     new_checklist,
     orphan,
     prefill,
@@ -54,8 +55,9 @@ def _remember(checklist_id: str) -> None:
     session[MINE] = [checklist_id, *mine][:50]
 
 
-def _checklist_or_404(checklist_id: str):
-    checklist = _kb().store.checklist(checklist_id)
+def _checklist_or_404(checklist_id: str = "", share_token: str = ""):
+    """A checklist by its edit id or by its read-only share token."""
+    checklist = _kb().store.checklist(checklist_id, share_token)
     if checklist is None:
         abort(404)
     return checklist
@@ -107,9 +109,7 @@ def mine():
 
 def _page(checklist, readonly: bool):
     practice = _practice_of(checklist)
-    hints: dict[str, list] = {}
-    for item in prefill(practice):
-        hints.setdefault(item.item, []).append(item)
+    hints = by_item(prefill(practice))
     gone = not practice.body
     changed = not gone and bool(checklist.practice_title) and practice.title != checklist.practice_title
     return render_template("checklists/edit.html", c=checklist, p=practice, steps=STEPS, hints=hints, labels=LABELS,
@@ -158,10 +158,7 @@ def save(checklist_id: str):
 
 @bp.get("/shared/<token>")
 def shared(token: str):
-    checklist = _kb().store.checklist(share_token=token)
-    if checklist is None:
-        abort(404)
-    return _page(checklist, readonly=True)
+    return _page(_checklist_or_404(share_token=token), readonly=True)
 
 
 def _export(checklist):
@@ -181,10 +178,7 @@ def export(checklist_id: str):
 
 @bp.get("/shared/<token>/export")
 def export_shared(token: str):
-    checklist = _kb().store.checklist(share_token=token)
-    if checklist is None:
-        abort(404)
-    return _export(checklist)
+    return _export(_checklist_or_404(share_token=token))
 
 
 # -- JSON API (for scripts; JSON bodies only, so a browser form on another site cannot post here) -------

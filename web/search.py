@@ -3,11 +3,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from babel import Locale
-from flask import Blueprint, abort, current_app, jsonify, make_response, redirect, render_template, request
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+)
 from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 
+from kb import places
 from kb.index import IndexNotReady
 from kb.knowledge import KnowledgeBase
 from kb.models import SHEET_FIELDS
@@ -22,9 +31,8 @@ RELEVANCE_FLOOR = 0.5  # the page lists practices scoring at least half the best
 
 def source_label(p) -> str:
     """The source file's name and the place in it, without the server's folders."""
-    where = p.source.locator if p.source.locator and not p.source.locator.endswith(p.title) else ""
-    name = p.source.path.replace("\\", "/").rsplit("/", 1)[-1]
-    return f"{name} · {where}" if where else name
+    where = p.source.where(p.title)
+    return f"{p.source.name} · {where}" if where else p.source.name
 
 
 def snippet(hit) -> str:
@@ -65,13 +73,12 @@ def select_locale() -> str:
 
 
 def country_name(code: str) -> str:
-    return Locale.parse(str(get_locale())).territories.get(code, code)
+    return places.country_name(code, str(get_locale())) or code
 
 
 def place(p) -> str:
     """'Żyrardów, Polska' in the interface language; the country alone when the city is unknown."""
-    country = country_name(p.country) if p.country else ""
-    return ", ".join(x for x in (p.city, country) if x) or gettext("City unknown")
+    return places.place_name(p.city, p.country, str(get_locale())) or gettext("City unknown")
 
 
 @bp.app_context_processor
@@ -118,9 +125,9 @@ def filter_args(chosen: dict[str, str | None]) -> dict[str, str]:
     return {FILTER_PARAMS[name]: value for name, value in chosen.items() if value}
 
 
-def _run(query: str, k: int, **filters):
+def _run(query: str, k: int, vector=None, **filters):
     try:
-        return search_index(_kb(), query, k=k, **filters), None
+        return search_index(_kb(), query, k=k, vector=vector, **filters), None
     except IndexNotReady as exc:
         return [], str(exc)
 
@@ -130,9 +137,10 @@ def results(query: str, chosen: dict[str, str | None]):
     hits, error, counts = [], None, facets([])
     if query:
         # Facet counts over what the query finds without filters; each facet applies the other filters.
-        unfiltered, error = _run(query, 50)
+        vector = _kb().embedder.embed_queries([query])[0]  # both searches below share it
+        unfiltered, error = _run(query, 50, vector)
         counts = facets(unfiltered, chosen)
-        hits = _run(query, 20, **chosen)[0] if any(chosen.values()) else unfiltered[:20]
+        hits = _run(query, 20, vector, **chosen)[0] if any(chosen.values()) else unfiltered[:20]
     if hits and hits[0].score > 0:
         hits = [h for h in hits if h.score >= hits[0].score * RELEVANCE_FLOOR]
     return hits, error, counts
@@ -143,8 +151,8 @@ def index():
     query = request.args.get("q", "").strip()
     chosen = _filters()
     hits, error, counts = results(query, chosen)
-    stats = _kb().store.stats()
-    countries = sorted(set(stats["by_country"]) - {""})
+    stats = None if query else _kb().store.stats()  # the counts of the whole collection: home page only
+    countries = _kb().store.countries()
     cities = sorted(set(counts["city"]) | ({chosen["city"]} if chosen["city"] else set()))
     sources = sorted(set(counts["source"]) | ({chosen["source"]} if chosen["source"] else set()))
     return render_template("search/index.html", query=query, hits=hits, error=error, stats=stats, counts=counts,

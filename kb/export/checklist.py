@@ -5,9 +5,10 @@ import io
 from datetime import date
 from xml.sax.saxutils import escape
 
-from ..checklist import ITEMS, LABELS, STEPS, Checklist, ItemState, Prefill
+from ..checklist import ITEMS, LABELS, STEPS, Checklist, ItemState, Prefill, by_item
 from ..models import Practice
-from .sheet import country_name, export_date, place
+from ..places import country_name
+from .sheet import export_date, place
 from .sheet import labels as sheet_labels
 
 
@@ -71,9 +72,7 @@ def checklist_docx(checklist: Checklist, practice: Practice, prefills: list[Pref
         for key in flags:
             run = document.add_paragraph(style="List Bullet").add_run(ITEMS[key].label[lang])
             run.bold, run.font.color.rgb = True, RGBColor(0xB0, 0x1E, 0x1E)
-    by_item: dict[str, list[Prefill]] = {}
-    for p in prefills:
-        by_item.setdefault(p.item, []).append(p)
+    hints = by_item(prefills)
     for number, step in enumerate(STEPS, 1):
         document.add_heading(f"{number}. {step.title[lang]}", level=1)
         for item in step.items:
@@ -82,7 +81,7 @@ def checklist_docx(checklist: Checklist, practice: Practice, prefills: list[Pref
             document.add_paragraph(" · ".join(_details(state, lang)))
             if state.note:
                 document.add_paragraph(state.note)
-            for p in by_item.get(item.key, [])[:4]:
+            for p in hints.get(item.key, [])[:4]:
                 quote = document.add_paragraph(style="List Bullet")
                 quote.add_run(f"{_l('from_practice', lang)}: ").bold = True
                 quote.add_run(p.text).italic = True
@@ -134,9 +133,7 @@ def checklist_pdf(checklist: Checklist, practice: Practice, prefills: list[Prefi
     if flags:
         story.append(_Heading(_l("red_flags", lang), styles["h2"], 1, "flags"))
         story += [Paragraph(escape(ITEMS[k].label[lang]), red, bulletText="•") for k in flags]
-    by_item: dict[str, list[Prefill]] = {}
-    for p in prefills:
-        by_item.setdefault(p.item, []).append(p)
+    hints = by_item(prefills)
     for number, step in enumerate(STEPS, 1):
         story.append(_Heading(f"{number}. {step.title[lang]}", styles["h2"], 1, f"step-{step.key}"))
         for item in step.items:
@@ -145,7 +142,7 @@ def checklist_pdf(checklist: Checklist, practice: Practice, prefills: list[Prefi
                      Paragraph(escape(" · ".join(_details(state, lang))), small)]
             if state.note:
                 block.append(Paragraph(escape(state.note), styles["body"]))
-            block += [Paragraph(escape(p.text), quote, bulletText="“") for p in by_item.get(item.key, [])[:4]]
+            block += [Paragraph(escape(p.text), quote, bulletText="“") for p in hints.get(item.key, [])[:4]]
             story.append(KeepTogether(block))
     story.append(_Heading(_l("plan", lang), styles["h2"], 1, "plan"))
     rows = [[Paragraph(escape(v), small) for v in row] for row in _plan_rows(checklist, lang)]

@@ -47,7 +47,6 @@ def _new_document(title: str, subject: str, lang: str, language: str, today: dat
     props = document.core_properties
     props.title, props.subject, props.language = title[:255], subject, LANG_TAGS.get(language, language)
     props.author = labels(lang)["publisher"]
-    props.comments = ""
     styles = document.styles
     styles["Normal"].font.size = Pt(10.5)
     styles["Normal"].paragraph_format.space_after = Pt(4)

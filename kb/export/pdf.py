@@ -135,8 +135,10 @@ class _Document(BaseDocTemplate):
             self.notify("TOCEntry", (0, escape(text), self.page, key))
 
 
-def _paragraph(text: str, style: ParagraphStyle, bullet: bool = False) -> Paragraph:
-    return Paragraph(escape(text), style, bulletText="•" if bullet else None)
+def _block(kind: str, text: str) -> Paragraph:
+    """A paragraph ('p') or a bulleted list item ('li') of a sheet's section."""
+    styles = _styles()
+    return Paragraph(escape(text), styles["bullet" if kind == "li" else "body"], bulletText="•" if kind == "li" else None)
 
 
 def _sheet_flowables(sheet: Sheet, n: int, outline_base: int) -> list:
@@ -160,12 +162,10 @@ def _sheet_flowables(sheet: Sheet, n: int, outline_base: int) -> list:
     for m, section in enumerate(sheet.sections):
         blocks = section.blocks()
         heading = _Heading(section.label, styles["h2"], outline_base + 1, f"{key}-{m}")
-        first = [_paragraph(text, styles["bullet" if kind == "li" else "body"], bullet=kind == "li")
-                 for kind, text in blocks[:1]]
+        first = [_block(kind, text) for kind, text in blocks[:1]]
         out.append(CondPageBreak(30 * mm))
         out.append(KeepTogether([heading, *first]))  # a section label never ends a page alone
-        out += [_paragraph(text, styles["bullet" if kind == "li" else "body"], bullet=kind == "li")
-                for kind, text in blocks[1:]]
+        out += [_block(kind, text) for kind, text in blocks[1:]]
     return out
 
 

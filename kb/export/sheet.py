@@ -13,7 +13,8 @@ from datetime import date
 from babel import Locale
 from babel.dates import format_date
 
-from ..models import SHEET_FIELDS, Practice, Status
+from ..models import SHEET_FIELDS, Practice, Status, clean_text
+from ..places import place_name
 from ..themes import label as theme_label
 
 LABEL_LANGUAGES = ("pl", "uk", "en")
@@ -75,13 +76,16 @@ class Sheet:
 
     practice: Practice
     lang: str
-    title: str
     facts: tuple[tuple[str, str], ...]
     sections: tuple[Section, ...]
 
     @property
+    def title(self) -> str:
+        return self.practice.title
+
+    @property
     def place(self) -> str:
-        return dict(self.facts).get(labels(self.lang)["location"], "")
+        return place(self.practice, self.lang)
 
 
 def text_blocks(text: str) -> list[tuple[str, str]]:
@@ -95,36 +99,26 @@ def text_blocks(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def country_name(code: str, lang: str) -> str:
-    return Locale.parse(lang).territories.get(code, code) if code else ""
-
-
 def language_name(code: str, lang: str) -> str:
     name = Locale.parse(lang).languages.get(code, code)
     return name[:1].upper() + name[1:]
 
 
 def place(practice: Practice, lang: str) -> str:
-    return ", ".join(x for x in (practice.city, country_name(practice.country, lang)) if x)
+    return place_name(practice.city, practice.country, lang)
 
 
 def source_text(practice: Practice) -> str:
     """The source file's name and the place in it (without the server's folders)."""
-    ref = practice.source
-    name = ref.path.replace("\\", "/").rsplit("/", 1)[-1]
-    where = ref.locator if ref.locator and not ref.locator.endswith(practice.title) else ""
-    return f"{name}, {where}" if where else name
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+    where = practice.source.where(practice.title)
+    return f"{practice.source.name}, {where}" if where else practice.source.name
 
 
 def build_sheet(practice: Practice, lang: str = "en") -> Sheet:
     """The sheet of a practice; control characters (which Word and PDF text cannot hold) are dropped."""
     names = labels(lang)
-    practice = replace(practice, title=_CONTROL.sub("", practice.title), summary=_CONTROL.sub("", practice.summary),
-                       body=_CONTROL.sub("", practice.body),
-                       fields={k: _CONTROL.sub("", v) for k, v in practice.fields.items()})
+    practice = replace(practice, title=clean_text(practice.title), summary=clean_text(practice.summary),
+                       body=clean_text(practice.body), fields={k: clean_text(v) for k, v in practice.fields.items()})
     facts = [
         (names["location"], place(practice, lang) or names["unknown"]),
         (names["themes"], ", ".join(theme_label(t, lang) for t in practice.themes) or names["unknown"]),
@@ -139,7 +133,7 @@ def build_sheet(practice: Practice, lang: str = "en") -> Sheet:
             text = practice.summary or practice.body
         if text:
             sections.append(Section(name, names[name], text))
-    return Sheet(practice, lang, practice.title, tuple(facts), tuple(sections))
+    return Sheet(practice, lang, tuple(facts), tuple(sections))
 
 
 def export_date(lang: str, today: date | None = None) -> str:
