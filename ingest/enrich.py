@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from kb.language import detect_language
-from kb.models import Practice, SourceRef, practice_id
+from kb.models import EXTRACTION_FLAGS, Practice, SourceRef, practice_id
 from kb.places import locate
 from kb.themes import assign_themes, named_themes
 
@@ -53,10 +53,19 @@ def to_practice(draft: Draft, *, document: str, given_path: str, checksum: str, 
     if named:  # a table's "Miasto"/"City" column names the place outright
         given = locate(named, title=named, language=language)
         place = given if given.city else place
+    from_document = False
     if not place.city:  # a tip in a workshop summary may name its city only in the document title
         outer = locate(" ".join(draft.context), title=doc_title, language=language)
+        from_document = bool(outer.city)
         place = outer if outer.city or not place.country else place
     description = draft.fields.get("description", "")
+    themes = _themes(draft, body)
+    flags = [name for name, found in (
+        ("no_city", not place.city), ("city_from_document", from_document), ("no_country", not place.country),
+        ("no_themes", not themes), ("themes_guessed", bool(themes) and not draft.meta.get("themes")),
+        ("no_fields", not set(draft.fields) - {"description"}), ("short", len(body.split()) < 60),
+        ("long_title", len(draft.title.split()) > 20),
+    ) if found]
     return Practice(
         id=practice_id(document, ordinal),
         title=draft.title.strip()[:300],
@@ -66,6 +75,8 @@ def to_practice(draft: Draft, *, document: str, given_path: str, checksum: str, 
         summary=summarise(description or body),
         city=place.city,
         country=place.country,
-        themes=_themes(draft, body),
+        themes=themes,
         fields=dict(draft.fields),
+        confidence=round(max(0.0, 1.0 - sum(EXTRACTION_FLAGS[f] for f in flags)), 2),
+        flags=tuple(flags),
     )

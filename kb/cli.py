@@ -57,9 +57,13 @@ def cli(ctx: click.Context, data_dir: Path | None, model: str | None, config_fil
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--workers", default=2, show_default=True, help="Processes extracting files in parallel.")
+@click.option("--approve", is_flag=True,
+              help="Approve the new practices at once (a vetted source): visitors see only approved practices.")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...], workers: int) -> None:
-    """Ingest DOCX, PDF, TXT/MD/HTML files and folders; unchanged files are skipped."""
+def ingest(ctx: click.Context, paths: tuple[Path, ...], workers: int, approve: bool) -> None:
+    """Ingest DOCX, PDF, TXT/MD/HTML files and folders; unchanged files are skipped.
+
+    New practices wait in the advisors' review queue as drafts unless --approve is given."""
     from ingest.pipeline import collect, ingest_paths
 
     kb = _open(ctx)
@@ -80,6 +84,12 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], workers: int) -> None:
 
     with bar, passages:
         report = ingest_paths(kb, paths, on_file=on_file, on_passages=passages.update, workers=workers)
+    if approve:
+        from .curation import set_status
+        from .models import Status
+
+        for pid in (pid for f in report.files for pid in f.added):
+            set_status(kb, pid, Status.APPROVED, actor="kb ingest --approve")
     failed = report.failed
     n = len(report.files)
     click.echo(
@@ -120,7 +130,7 @@ def _describe(result) -> str:
 @click.option("--country", help="Only practices from this country (ISO 3166 code: PL, UA, ...).")
 @click.option("--theme", help="Only practices with this theme (housing, green, participation, ...: see kb/themes.py).")
 @click.option("--city", help="Only practices from this city (as `kb list` shows it: Żyrardów, Lviv, ...).")
-@click.option("--status", type=click.Choice(["approved", "draft"]), help="Only approved (or draft) practices.")
+@click.option("--status", type=click.Choice(["approved", "draft", "rejected"]), help="Only practices with this status.")
 @click.option("--source", help="Only practices from this source document (its file name or path).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--batch", type=click.File("r", encoding="utf-8"),
@@ -355,16 +365,121 @@ def checklist_export(ctx: click.Context, checklist_id: str, fmt: str, output: Pa
 @cli.command(name="list")
 @click.option("--json", "as_json", is_flag=True, help="Print every field as JSON.")
 @click.option("--lang", help="Only practices in this language.")
+@click.option("--status", type=click.Choice(["approved", "draft", "rejected"]), help="Only practices with this status.")
 @click.pass_context
-def list_(ctx: click.Context, as_json: bool, lang: str | None) -> None:
+def list_(ctx: click.Context, as_json: bool, lang: str | None, status: str | None) -> None:
     """List stored practices (with --json: every field, body text included)."""
-    practices = _open(ctx).store.list(language=lang)
+    practices = _open(ctx).store.list(language=lang, status=status)
     if as_json:
         click.echo(json.dumps([p.to_dict() for p in practices], ensure_ascii=False, indent=2))
         return
     for p in practices:
         group = f"  ≡ {p.group_id}" if p.group_id else ""
-        click.echo(f"{p.id}  [{p.language}] {p.title}  ({p.city or '-'}, {p.country or '-'})  {p.source.key}{group}")
+        click.echo(f"{p.id}  [{p.language}] {p.title}  ({p.city or '-'}, {p.country or '-'})  {p.source.key}{group}"
+                   f"  {p.status}")
+
+
+@cli.command()
+@click.argument("ids", nargs=-1)
+@click.option("--all", "everything", is_flag=True, help="Every practice waiting in the review queue.")
+@click.option("--reject", is_flag=True, help="Reject instead of approving.")
+@click.option("--as", "actor", default="", help="Whose decision, for the audit trail (default: the system user).")
+@click.pass_context
+def approve(ctx: click.Context, ids: tuple[str, ...], everything: bool, reject: bool, actor: str) -> None:
+    """Approve (or --reject) practices: visitors of the web UI see approved practices only."""
+    import getpass
+
+    from .curation import CurationError, set_status
+    from .models import Status
+
+    kb = _open(ctx)
+    if everything:
+        ids = tuple(p.id for p in kb.store.review_queue(limit=-1)[0])
+    if not ids:
+        raise click.UsageError("Give practice ids (see `kb list --status draft`) or --all.")
+    actor = actor or f"{getpass.getuser()} (kb approve)"
+    for pid in ids:
+        try:
+            set_status(kb, pid, Status.REJECTED if reject else Status.APPROVED, actor=actor)
+        except CurationError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"{len(ids)} practice{'s' if len(ids) != 1 else ''} {'rejected' if reject else 'approved'}.")
+
+
+@cli.group()
+def user() -> None:
+    """Advisors' and admins' accounts for the web UI (there is no default account)."""
+
+
+def _password(confirm: bool = True) -> str:
+    """A password from KB_PASSWORD (scripts) or asked without echo."""
+    import os
+
+    return os.environ.get("KB_PASSWORD") or click.prompt("Password", hide_input=True, confirmation_prompt=confirm)
+
+
+def _accounts(action, *args) -> None:
+    from .accounts import AccountError
+
+    try:
+        action(*args)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@user.command(name="add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["advisor", "admin"]), default="advisor", show_default=True)
+@click.pass_context
+def user_add(ctx: click.Context, username: str, role: str) -> None:
+    """Create an account; the password is asked (or read from KB_PASSWORD)."""
+    from .accounts import add_user
+
+    _accounts(add_user, _open(ctx).store, username, _password(), role)
+    click.echo(f"User {username} ({role}) created.")
+
+
+@user.command(name="passwd")
+@click.argument("username")
+@click.pass_context
+def user_passwd(ctx: click.Context, username: str) -> None:
+    """Set a new password (the user's other sessions end)."""
+    from .accounts import set_password
+
+    _accounts(set_password, _open(ctx).store, username, _password())
+    click.echo(f"Password of {username} changed.")
+
+
+@user.command(name="role")
+@click.argument("username")
+@click.argument("role", type=click.Choice(["advisor", "admin"]))
+@click.pass_context
+def user_role(ctx: click.Context, username: str, role: str) -> None:
+    """Make a user an advisor or an admin."""
+    from .accounts import set_role
+
+    _accounts(set_role, _open(ctx).store, username, role)
+    click.echo(f"{username} is now {role}.")
+
+
+@user.command(name="remove")
+@click.argument("username")
+@click.pass_context
+def user_remove(ctx: click.Context, username: str) -> None:
+    """Delete an account (its changes stay in the audit trail)."""
+    from .accounts import remove_user
+
+    _accounts(remove_user, _open(ctx).store, username)
+    click.echo(f"User {username} removed.")
+
+
+@user.command(name="list")
+@click.pass_context
+def user_list(ctx: click.Context) -> None:
+    from .accounts import users
+
+    for u in users(_open(ctx).store):
+        click.echo(f"{u.username:24} {u.role:8} created {u.created_at}  last login {u.last_login or '-'}")
 
 
 @cli.command()
@@ -449,6 +564,12 @@ def serve(ctx: click.Context, host: str | None, port: int | None, debug: bool) -
 
     settings = _settings(ctx).with_values(host=host, port=port)
     app = create_app(settings)
+    if settings.host not in ("127.0.0.1", "localhost", "::1") and not settings.secure_cookies:
+        click.echo("Warning: serving beyond this machine without HTTPS; put it behind a TLS proxy and set "
+                   "KB_SECURE_COOKIES=1 so that advisors' sessions travel encrypted.", err=True)
+    if not app.extensions["kb"].store.user_rows():
+        click.echo("No accounts yet: visitors can search and read; create an advisor or admin with "
+                   "`kb user add NAME --role admin` to review, edit and upload.", err=True)
     click.echo("Loading the model and the index…", err=True)
     app.extensions["kb"].warm_up()
     click.echo(f"Serving the knowledge base at http://{settings.host}:{settings.port}/ (Ctrl+C to stop)", err=True)

@@ -24,6 +24,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     secret_key: str = ""
+    secure_cookies: bool = False  # served over HTTPS (behind a proxy): session cookies only travel encrypted
 
     @property
     def database(self) -> Path:
@@ -34,7 +35,7 @@ class Settings:
         return self.data_dir / "index"
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None, config_file: Path | None = None) -> "Settings":
+    def from_env(cls, environ: dict[str, str] | None = None, config_file: Path | None = None) -> Settings:
         """Defaults < TOML file (KB_CONFIG, or ./kb.toml if present) < KB_<FIELD> variables."""
         env = os.environ if environ is None else environ
         values: dict[str, object] = {}
@@ -48,7 +49,7 @@ class Settings:
                 values[f.name] = env[name]
         return cls().with_values(**values)
 
-    def with_values(self, **values: object) -> "Settings":
+    def with_values(self, **values: object) -> Settings:
         """A copy with the given values, converted to each field's type; unknown keys are an error."""
         known = {f.name: f for f in fields(self)}
         converted: dict[str, object] = {}

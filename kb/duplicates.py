@@ -37,7 +37,8 @@ def _candidates(store: SqliteStore, practice: Practice) -> list[Practice]:
     found = {p.id: p for p in store.with_title(practice.title)}
     if practice.city:
         found.update((p.id, p) for p in store.in_city(practice.city, practice.country))
-    found.pop(practice.id, None)
+    for other in (practice.id, *store.not_versions(practice.id)):  # an advisor split them: never again
+        found.pop(other, None)
     return list(found.values())
 
 
@@ -46,13 +47,14 @@ def link_versions(index: FaissIndex, store: SqliteStore, practice_ids: list[str]
 
     A changed practice first leaves its group, then joins whatever it now matches; groups that meet
     through it merge. A group is named after its smallest member id, so the result does not depend on
-    the order of ingest."""
+    the order of ingest. Groups an advisor set are left as they are."""
     pairs: list[tuple[str, str, float]] = []
     reported: set[tuple[str, str]] = set()
     vectors: dict[str, np.ndarray] = {}
+    manual = store.manually_grouped(practice_ids) if practice_ids else set()
     for practice_id in practice_ids:
         practice = store.get(practice_id)
-        if practice is None:
+        if practice is None or practice.id in manual:
             continue
         candidates = _candidates(store, practice)
         if practice.group_id:
@@ -65,7 +67,8 @@ def link_versions(index: FaissIndex, store: SqliteStore, practice_ids: list[str]
         if mine is None:
             continue
         matches = [(c, float(mine @ vectors[c.id])) for c in candidates if c.id in vectors]
-        matches = [(c, s) for c, s in matches if s >= SIMILARITY]
+        matches = [(c, s) for c, s in matches if s >= SIMILARITY and not (c.group_id and c.id in
+                   store.manually_grouped([c.id]))]
         if not matches:
             continue
         members = {practice.id}

@@ -93,10 +93,11 @@ class KnowledgeBase:
         with self._lock:
             index = self.index(create=True)
             known = self.store.content_hashes(doc.path)
+            edited = self.store.edited_in(doc.path)  # kept as the advisor left them: nothing to embed
             passages = {
                 p.id: split_passages(p, self.settings.passage_words)
                 for p in practices
-                if known.get(p.id) != p.content_hash
+                if known.get(p.id) != p.content_hash and p.id not in edited
             }
             texts = [t for ts in passages.values() for t in ts]
             vectors = self.embedder.embed_passages(texts, progress=progress)
@@ -114,6 +115,23 @@ class KnowledgeBase:
             elif changes.removed:
                 self.store.prune_groups()
         return changes
+
+    def save_curated(self, practice: Practice, text_changed: bool, extraction: dict | None = None) -> None:
+        """Store an advisor's version of a practice (kb.curation); when its text changed, its passages are
+        split and embedded again, before anything is written."""
+        with self._lock:
+            passages = vectors = None
+            if text_changed:
+                passages = split_passages(practice, self.settings.passage_words)
+                vectors = self.embedder.embed_passages(passages)
+            new, dropped = self.store.save_curated(practice, passages, extraction)
+            if passages is not None:
+                index = self.index(create=True)
+                index.remove(dropped)
+                index.add([i for i, _, _ in new], vectors, [lang for _, _, lang in new])
+                index.save()
+                self._index = index
+                self._index_mtime = (self.settings.index_dir / FaissIndex.MANIFEST).stat().st_mtime
 
     # -- reading ---------------------------------------------------------------------------
     def search(self, query: str, k: int = 10, language: str | None = None) -> list[SearchHit]:

@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from .lexical import stem_text
 
-
 M001_CREATE_TABLES = """
         CREATE TABLE documents (
             id INTEGER PRIMARY KEY,
@@ -85,9 +84,63 @@ M005_CHECKLISTS = """
         CREATE INDEX checklists_practice ON checklists(practice_id);
 """
 
+# Curation (kb/curation.py, kb/accounts.py): the extraction's confidence, what advisors edited by hand,
+# a newer extraction waiting as a proposal, advisors' accounts, the audit trail, pairs an advisor said are
+# not versions of one practice, and collections (mini-catalogues). Like checklists, collection items and
+# audit entries have no foreign key to practices: a re-ingest must not take curated work with it.
+M006_CURATION = """
+        ALTER TABLE practices ADD COLUMN confidence REAL NOT NULL DEFAULT 1.0;
+        ALTER TABLE practices ADD COLUMN flags TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE practices ADD COLUMN edited TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE practices ADD COLUMN review TEXT NOT NULL DEFAULT '';
+        ALTER TABLE practices ADD COLUMN proposal TEXT NOT NULL DEFAULT '';
+        ALTER TABLE practices ADD COLUMN group_manual INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX practices_status ON practices(status);
+        CREATE TABLE users (
+            username TEXT PRIMARY KEY COLLATE NOCASE,
+            password_hash TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('advisor', 'admin')),
+            created_at TEXT NOT NULL,
+            last_login TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT NOT NULL,
+            before TEXT NOT NULL DEFAULT '{}',
+            after TEXT NOT NULL DEFAULT '{}',
+            reverted_by INTEGER
+        );
+        CREATE INDEX audit_target ON audit(target);
+        CREATE TABLE not_versions (
+            a TEXT NOT NULL,
+            b TEXT NOT NULL,
+            PRIMARY KEY (a, b)
+        );
+        CREATE TABLE collections (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            public INTEGER NOT NULL DEFAULT 0,
+            owner TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE collection_items (
+            collection_id TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+            practice_id TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (collection_id, practice_id)
+        );
+"""
+
 # Each migration is an SQL script or a function, run in one transaction with the version bump.
 MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     M001_CREATE_TABLES, m002_passages_fulltext, M003_FULLTEXT_VOCABULARY, M004_PRACTICE_GROUPS, M005_CHECKLISTS,
+    M006_CURATION,
 ]
 
 

@@ -3,14 +3,25 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
 from enum import StrEnum
 
 
 class Status(StrEnum):
+    """Where a practice stands in review: new from ingest (draft), vouched for (approved), or turned down."""
+
     DRAFT = "draft"
     APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class Review(StrEnum):
+    """Why an already reviewed practice is back in the review queue."""
+
+    NONE = ""
+    CHANGED = "changed"  # its document was ingested again and the extraction changed it
+    PROPOSED = "proposed"  # as CHANGED, but an advisor had edited it: the new extraction waits as a proposal
 
 
 # The fields of a good-practice sheet (Interreg Europe / URBACT / Polish "Baza Dobrych Praktyk").
@@ -24,6 +35,21 @@ SHEET_FIELDS: tuple[str, ...] = (
     "stakeholders",
     "contact",
 )
+
+# What an advisor can edit: the record's own values and the sheet's fields.
+EDITABLE: tuple[str, ...] = ("title", "summary", "body", "language", "city", "country", "themes", *SHEET_FIELDS)
+
+# Why an extraction may be wrong; each lowers a practice's confidence by its weight.
+EXTRACTION_FLAGS: dict[str, float] = {
+    "no_city": 0.25,  # no city found anywhere
+    "city_from_document": 0.1,  # the city comes from the document's title, not the practice's text
+    "no_country": 0.1,
+    "no_themes": 0.15,
+    "themes_guessed": 0.05,  # themes assigned from the vocabulary, none named by the document
+    "no_fields": 0.1,  # no labelled sheet field (resources, evidence…) was recognised
+    "short": 0.15,  # under 60 words: perhaps a fragment, not a practice
+    "long_title": 0.1,  # a title of over 20 words: perhaps a sentence taken for a heading
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +92,10 @@ class Practice:
     created_at: str = ""
     updated_at: str = ""
     group_id: str = ""  # shared by the versions of one practice (other files, other languages); "" alone
+    confidence: float = 1.0  # how sure the extraction is of its title, place, themes and fields (0..1)
+    flags: tuple[str, ...] = ()  # what lowered the confidence (EXTRACTION_FLAGS), for the review queue
+    edited: tuple[str, ...] = ()  # the values an advisor set by hand (EDITABLE names): re-ingest keeps them
+    review: Review = Review.NONE
 
     @property
     def content_hash(self) -> str:
@@ -74,10 +104,36 @@ class Practice:
         parts += [f"{k}={v}" for k, v in sorted(self.fields.items())]
         return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
+    def values(self) -> dict:
+        """The values an advisor can edit, by EDITABLE name (sheet fields by their own names)."""
+        out = {name: getattr(self, name) for name in EDITABLE if name not in SHEET_FIELDS}
+        out["themes"] = list(self.themes)
+        out.update((name, self.fields.get(name, "")) for name in SHEET_FIELDS)
+        return out
+
+    def with_values(self, values: dict) -> Practice:
+        """A copy with some EDITABLE values replaced (empty sheet fields are dropped)."""
+        unknown = set(values) - set(EDITABLE)
+        if unknown:
+            raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+        plain = {k: v for k, v in values.items() if k not in SHEET_FIELDS}
+        if "themes" in plain:
+            plain["themes"] = tuple(plain["themes"])
+        fields_ = dict(self.fields)
+        for name in SHEET_FIELDS:
+            if name in values:
+                fields_[name] = values[name]
+                if not values[name]:
+                    fields_.pop(name)
+        return replace(self, **plain, fields=fields_)
+
     def to_dict(self) -> dict:
         data = asdict(self)
         data["themes"] = list(self.themes)
+        data["flags"] = list(self.flags)
+        data["edited"] = list(self.edited)
         data["status"] = str(self.status)
+        data["review"] = str(self.review)
         data["source"] = {**data["source"], "key": self.source.key}
         return data
 
@@ -92,12 +148,12 @@ def clean_text(text: str) -> str:
 
 def practice_id(document: str, ordinal: int) -> str:
     """Stable id: the same document (its resolved path) and position always give the same id."""
-    digest = hashlib.sha1(f"{document}#{ordinal}".encode("utf-8")).hexdigest()
+    digest = hashlib.sha1(f"{document}#{ordinal}".encode()).hexdigest()
     return digest[:12]
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ THEME_BOOST = 0.05  # per theme that the query's words name and the practice has
 _CUE = re.compile(r"(?i)(?<!\w)(w|we|z|ze|do|у|в|з|із|зі|до|in|from|of)\s+(\w)")
 
 
-def query_language(index: "FaissIndex", query: str) -> str:
+def query_language(index: FaissIndex, query: str) -> str:
     """The query's language among those the de-biasing has means for; '' when it needs none."""
     if not index.debias.needs_query_language:
         return ""
@@ -51,11 +51,11 @@ def coverage(query_stems: set[str], passage_stems: frozenset[str]) -> float:
 
 
 def search_index(
-    kb: "KnowledgeBase",
+    kb: KnowledgeBase,
     query: str,
     k: int = 10,
     language: str | None = None,
-    index: "FaissIndex | None" = None,
+    index: FaissIndex | None = None,
     lexical_weight: float = LEXICAL_WEIGHT,
     place_boost: float = PLACE_BOOST,
     theme_boost: float = THEME_BOOST,
@@ -64,7 +64,7 @@ def search_index(
     city: str | None = None,
     status: str | None = None,
     source: str | None = None,
-    vector: "np.ndarray | None" = None,
+    vector: np.ndarray | None = None,
 ) -> list[SearchHit]:
     """Best practices for a query: each scored by its best passage (dense), plus lexical, place and theme bonuses."""
     query = query.strip()
@@ -112,12 +112,12 @@ def search_index(
         if len(best) >= k or len(found) < wanted or wanted >= index.count:
             break
         wanted *= 4  # many passages of few practices: look deeper
-    return fold_versions(kb, sorted(best.values(), key=lambda h: -h.score), k)
+    return fold_versions(kb, sorted(best.values(), key=lambda h: -h.score), k, status)
 
 
-def fold_versions(kb: "KnowledgeBase", hits: list[SearchHit], k: int) -> list[SearchHit]:
+def fold_versions(kb: KnowledgeBase, hits: list[SearchHit], k: int, status: str | None = None) -> list[SearchHit]:
     """One result per practice: versions of a practice (other files, other languages) fold into its best
-    scoring one, which lists them."""
+    scoring one, which lists them (those with the status asked for)."""
     out: list[SearchHit] = []
     seen: set[str] = set()
     for hit in hits:
@@ -126,7 +126,8 @@ def fold_versions(kb: "KnowledgeBase", hits: list[SearchHit], k: int) -> list[Se
             if group in seen:
                 continue
             seen.add(group)
-            others = tuple(p for p in kb.store.group(group) if p.id != hit.practice.id)
+            others = tuple(p for p in kb.store.group(group)
+                           if p.id != hit.practice.id and (not status or p.status == status))
             hit = replace(hit, versions=others)
         out.append(hit)
         if len(out) == k:
@@ -134,7 +135,7 @@ def fold_versions(kb: "KnowledgeBase", hits: list[SearchHit], k: int) -> list[Se
     return out
 
 
-def lexical_practices(kb: "KnowledgeBase", query: str, k: int = 10) -> list[str]:
+def lexical_practices(kb: KnowledgeBase, query: str, k: int = 10) -> list[str]:
     """Practice ids ranked by BM25 alone (each practice by its best passage): the lexical leg on its own,
     for comparison in `kb eval`."""
     ranked: list[str] = []
@@ -186,7 +187,8 @@ def _passes(values: dict[str, tuple[str, ...]], name: str, wanted: str) -> bool:
     return wanted in values[name]
 
 
-def similar_practices(kb: "KnowledgeBase", practice_id: str, k: int = 5) -> list[SearchHit]:
+def similar_practices(kb: KnowledgeBase, practice_id: str, k: int = 5, status: str | None = None
+                      ) -> list[SearchHit]:
     """Practices comparable to one practice, in every language.
 
     Its title and summary are asked as a query: the query-to-passage path is the one the de-biasing
@@ -196,6 +198,6 @@ def similar_practices(kb: "KnowledgeBase", practice_id: str, k: int = 5) -> list
     if practice is None:
         return []
     question = f"{practice.title}. {practice.summary}" if practice.summary else practice.title
-    hits = search_index(kb, question, k=k + 1, lexical_weight=0.0, place_boost=0.0)
+    hits = search_index(kb, question, k=k + 1, lexical_weight=0.0, place_boost=0.0, status=status)
     own = {practice_id} | {p.id for p in kb.store.group(practice.group_id)}
     return [h for h in hits if h.practice.id not in own and not own & {v.id for v in h.versions}][:k]

@@ -5,13 +5,14 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .lexical import query_stems, stem_text
 from .migrations import migrate
-from .models import Practice, SourceRef, Status, now_iso
+from .models import Practice, Review, SourceRef, Status, now_iso
 
 if TYPE_CHECKING:
     from .checklist import Checklist
@@ -36,6 +37,7 @@ class ChangeSet:
     new_passages: list[tuple[int, str, str]] = field(default_factory=list)  # (id, text, language)
     dropped_passages: list[int] = field(default_factory=list)
     linked: list[tuple[str, str, float]] = field(default_factory=list)  # (practice, its version, similarity)
+    proposed: list[str] = field(default_factory=list)  # edited practices whose new extraction waits for review
 
 
 # Stems in more than this share of the passages (and at least COMMON_STEM_MIN of them) are too common to match on.
@@ -44,7 +46,8 @@ COMMON_STEM_MIN = 2000
 
 _COLUMNS = (
     "p.rowid, p.id, p.ordinal, p.title, p.summary, p.body, p.language, p.city, p.country, p.themes, "
-    "p.fields, p.source_path, p.source_checksum, p.locator, p.status, p.created_at, p.updated_at, p.group_id"
+    "p.fields, p.source_path, p.source_checksum, p.locator, p.status, p.created_at, p.updated_at, p.group_id, "
+    "p.confidence, p.flags, p.edited, p.review"
 )
 
 
@@ -81,6 +84,17 @@ class SqliteStore:
         row = self._one("SELECT path, given_path, checksum, size FROM documents WHERE path = ?", (path,))
         return DocumentRecord(*row) if row else None
 
+    def document_of(self, practice_id: str) -> str | None:
+        """The stored (resolved) path of the document a practice came from."""
+        row = self._one("SELECT d.path FROM documents d JOIN practices p ON p.document_id = d.id WHERE p.id = ?",
+                        (practice_id,))
+        return row[0] if row else None
+
+    def document_with_checksum(self, checksum: str) -> str | None:
+        """The path of a stored document with these exact bytes, if any (an upload of a file stored before)."""
+        row = self._one("SELECT path FROM documents WHERE checksum = ? LIMIT 1", (checksum,))
+        return row[0] if row else None
+
     def content_hashes(self, path: str) -> dict[str, str]:
         """Practice id -> content hash for the practices stored from one document."""
         return dict(self._all(
@@ -88,12 +102,20 @@ class SqliteStore:
             (path,),
         ))
 
+    def edited_in(self, path: str) -> set[str]:
+        """Ids of the practices from one document that an advisor edited (re-ingest only proposes for them)."""
+        return {r[0] for r in self._all(
+            "SELECT p.id FROM practices p JOIN documents d ON d.id = p.document_id WHERE d.path = ? "
+            "AND p.edited != '[]'", (path,))}
+
     def save_document(
         self, doc: DocumentRecord, practices: Sequence[Practice], passages: dict[str, list[str]]
     ) -> ChangeSet:
         """Store a document's practices in one transaction: add new, update changed, remove gone ones.
 
-        Curated values (status) survive an update; ids are stable (document path + ordinal).
+        Curated values survive an update: the status stays, an approved practice that changed goes back
+        to the review queue, and a practice an advisor edited keeps its values while the new extraction
+        waits beside it as a proposal. Ids are stable (document path + ordinal).
         """
         changes = ChangeSet()
         stamp = now_iso()
@@ -110,9 +132,9 @@ class SqliteStore:
                 )
                 doc_id = db.execute("SELECT id FROM documents WHERE path = ?", (doc.path,)).fetchone()[0]
                 old = {
-                    row[1]: (row[0], row[2])
+                    row[1]: (row[0], row[2], row[3] != "[]")
                     for row in db.execute(
-                        "SELECT rowid, id, content_hash FROM practices WHERE document_id = ?", (doc_id,)
+                        "SELECT rowid, id, content_hash, edited FROM practices WHERE document_id = ?", (doc_id,)
                     )
                 }
                 for practice in practices:
@@ -124,22 +146,34 @@ class SqliteStore:
                             (practice.source.path, practice.source.checksum, previous[0]),
                         )
                         continue
+                    if previous and previous[2]:  # edited by an advisor: the extraction is only proposed
+                        proposal = {**practice.values(), "confidence": practice.confidence,
+                                    "flags": list(practice.flags), "content_hash": practice.content_hash}
+                        db.execute(
+                            "UPDATE practices SET proposal=?, review=?, source_path=?, source_checksum=?, "
+                            "locator=? WHERE rowid=?",
+                            (json.dumps(proposal, ensure_ascii=False), str(Review.PROPOSED), practice.source.path,
+                             practice.source.checksum, practice.source.locator, previous[0]),
+                        )
+                        changes.proposed.append(practice.id)
+                        continue
                     if previous:
                         rowid = previous[0]
                         changes.dropped_passages += self._delete_passages(rowid)
                         db.execute(
                             "UPDATE practices SET ordinal=?, title=?, summary=?, body=?, language=?, city=?, "
                             "country=?, themes=?, fields=?, source_path=?, source_checksum=?, locator=?, "
-                            "content_hash=?, updated_at=? WHERE rowid=?",
-                            (*_practice_values(practice), stamp, rowid),
+                            "content_hash=?, confidence=?, flags=?, updated_at=?, "
+                            "review=CASE WHEN status = 'draft' THEN '' ELSE ? END WHERE rowid=?",
+                            (*_practice_values(practice), stamp, str(Review.CHANGED), rowid),
                         )
                         changes.updated.append(practice.id)
                     else:
                         cur = db.execute(
                             "INSERT INTO practices(ordinal, title, summary, body, language, city, country, "
-                            "themes, fields, source_path, source_checksum, locator, content_hash, id, "
-                            "document_id, status, created_at, updated_at) "
-                            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                            "themes, fields, source_path, source_checksum, locator, content_hash, confidence, flags, "
+                            "id, document_id, status, created_at, updated_at) "
+                            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                             (*_practice_values(practice), practice.id, doc_id, str(practice.status), stamp, stamp),
                         )
                         rowid = cur.lastrowid
@@ -147,7 +181,7 @@ class SqliteStore:
                     for ord_, text in enumerate(passages.get(practice.id, [])):
                         changes.new_passages.append((self._insert_passage(rowid, ord_, text, practice.language),
                                                      text, practice.language))
-                for practice_id, (rowid, _) in old.items():
+                for practice_id, (rowid, _, _) in old.items():
                     changes.dropped_passages += self._delete_passages(rowid)
                     db.execute("DELETE FROM practices WHERE rowid = ?", (rowid,))
                     changes.removed.append(practice_id)
@@ -156,6 +190,19 @@ class SqliteStore:
                 db.execute("ROLLBACK")
                 raise
         return changes
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction under the lock; rolled back on any error."""
+        with self._lock:
+            self._writes += 1
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
 
     def _insert_passage(self, practice_rowid: int, ord_: int, text: str, language: str) -> int:
         cur = self._db.execute(
@@ -172,10 +219,11 @@ class SqliteStore:
         return ids
 
     # -- practices -------------------------------------------------------------------------
-    def _practices(self, where: str, args: Sequence = (), order: str = "") -> list[Practice]:
+    def _practices(self, where: str, args: Sequence = (), order: str = "", limit: int = -1, offset: int = 0
+                   ) -> list[Practice]:
         """Practices matching an SQL condition on `practices p`."""
-        rows = self._all(f"SELECT {_COLUMNS} FROM practices p WHERE {where}{' ORDER BY ' + order if order else ''}",
-                         args)
+        rows = self._all(f"SELECT {_COLUMNS} FROM practices p WHERE {where}{' ORDER BY ' + order if order else ''} "
+                         "LIMIT ? OFFSET ?", [*args, limit, offset])
         return [_to_practice(r) for r in rows]
 
     def get(self, practice_id: str) -> Practice | None:
@@ -193,6 +241,11 @@ class SqliteStore:
             list(passage_ids),
         )
         return {row[0]: (_to_practice(row[2:]), row[1]) for row in rows}
+
+    def recent(self, limit: int = 5, status: Status | None = None) -> list[Practice]:
+        """The practices added last (the home page's "recently added")."""
+        where, args = ("p.status = ?", [str(status)]) if status else ("1=1", [])
+        return self._practices(where, args, order="p.created_at DESC, p.rowid DESC", limit=limit)
 
     def list(self, language: str | None = None, status: Status | None = None) -> list[Practice]:
         where, args = "1=1", []
@@ -217,18 +270,29 @@ class SqliteStore:
             return []
         return self._practices("p.group_id = ?", (group_id,), order="p.id")
 
-    def set_groups(self, groups: dict[str, str]) -> None:
-        """Practice id -> group id ('' to stand alone), in one transaction."""
-        with self._lock:
-            self._writes += 1
-            db = self._db
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                db.executemany("UPDATE practices SET group_id = ? WHERE id = ?", [(g, i) for i, g in groups.items()])
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
+    def set_groups(self, groups: dict[str, str], manual: bool | None = None) -> None:
+        """Practice id -> group id ('' to stand alone), in one transaction. `manual`: an advisor set these
+        groups (automatic linking leaves them alone) or False to hand them back to it; None keeps the mark."""
+        with self._transaction() as db:
+            db.executemany("UPDATE practices SET group_id = ? WHERE id = ?", [(g, i) for i, g in groups.items()])
+            if manual is not None:
+                db.executemany("UPDATE practices SET group_manual = ? WHERE id = ?",
+                               [(int(manual), i) for i in groups])
+
+    def manually_grouped(self, practice_ids: Sequence[str]) -> set[str]:
+        """Those of the practices whose group an advisor set."""
+        marks = ",".join("?" * len(practice_ids))
+        return {r[0] for r in self._all(
+            f"SELECT id FROM practices WHERE group_manual = 1 AND id IN ({marks})", list(practice_ids))}
+
+    def add_not_versions(self, a: str, b: str) -> None:
+        """Remember that an advisor split these two: automatic linking never joins them again."""
+        with self._transaction() as db:
+            db.execute("INSERT OR IGNORE INTO not_versions(a, b) VALUES (?, ?)", tuple(sorted((a, b))))
+
+    def not_versions(self, practice_id: str) -> set[str]:
+        rows = self._all("SELECT a, b FROM not_versions WHERE a = ? OR b = ?", (practice_id, practice_id))
+        return {b if a == practice_id else a for a, b in rows}
 
     def prune_groups(self) -> None:
         """A group left with one member (its versions changed or were removed) is no group."""
@@ -253,7 +317,7 @@ class SqliteStore:
         return out
 
     # -- transfer checklists ------------------------------------------------------------------
-    def save_checklist(self, checklist: "Checklist") -> None:
+    def save_checklist(self, checklist: Checklist) -> None:
         data = json.dumps(checklist.to_dict(), ensure_ascii=False)
         with self._lock:
             self._writes += 1
@@ -264,7 +328,7 @@ class SqliteStore:
                  checklist.updated_at),
             )
 
-    def checklist(self, checklist_id: str = "", share_token: str = "") -> "Checklist | None":
+    def checklist(self, checklist_id: str = "", share_token: str = "") -> Checklist | None:
         """A checklist by its id (to edit) or by its share token (to read)."""
         from .checklist import Checklist
 
@@ -272,7 +336,7 @@ class SqliteStore:
             self._one("SELECT data FROM checklists WHERE share_token = ?", (share_token,))
         return Checklist.from_dict(json.loads(row[0])) if row else None
 
-    def checklists(self, ids: Sequence[str] | None = None, practice_id: str = "") -> list["Checklist"]:
+    def checklists(self, ids: Sequence[str] | None = None, practice_id: str = "") -> list[Checklist]:
         """Checklists, newest first: given ids, or those of one practice, or all."""
         from .checklist import Checklist
 
@@ -287,12 +351,165 @@ class SqliteStore:
             args.append(practice_id)
         return [Checklist.from_dict(json.loads(r[0])) for r in self._all(sql + " ORDER BY updated_at DESC", args)]
 
+    # -- curation -------------------------------------------------------------------------------
     def set_status(self, practice_id: str, status: Status) -> None:
-        with self._lock:
-            self._writes += 1
-            self._db.execute(
-                "UPDATE practices SET status=?, updated_at=? WHERE id=?", (str(status), now_iso(), practice_id)
+        """Set a practice's review status; a reviewed practice leaves the queue (its proposal stays)."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE practices SET status=?, review=CASE WHEN proposal != '' THEN review ELSE '' END, "
+                "updated_at=? WHERE id=?", (str(status), now_iso(), practice_id)
             )
+
+    def save_curated(self, practice: Practice, passages: list[str] | None = None, extraction: dict | None = None
+                     ) -> tuple[list[tuple[int, str, str]], list[int]]:
+        """Write an advisor's version of a practice: its values, what was edited, status and review.
+
+        `passages`: its new passages when the text changed (returns them as (id, text, language) with the
+        ids of the dropped ones). `extraction`: the proposal it took over (its content hash is kept, so the
+        same extraction is not proposed again) and the proposal is cleared."""
+        new: list[tuple[int, str, str]] = []
+        dropped: list[int] = []
+        with self._transaction() as db:
+            rowid = db.execute("SELECT rowid FROM practices WHERE id = ?", (practice.id,)).fetchone()
+            if rowid is None:
+                raise KeyError(practice.id)
+            rowid = rowid[0]
+            db.execute(
+                "UPDATE practices SET title=?, summary=?, body=?, language=?, city=?, country=?, themes=?, fields=?, "
+                "edited=?, status=?, review=?, updated_at=? WHERE rowid=?",
+                (practice.title, practice.summary, practice.body, practice.language, practice.city, practice.country,
+                 json.dumps(list(practice.themes), ensure_ascii=False),
+                 json.dumps(practice.fields, ensure_ascii=False), json.dumps(sorted(practice.edited)),
+                 str(practice.status), str(practice.review), now_iso(), rowid),
+            )
+            if extraction is not None:
+                db.execute("UPDATE practices SET content_hash=?, confidence=?, flags=?, proposal='' WHERE rowid=?",
+                           (extraction["content_hash"], extraction["confidence"], json.dumps(extraction["flags"]),
+                            rowid))
+            if passages is not None:
+                dropped = self._delete_passages(rowid)
+                new = [(self._insert_passage(rowid, n, text, practice.language), text, practice.language)
+                       for n, text in enumerate(passages)]
+        return new, dropped
+
+    def proposal(self, practice_id: str) -> dict | None:
+        """The newer extraction of an edited practice, waiting for review (EDITABLE values, confidence,
+        flags, content_hash), or None."""
+        row = self._one("SELECT proposal FROM practices WHERE id = ?", (practice_id,))
+        return json.loads(row[0]) if row and row[0] else None
+
+    def dismiss_proposal(self, practice_id: str) -> None:
+        """Keep the advisor's values; the dismissed extraction is not proposed again."""
+        proposal = self.proposal(practice_id)
+        if proposal is None:
+            return
+        with self._transaction() as db:
+            db.execute("UPDATE practices SET proposal='', review='', content_hash=? WHERE id=?",
+                       (proposal["content_hash"], practice_id))
+
+    QUEUE = "(p.status = 'draft' OR p.review != '')"
+
+    def review_queue(self, limit: int = 50, offset: int = 0) -> tuple[list[Practice], int]:
+        """Practices waiting for an advisor (new drafts, changed ones), least confident first, and their number."""
+        total = self._one(f"SELECT count(*) FROM practices p WHERE {self.QUEUE}")[0]
+        found = self._practices(self.QUEUE, order="p.confidence, p.source_path, p.ordinal", limit=limit, offset=offset)
+        return found, total
+
+    # -- accounts ------------------------------------------------------------------------------
+    def save_user(self, username: str, password_hash: str | None = None, role: str | None = None) -> None:
+        """Create a user (both values given) or change one's password hash or role."""
+        with self._transaction() as db:
+            if db.execute("SELECT 1 FROM users WHERE username = ?", (username,)).fetchone():
+                if password_hash:
+                    db.execute("UPDATE users SET password_hash=? WHERE username=?", (password_hash, username))
+                if role:
+                    db.execute("UPDATE users SET role=? WHERE username=?", (role, username))
+            else:
+                db.execute("INSERT INTO users(username, password_hash, role, created_at) VALUES (?,?,?,?)",
+                           (username, password_hash, role, now_iso()))
+
+    def user_row(self, username: str) -> tuple | None:
+        """(username, password_hash, role, created_at, last_login) or None."""
+        return self._one("SELECT username, password_hash, role, created_at, last_login FROM users WHERE username = ?",
+                         (username,))
+
+    def user_rows(self) -> list[tuple]:
+        return self._all("SELECT username, password_hash, role, created_at, last_login FROM users ORDER BY username")
+
+    def remove_user(self, username: str) -> bool:
+        with self._transaction() as db:
+            return db.execute("DELETE FROM users WHERE username = ?", (username,)).rowcount > 0
+
+    def record_login(self, username: str) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE users SET last_login = ? WHERE username = ?", (now_iso(), username))
+
+    # -- audit trail -------------------------------------------------------------------------------
+    def log(self, actor: str, action: str, target: str, before: dict, after: dict) -> int:
+        """Record one change: who, what, on which record, the values before and after."""
+        with self._transaction() as db:
+            return db.execute(
+                "INSERT INTO audit(at, actor, action, target, before, after) VALUES (?,?,?,?,?,?)",
+                (now_iso(), actor, action, target, json.dumps(before, ensure_ascii=False),
+                 json.dumps(after, ensure_ascii=False)),
+            ).lastrowid
+
+    def audit_rows(self, target: str = "", entry_id: int = 0, limit: int = 50, offset: int = 0) -> tuple[list, int]:
+        """Audit entries newest first, as (id, at, actor, action, target, before, after, reverted_by) rows with
+        the before/after decoded, and how many there are in all."""
+        where, args = "1=1", []
+        if target:
+            where, args = "target = ?", [target]
+        if entry_id:
+            where, args = "id = ?", [entry_id]
+        total = self._one(f"SELECT count(*) FROM audit WHERE {where}", args)[0]
+        rows = self._all(f"SELECT id, at, actor, action, target, before, after, reverted_by FROM audit WHERE {where} "
+                         "ORDER BY id DESC LIMIT ? OFFSET ?", [*args, limit, offset])
+        return [(*r[:5], json.loads(r[5]), json.loads(r[6]), r[7]) for r in rows], total
+
+    def mark_reverted(self, entry_id: int, by: int) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE audit SET reverted_by = ? WHERE id = ?", (by, entry_id))
+
+    # -- collections ---------------------------------------------------------------------------------
+    def save_collection(self, cid: str, title: str, description: str, public: bool, owner: str) -> None:
+        stamp = now_iso()
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO collections(id, title, description, public, owner, created_at, updated_at) "
+                "VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET title=excluded.title, "
+                "description=excluded.description, public=excluded.public, updated_at=excluded.updated_at",
+                (cid, title, description, int(public), owner, stamp, stamp),
+            )
+
+    def collection_rows(self, cid: str = "", public_only: bool = False) -> list[tuple]:
+        """(id, title, description, public, owner, created_at, updated_at, items) rows, newest first."""
+        where, args = "1=1", []
+        if cid:
+            where, args = "c.id = ?", [cid]
+        if public_only:
+            where += " AND c.public = 1"
+        return self._all(
+            "SELECT c.id, c.title, c.description, c.public, c.owner, c.created_at, c.updated_at, "
+            f"(SELECT count(*) FROM collection_items i WHERE i.collection_id = c.id) FROM collections c WHERE {where} "
+            "ORDER BY c.updated_at DESC", args)
+
+    def collection_items(self, cid: str) -> list[tuple[str, str]]:
+        """(practice id, note) in the collection's order."""
+        return self._all("SELECT practice_id, note FROM collection_items WHERE collection_id = ? ORDER BY position",
+                         (cid,))
+
+    def set_collection_items(self, cid: str, items: Sequence[tuple[str, str]]) -> None:
+        """Replace a collection's items with (practice id, note) pairs, in this order."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM collection_items WHERE collection_id = ?", (cid,))
+            db.executemany("INSERT INTO collection_items(collection_id, practice_id, position, note) VALUES (?,?,?,?)",
+                           [(cid, pid, n, note) for n, (pid, note) in enumerate(items)])
+            db.execute("UPDATE collections SET updated_at = ? WHERE id = ?", (now_iso(), cid))
+
+    def delete_collection(self, cid: str) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM collections WHERE id = ?", (cid,))
 
     def replace_passages(self, passages: dict[str, list[str]]) -> list[tuple[int, str, str]]:
         """Swap every practice's passages for new ones (a re-split); returns them as (id, text, language)."""
@@ -396,8 +613,8 @@ class SqliteStore:
         return self._one("SELECT count(*) FROM practices")[0]
 
     def stats(self) -> dict:
-        one = lambda sql: self._one(sql)[0]  # noqa: E731
-        group = lambda col: dict(  # noqa: E731
+        one = lambda sql: self._one(sql)[0]
+        group = lambda col: dict(
             self._all(f"SELECT {col}, count(*) FROM practices GROUP BY {col} ORDER BY 2 DESC")
         )
         return {
@@ -415,19 +632,20 @@ def _practice_values(p: Practice) -> tuple:
     return (
         p.source.ordinal, p.title, p.summary, p.body, p.language, p.city, p.country,
         json.dumps(list(p.themes), ensure_ascii=False), json.dumps(p.fields, ensure_ascii=False),
-        p.source.path, p.source.checksum, p.source.locator, p.content_hash,
+        p.source.path, p.source.checksum, p.source.locator, p.content_hash, p.confidence, json.dumps(list(p.flags)),
     )
 
 
 def _to_practice(row: Sequence) -> Practice:
     (_rowid, pid, ordinal, title, summary, body, language, city, country, themes, fields_,
-     source_path, checksum, locator, status, created, updated, group_id) = row
+     source_path, checksum, locator, status, created, updated, group_id, confidence, flags, edited, review) = row
     return Practice(
         id=pid, title=title, body=body, language=language, summary=summary, city=city, country=country,
         themes=tuple(json.loads(themes)), fields=json.loads(fields_), status=Status(status),
         source=SourceRef(path=source_path, checksum=checksum, locator=locator, ordinal=ordinal),
-        created_at=created, updated_at=updated, group_id=group_id,
+        created_at=created, updated_at=updated, group_id=group_id, confidence=confidence,
+        flags=tuple(json.loads(flags)), edited=tuple(json.loads(edited)), review=Review(review),
     )
 
 
-__all__ = ["SqliteStore", "DocumentRecord", "ChangeSet"]
+__all__ = ["ChangeSet", "DocumentRecord", "SqliteStore"]

@@ -16,6 +16,8 @@ from urllib.parse import quote_plus
 
 import pytest
 
+from .fixtures.builders import approve_all
+
 REPO = Path(__file__).resolve().parents[1]
 
 CHROMIUM_ARGS = [
@@ -71,6 +73,7 @@ def kb(tmp_path_factory):
     failed = [(f.path, f.error) for f in report.failed]
     assert not failed, f"the shipped corpus did not ingest cleanly: {failed}"
     assert knowledge.store.stats()["practices"] > 10
+    approve_all(knowledge)
     yield knowledge
     knowledge.close()
 
@@ -202,6 +205,7 @@ def test_extracted_text_is_escaped(kb, page, base_url, tmp_path, shots):
     document.save(str(path))
     report = ingest_paths(kb, [path])
     assert not report.failed, [f.error for f in report.failed]
+    approve_all(kb)
 
     resolved = str(path.resolve())
     ours = [p for p in kb.store.list() if p.source.path in (resolved, str(path))]

@@ -14,7 +14,7 @@ from kb.export.checklist import export_checklist
 from kb.models import Practice, SourceRef
 from web.app import create_app
 
-from .fixtures.builders import docx_file
+from .fixtures.builders import approve_all, docx_file
 
 ZYRARDOW = Practice(
     id="p1", title="Mieszkanie za remont", language="pl", city="Żyrardów", country="PL",
@@ -88,6 +88,7 @@ def stored(kb, tmp_path):
         ("Opis praktyki", "Program realizowany w Żyrardowie od 2015 roku. " + ZYRARDOW.body), ("Dowody sukcesu", "112 lokali wyremontowanych do końca 2023 r."),
         ("Potrzebne zasoby", "Jeden etat w ZGM do kosztorysowania i odbiorów, nadzór inspektora.")])
     ingest_paths(kb, [docs], workers=1)
+    approve_all(kb)
     return kb, docs
 
 

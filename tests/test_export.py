@@ -18,6 +18,7 @@ from kb.models import SHEET_FIELDS
 from web.app import create_app
 
 from .conftest import CORPUS
+from .fixtures.builders import approve_all
 
 # Real corpus documents: a Polish DOCX sheet with a bulleted list, a Ukrainian DOCX sheet, an English PDF.
 SOURCES = ("zyrardow-mieszkanie-za-remont.docx", "zhytomyr-fond-tymchasovoho-zhytla-vpo.docx",
@@ -137,6 +138,7 @@ def test_bad_requests_have_clear_errors(practices):
 @pytest.fixture
 def stored(kb, corpus_copy):
     ingest_paths(kb, [corpus_copy], workers=1)
+    approve_all(kb)
     return kb
 
 

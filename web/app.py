@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 
 from flask import Flask
 
@@ -39,20 +40,24 @@ def _stored_secret(settings: Settings) -> str:
 def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None) -> Flask:
     settings = settings or Settings.from_env()
     app = Flask(__name__)
-    app.config.update(SECRET_KEY=settings.secret_key or _stored_secret(settings), SESSION_COOKIE_HTTPONLY=True,
-                      SESSION_COOKIE_SAMESITE="Lax", WTF_CSRF_TIME_LIMIT=None)
+    app.config.update(
+        SECRET_KEY=settings.secret_key or _stored_secret(settings), WTF_CSRF_TIME_LIMIT=None,
+        SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=settings.secure_cookies,
+        REMEMBER_COOKIE_SECURE=settings.secure_cookies, PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        MAX_CONTENT_LENGTH=int(settings.max_file_mb * 2**20 * 4) + 2**20,  # an upload of a few files at the limit
+    )
     app.json.ensure_ascii = False  # "Żyrardów", not "\u017byrard\u00f3w"
     app.extensions["kb"] = kb or KnowledgeBase(settings)
 
     from flask_babel import Babel
     from flask_wtf.csrf import CSRFProtect
 
-    from . import checklist, export, search
+    from . import auth, checklist, collections, curation, export, search, upload
 
     Babel(app, locale_selector=search.select_locale, default_translation_directories="translations")
-    app.register_blueprint(search.bp)
-    app.register_blueprint(export.bp)
-    app.register_blueprint(checklist.bp)
+    for blueprint in (search.bp, export.bp, checklist.bp, auth.bp, curation.bp, collections.bp, upload.bp):
+        app.register_blueprint(blueprint)
+    auth.init_app(app)
     # Every form that changes something carries a CSRF token. The JSON API takes JSON bodies only, which a
     # page on another site cannot send without the browser asking this server first (CORS), so it is exempt.
     csrf = CSRFProtect(app)

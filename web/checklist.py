@@ -42,6 +42,8 @@ from kb.export.sheet import slug
 from kb.knowledge import KnowledgeBase
 from kb.models import now_iso
 
+from .access import is_visible, visible_practice
+
 bp = Blueprint("checklist", __name__)
 MINE = "checklists"  # session key: ids of the checklists this browser works on
 
@@ -75,18 +77,14 @@ def _template_language() -> str:
 
 @bp.get("/practices/<practice_id>/checklists/new")
 def new(practice_id: str):
-    practice = _kb().get(practice_id)
-    if practice is None:
-        abort(404)
+    practice = visible_practice(practice_id)
     return render_template("checklists/new.html", p=practice, template_lang=_template_language(), error="",
                            existing=_kb().store.checklists(ids=session.get(MINE, []), practice_id=practice_id))
 
 
 @bp.post("/practices/<practice_id>/checklists")
 def create(practice_id: str):
-    practice = _kb().get(practice_id)
-    if practice is None:
-        abort(404)
+    practice = visible_practice(practice_id)
     try:
         population = int(request.form.get("population") or 0)
         checklist = new_checklist(practice, request.form.get("city", ""), request.form.get("country", ""),
@@ -195,7 +193,7 @@ def _json_body() -> dict:
 def api_create():
     body = _json_body()
     practice = _kb().get(str(body.get("practice_id", "")))
-    if practice is None:
+    if not is_visible(practice):
         return jsonify(error="No practice with this practice_id"), 404
     try:
         checklist = new_checklist(practice, str(body.get("city", "")), str(body.get("country", "")),

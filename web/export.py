@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, current_app, request, send_file
+from flask import Blueprint, abort, request, send_file
 from flask_babel import get_locale
 
 from kb.export import FORMATS, LABEL_LANGUAGES, MEDIA_TYPES, export, filename
 
+from .access import visible_practice
 from .search import _filters, results
 
 bp = Blueprint("export", __name__)
@@ -30,9 +31,7 @@ def _download(data: bytes, fmt: str, name: str):
 
 @bp.get("/practices/<practice_id>/export")
 def sheet(practice_id: str):
-    practice = current_app.extensions["kb"].get(practice_id)
-    if practice is None:
-        abort(404)
+    practice = visible_practice(practice_id)
     fmt, labels = _choice()
     return _download(export([practice], fmt, labels), fmt, filename([practice], fmt))
 

@@ -1,6 +1,7 @@
 """Search and practice pages, and the JSON API that returns the same results as `kb search --json`."""
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from flask import (
@@ -12,17 +13,23 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
 )
-from flask_babel import get_locale, gettext
+from flask_babel import format_date, get_locale, gettext, lazy_gettext
 from markupsafe import Markup, escape
 
-from kb import places
+from kb import curation, places
+from kb.export import export, filename
 from kb.index import IndexNotReady
 from kb.knowledge import KnowledgeBase
 from kb.models import SHEET_FIELDS
 from kb.search import facets, search_index, similar_practices
 from kb.themes import THEMES
 from kb.themes import label as theme_label
+
+from .access import allowed, is_visible, visible_practice, visible_status
+from .labels import names
+from .pages import Page
 
 bp = Blueprint("search", __name__)
 
@@ -86,8 +93,18 @@ def helpers():
     return {
         "source_label": source_label, "snippet": snippet, "paragraphs": paragraphs, "place": place,
         "theme_label": lambda t: theme_label(t, str(get_locale())), "country_name": country_name,
-        "ui_lang": str(get_locale()), "ui_languages": UI_LANGUAGES,
+        "ui_lang": str(get_locale()), "ui_languages": UI_LANGUAGES, "may": allowed, "day": day, **names(),
     }
+
+
+def day(stamp: str) -> str:
+    """An ISO timestamp as a date in the interface language ("22 lis 2026", "22 лист. 2026 р.")."""
+    from datetime import datetime
+
+    try:
+        return format_date(datetime.fromisoformat(stamp), "medium")
+    except (TypeError, ValueError):
+        return stamp or ""
 
 
 @bp.get("/language/<code>")
@@ -126,10 +143,17 @@ def filter_args(chosen: dict[str, str | None]) -> dict[str, str]:
 
 
 def _run(query: str, k: int, vector=None, **filters):
+    """Search with the visitor's filters; anonymous visitors find approved practices only."""
+    forced = visible_status()
+    if forced:
+        filters = {**filters, "status": forced}
     try:
         return search_index(_kb(), query, k=k, vector=vector, **filters), None
     except IndexNotReady as exc:
         return [], str(exc)
+
+
+MAX_RESULTS = 100  # what the result pages (10 a page) can reach
 
 
 def results(query: str, chosen: dict[str, str | None]):
@@ -138,45 +162,110 @@ def results(query: str, chosen: dict[str, str | None]):
     if query:
         # Facet counts over what the query finds without filters; each facet applies the other filters.
         vector = _kb().embedder.embed_queries([query])[0]  # both searches below share it
-        unfiltered, error = _run(query, 50, vector)
+        unfiltered, error = _run(query, MAX_RESULTS, vector)
         counts = facets(unfiltered, chosen)
-        hits = _run(query, 20, vector, **chosen)[0] if any(chosen.values()) else unfiltered[:20]
+        hits = _run(query, MAX_RESULTS, vector, **chosen)[0] if any(chosen.values()) else unfiltered
     if hits and hits[0].score > 0:
         hits = [h for h in hits if h.score >= hits[0].score * RELEVANCE_FLOOR]
     return hits, error, counts
+
+
+LANGUAGE_NAMES = {"pl": lazy_gettext("Polish"), "uk": lazy_gettext("Ukrainian"), "en": lazy_gettext("English")}
+EXAMPLES = ("житло в обмін на ремонт", "ogrody społeczne na osiedlu", "temporary use of empty shops",
+            "budżet obywatelski dla młodzieży", "відновлення громадського простору")
 
 
 @bp.get("/")
 def index():
     query = request.args.get("q", "").strip()
     chosen = _filters()
+    if visible_status():
+        chosen["status"] = None  # anonymous visitors see approved practices only: no status to choose
     hits, error, counts = results(query, chosen)
-    stats = None if query else _kb().store.stats()  # the counts of the whole collection: home page only
+    page = Page.from_request(per_page=10).with_total(len(hits))
+    home = None if query else _home()
     countries = _kb().store.countries()
     cities = sorted(set(counts["city"]) | ({chosen["city"]} if chosen["city"] else set()))
     sources = sorted(set(counts["source"]) | ({chosen["source"]} if chosen["source"] else set()))
-    return render_template("search/index.html", query=query, hits=hits, error=error, stats=stats, counts=counts,
-                           countries=countries, themes=[t.id for t in THEMES], cities=cities, sources=sources,
-                           chosen={k: v or "" for k, v in chosen.items()}, kept=filter_args(chosen),
-                           country_name=country_name)
+    # "No results in Polish — 7 in Ukrainian": what dropping the language filter would give.
+    elsewhere = {code: n for code, n in counts["language"].items() if code != chosen["language"]} \
+        if chosen["language"] and not hits else {}
+    return render_template("search/index.html", query=query, hits=page.slice(hits), page=page, error=error,
+                           home=home, counts=counts, countries=countries, themes=[t.id for t in THEMES],
+                           cities=cities, sources=sources, chosen={k: v or "" for k, v in chosen.items()},
+                           kept=filter_args(chosen), country_name=country_name, elsewhere=elsewhere,
+                           language_names=LANGUAGE_NAMES, examples=EXAMPLES, statuses=not visible_status())
+
+
+def _home() -> dict:
+    """The home page's overview of what the visitor can find: counts by language, country and theme, and
+    the practices added last."""
+    store = _kb().store
+    visible = [p for p in store.list(status=visible_status())]
+    tally = lambda values: sorted(Counter(values).items(), key=lambda kv: (-kv[1], kv[0]))
+    return {
+        "practices": len(visible),
+        "documents": len({p.source.path for p in visible}),
+        "languages": tally(p.language for p in visible),
+        "countries": tally(p.country for p in visible if p.country),
+        "themes": tally(t for p in visible for t in p.themes)[:12],
+        "recent": sorted(visible, key=lambda p: p.created_at, reverse=True)[:5],
+        "waiting": 0 if not visible_status() else store.count() - len(visible),
+    }
 
 
 @bp.get("/practices/<practice_id>")
 def show(practice_id: str):
-    practice = _kb().get(practice_id)
-    if practice is None:
-        abort(404)
+    practice = visible_practice(practice_id)
     try:
-        similar = similar_practices(_kb(), practice_id, k=5)
+        similar = similar_practices(_kb(), practice_id, k=5, status=visible_status())
     except IndexNotReady:
         similar = []
-    versions = [v for v in _kb().store.group(practice.group_id) if v.id != practice.id]
+    versions = [v for v in _kb().store.group(practice.group_id) if v.id != practice.id and is_visible(v)]
+    collections = curation.collections(_kb()) if allowed("collections") else []
     return render_template("practices/show.html", p=practice, fields=SHEET_FIELDS, similar=similar, versions=versions,
-                           query=request.args.get("q", ""), kept=filter_args(_filters()))
+                           query=request.args.get("q", ""), kept=filter_args(_filters()), collections=collections,
+                           has_source=_source_file(practice) is not None)
+
+
+def _source_file(practice) -> Path | None:
+    """The stored document a practice came from, when it is still on disk."""
+    path = _kb().store.document_of(practice.id)
+    return Path(path) if path and Path(path).is_file() else None
+
+
+@bp.get("/practices/<practice_id>/source")
+def source(practice_id: str):
+    """Download the document a practice was extracted from."""
+    practice = visible_practice(practice_id)
+    path = _source_file(practice)
+    if path is None:
+        abort(404)
+    return send_file(path, as_attachment=True, download_name=practice.source.name)
+
+
+COMPARED = ("place", "language", "themes", "resources", "timescale", "evidence", "difficulties", "transfer",
+            "stakeholders", "source")
+
+
+@bp.get("/compare")
+def compare():
+    """Two or three practices side by side (resources, evidence, preconditions…); CSV for spreadsheets."""
+    ids = list(dict.fromkeys(i for i in request.args.getlist("ids") if i))[:3]
+    practices = [p for p in (_kb().get(i) for i in ids) if is_visible(p)]
+    fmt = request.args.get("format", "")
+    if fmt in ("csv", "docx", "pdf", "json") and practices:
+        from .export import _choice, _download
+
+        fmt, labels = _choice()
+        return _download(export(practices, fmt, labels, catalogue=len(practices) > 1), fmt,
+                         filename(practices, fmt, "comparison", catalogue=len(practices) > 1))
+    return render_template("search/compare.html", practices=practices, rows=COMPARED,
+                           query=request.args.get("q", ""))
 
 
 @bp.get("/api/search")
-def api_search():
+def api_search():  # anonymous callers get approved practices only, as on the pages
     query = request.args.get("q", "").strip()
     if not query:
         return jsonify(error="Give a query in the q parameter, e.g. /api/search?q=ogrody+miejskie"), 400
@@ -200,22 +289,22 @@ def openapi():
 @bp.get("/api/practices/<practice_id>")
 def api_practice(practice_id: str):
     practice = _kb().get(practice_id)
-    if practice is None:
+    if not is_visible(practice):
         return jsonify(error=f"No practice with id {practice_id}"), 404
     return jsonify(practice.to_dict())
 
 
 @bp.get("/api/practices/<practice_id>/similar")
 def api_similar(practice_id: str):
-    if _kb().get(practice_id) is None:
+    practice = _kb().get(practice_id)
+    if not is_visible(practice):
         return jsonify(error=f"No practice with id {practice_id}"), 404
     try:
         k = max(1, min(int(request.args.get("k", 5)), 50))
     except ValueError:
         return jsonify(error="k must be a whole number between 1 and 50"), 400
-    practice = _kb().get(practice_id)
     out = []
-    for hit in similar_practices(_kb(), practice_id, k=k):
+    for hit in similar_practices(_kb(), practice_id, k=k, status=visible_status()):
         item = hit.to_dict()
         item["shared_themes"] = [t for t in hit.practice.themes if t in practice.themes]
         out.append(item)

@@ -1,0 +1,172 @@
+"""Curation over a real store and index: edits that survive re-ingest, the review queue, versions,
+collections, accounts, and an audit trail whose every entry can be reverted."""
+import pytest
+
+from ingest.pipeline import ingest_paths
+from kb import curation
+from kb.accounts import AccountError, Role, add_user, authenticate, get_user, remove_user, set_password, set_role
+from kb.duplicates import link_versions
+from kb.models import Review, Status
+
+ACTOR = "ala"
+
+
+@pytest.fixture
+def stored(kb, corpus_copy):
+    ingest_paths(kb, [corpus_copy], workers=1)
+    return kb
+
+
+def _by_title(kb, start: str):
+    return next(p for p in kb.store.list() if p.title.startswith(start))
+
+
+def _rewrite(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_new_practices_wait_in_the_queue_with_their_confidence(stored):
+    queue, total = stored.store.review_queue()
+    assert total == stored.store.count() == len(queue) and all(p.status == Status.DRAFT for p in queue)
+    assert [p.confidence for p in queue] == sorted(p.confidence for p in queue)  # least sure first
+    assert all(0 <= p.confidence <= 1 for p in queue)
+    walbrzych = _by_title(stored, "„Lokal na start”")
+    assert walbrzych.city == "Wałbrzych" and "no_city" not in walbrzych.flags
+    curation.set_status(stored, walbrzych.id, Status.APPROVED, ACTOR)
+    assert stored.store.review_queue()[1] == total - 1
+
+
+def test_an_edit_survives_re_ingest_and_the_new_extraction_is_proposed(stored, corpus_copy):
+    p = _by_title(stored, "„Lokal na start”")
+    edited = curation.edit(stored, p.id, {"title": "Lokal na start (Wałbrzych)", "resources": "300 tys. zł rocznie"},
+                           ACTOR)
+    assert edited.title == "Lokal na start (Wałbrzych)" and edited.edited == ("resources", "title")
+    assert "300 tys. zł rocznie" in edited.body  # search reads the edited field too
+    assert stored.search("Lokal na start (Wałbrzych)", k=1)[0].practice.id == p.id  # re-embedded
+
+    _rewrite(corpus_copy / "walbrzych-lokal-na-start.txt", "46 lokali", "52 lokale")
+    report = ingest_paths(stored, [corpus_copy], workers=1)
+    assert not report.failed
+    kept = stored.store.get(p.id)
+    assert kept.title == "Lokal na start (Wałbrzych)" and kept.review == Review.PROPOSED
+    proposal = stored.store.proposal(p.id)
+    assert "52 lokale" in proposal["body"] and proposal["title"] == p.title
+    assert p.id in {q.id for q in stored.store.review_queue()[0]}
+
+    curation.dismiss_proposal(stored, p.id, ACTOR)
+    assert stored.store.proposal(p.id) is None and stored.store.get(p.id).title == "Lokal na start (Wałbrzych)"
+    (corpus_copy / "walbrzych-lokal-na-start.txt").write_text(
+        (corpus_copy / "walbrzych-lokal-na-start.txt").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    ingest_paths(stored, [corpus_copy], workers=1)  # a new checksum, the same extraction: nothing proposed again
+    assert stored.store.proposal(p.id) is None
+
+    _rewrite(corpus_copy / "walbrzych-lokal-na-start.txt", "52 lokale", "60 lokali")
+    ingest_paths(stored, [corpus_copy], workers=1)
+    taken = curation.accept_proposal(stored, p.id, ACTOR)
+    assert taken.title == p.title and "60 lokali" in taken.body and taken.edited == () and taken.review == ""
+    with pytest.raises(curation.CurationError):
+        curation.accept_proposal(stored, p.id, ACTOR)
+
+
+def test_an_approved_practice_that_changes_comes_back_to_review(stored, corpus_copy):
+    p = _by_title(stored, "„Lokal na start”")
+    curation.set_status(stored, p.id, Status.APPROVED, ACTOR)
+    _rewrite(corpus_copy / "walbrzych-lokal-na-start.txt", "46 lokali", "47 lokali")
+    ingest_paths(stored, [corpus_copy], workers=1)
+    changed = stored.store.get(p.id)
+    assert changed.status == Status.APPROVED and changed.review == Review.CHANGED and "47 lokali" in changed.body
+    assert p.id in {q.id for q in stored.store.review_queue()[0]}
+    curation.set_status(stored, p.id, Status.APPROVED, ACTOR)
+    assert stored.store.get(p.id).review == Review.NONE
+
+
+def test_bad_values_are_refused_with_a_reason(stored):
+    pid = stored.store.list()[0].id
+    for values, words in [({"title": " "}, "title"), ({"language": "Polish"}, "ISO 639-1"),
+                          ({"country": "Poland"}, "ISO 3166"), ({"themes": ["housing", "unicorns"]}, "unicorns"),
+                          ({"status": "approved"}, "cannot be edited")]:
+        with pytest.raises(curation.CurationError, match=words):
+            curation.edit(stored, pid, values, ACTOR)
+
+
+def test_every_change_is_audited_and_can_be_reverted(stored):
+    p = _by_title(stored, "„Lokal na start”")
+    curation.edit(stored, p.id, {"city": "Świdnica", "themes": "housing,local-economy"}, ACTOR)
+    curation.set_status(stored, p.id, Status.REJECTED, "olek")
+    entries, total = curation.audit(stored, target=p.id)
+    assert total == 2 and [e.action for e in entries] == ["rejected", "edit"]
+    edit = entries[1]
+    assert edit.actor == ACTOR and edit.before["city"] == "Wałbrzych" and edit.after["city"] == "Świdnica"
+    assert edit.before["themes"] == list(p.themes) and edit.after["themes"] == ["housing", "local-economy"]
+
+    curation.revert(stored, entries[0].id, "olek")
+    assert stored.store.get(p.id).status == Status.DRAFT
+    curation.revert(stored, edit.id, ACTOR)
+    back = stored.store.get(p.id)
+    assert back.city == "Wałbrzych" and back.themes == p.themes
+    with pytest.raises(curation.CurationError, match="reverted already"):
+        curation.revert(stored, edit.id, ACTOR)
+    newest = curation.audit(stored, target=p.id)[0][0]
+    assert newest.action == "revert" and newest.revertible
+    curation.revert(stored, newest.id, ACTOR)  # a revert is a change too: undoing it redoes the edit
+    assert stored.store.get(p.id).city == "Świdnica"
+
+
+def test_merge_and_split_language_versions(stored):
+    a, b, c = stored.store.list()
+    group = curation.merge_versions(stored, [a.id, b.id], ACTOR)
+    assert {p.id for p in stored.store.group(group)} == {a.id, b.id}
+    link_versions(stored.index(), stored.store, [a.id, b.id, c.id])  # automatic linking keeps an advisor's groups
+    assert {p.id for p in stored.store.group(group)} == {a.id, b.id}
+
+    curation.split_version(stored, b.id, ACTOR)
+    assert stored.store.get(a.id).group_id == "" and stored.store.get(b.id).group_id == ""
+    assert stored.store.not_versions(a.id) == {b.id}
+    with pytest.raises(curation.CurationError, match="no other versions"):
+        curation.split_version(stored, b.id, ACTOR)
+    split = curation.audit(stored, target=group)[0][0]
+    curation.revert(stored, split.id, ACTOR)
+    assert stored.store.get(b.id).group_id == group
+
+
+def test_collections_keep_order_notes_and_come_back_after_delete(stored):
+    a, b, c = stored.store.list()
+    cid = curation.save_collection(stored, ACTOR, "Partycypacja — minikatalog porad", "Z warsztatów", public=True)
+    curation.add_to_collection(stored, cid, a.id, ACTOR, note="Najpierw to")
+    curation.add_to_collection(stored, cid, c.id, ACTOR)
+    curation.set_items(stored, cid, [(c.id, "Potem"), (a.id, "Najpierw to"), (c.id, "dup")], ACTOR)
+    assert [(pid, note) for pid, _, note in curation.collection_items(stored, cid)] == \
+        [(c.id, "Potem"), (a.id, "Najpierw to")]
+    assert [x.id for x in curation.collections(stored, public_only=True)] == [cid]
+    with pytest.raises(curation.CurationError, match="no practice"):
+        curation.add_to_collection(stored, cid, "nope", ACTOR)
+    curation.delete_collection(stored, cid, ACTOR)
+    assert curation.get_collection(stored, cid) is None
+    deleted = curation.audit(stored, target=f"collection:{cid}")[0][0]
+    curation.revert(stored, deleted.id, ACTOR)
+    assert curation.get_collection(stored, cid).title == "Partycypacja — minikatalog porad"
+    assert [pid for pid, _, _ in curation.collection_items(stored, cid)] == [c.id, a.id]
+
+
+def test_accounts_hash_passwords_and_keep_an_admin(kb):
+    admin = add_user(kb.store, "ala", "correct horse battery", Role.ADMIN)
+    assert admin.password_hash.startswith("scrypt:") and "correct" not in admin.password_hash
+    assert authenticate(kb.store, "ala", "correct horse battery").role == Role.ADMIN
+    assert authenticate(kb.store, "ala", "wrong password!") is None and authenticate(kb.store, "bob", "x") is None
+    with pytest.raises(AccountError, match="at least"):
+        add_user(kb.store, "bob", "short")
+    with pytest.raises(AccountError, match="exists"):
+        add_user(kb.store, "ALA", "another good password")
+    token = admin.session_token
+    set_password(kb.store, "ala", "a brand new passphrase")
+    assert get_user(kb.store, "ala").session_token != token  # the other sessions end
+    with pytest.raises(AccountError, match="last admin"):
+        set_role(kb.store, "ala", "advisor")
+    with pytest.raises(AccountError, match="last admin"):
+        remove_user(kb.store, "ala")
+    add_user(kb.store, "olek", "olek's long password", "advisor")
+    set_role(kb.store, "olek", "admin")
+    remove_user(kb.store, "ala")
+    assert get_user(kb.store, "ala") is None

@@ -1,0 +1,188 @@
+"""Signing in and out, one's own password, and the admins' page of accounts.
+
+Passwords are checked by kb.accounts (Werkzeug scrypt hashes); sessions are Flask-Login's, in the signed
+session cookie, which is replaced at sign-in. Failed sign-ins are rate-limited per address (Flask-Limiter).
+"""
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext, lazy_gettext
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import AnyOf, DataRequired, EqualTo, Length
+
+from kb import accounts
+from kb.accounts import MIN_PASSWORD, AccountError, Role
+
+from .access import actor, requires, user
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+LOGIN_LIMIT = "10 per minute;50 per hour"  # sign-in attempts per address
+
+
+class SignedIn:
+    """A kb.accounts.User as Flask-Login wants it."""
+
+    is_authenticated, is_active, is_anonymous = True, True, False
+
+    def __init__(self, account: accounts.User):
+        self.account = account
+
+    def get_id(self) -> str:
+        return self.account.session_token
+
+    def __getattr__(self, name):
+        return getattr(self.account, name)
+
+
+@login_manager.user_loader
+def _load(token: str) -> SignedIn | None:
+    """The session's user, unless the account was removed or its password changed since."""
+    name = token.split("\x1f", 1)[0]
+    account = accounts.get_user(current_app.extensions["kb"].store, name)
+    return SignedIn(account) if account and account.session_token == token else None
+
+
+def init_app(app) -> None:
+    """Sessions for signed-in users, and a limit on sign-in attempts (kept per app, in its memory)."""
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = lazy_gettext("Please sign in to see this page.")
+    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", default_limits=[])
+    app.view_functions["auth.login"] = limiter.limit(LOGIN_LIMIT, methods=["POST"])(app.view_functions["auth.login"])
+    app.extensions["login_limiter"] = limiter
+
+
+def _safe_next(target: str | None) -> str:
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")) or "\n" in target or "\r" in target:
+        return url_for("search.index")
+    return target
+
+
+class LoginForm(FlaskForm):
+    username = StringField(lazy_gettext("User name"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(lazy_gettext("Password"), validators=[DataRequired(), Length(max=200)])
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    store = current_app.extensions["kb"].store
+    if form.validate_on_submit():
+        account = accounts.authenticate(store, form.username.data, form.password.data)
+        if account:
+            kept = session.get("checklists", [])
+            session.clear()  # a fresh session: an id planted before sign-in is worth nothing after it
+            session["checklists"] = kept
+            login_user(SignedIn(account))
+            return redirect(_safe_next(request.args.get("next")))
+        flash(gettext("Wrong user name or password."), "error")
+    return render_template("auth/login.html", form=form, no_accounts=not store.user_rows()), 200
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    kept = session.get("checklists", [])
+    session.clear()
+    session["checklists"] = kept
+    return redirect(url_for("search.index"))
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(lazy_gettext("Current password"), validators=[DataRequired()])
+    new = PasswordField(lazy_gettext("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)])
+    repeat = PasswordField(lazy_gettext("New password again"),
+                           validators=[EqualTo("new", message=lazy_gettext("The two passwords differ."))])
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@requires("review")
+def account():
+    form = PasswordForm()
+    store = current_app.extensions["kb"].store
+    if form.validate_on_submit():
+        if not accounts.authenticate(store, actor(), form.current.data):
+            flash(gettext("The current password is wrong."), "error")
+        else:
+            try:
+                accounts.set_password(store, actor(), form.new.data)
+            except AccountError as exc:
+                flash(str(exc), "error")
+            else:
+                store.log(actor(), "password", f"user:{actor()}", {}, {})
+                login_user(SignedIn(accounts.get_user(store, actor())))  # this session goes on, the others end
+                flash(gettext("Password changed."), "ok")
+                return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form)
+
+
+class UserForm(FlaskForm):
+    username = StringField(lazy_gettext("User name"), validators=[DataRequired(), Length(min=2, max=64)])
+    password = PasswordField(lazy_gettext("Password"), validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)])
+    role = StringField(lazy_gettext("Role"), validators=[AnyOf([r.value for r in Role])])
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@requires("users")
+def users():
+    form = UserForm()
+    store = current_app.extensions["kb"].store
+    if form.validate_on_submit():
+        try:
+            accounts.add_user(store, form.username.data, form.password.data, form.role.data)
+        except AccountError as exc:
+            flash(str(exc), "error")
+        else:
+            store.log(actor(), "user_add", f"user:{form.username.data}", {}, {"role": form.role.data})
+            flash(gettext("Account %(name)s created.", name=form.username.data), "ok")
+            return redirect(url_for("auth.users"))
+    return render_template("auth/users.html", form=form, users=accounts.users(store), roles=[r.value for r in Role])
+
+
+@bp.post("/users/<username>/role")
+@requires("users")
+def set_role(username: str):
+    return _change(username, "user_role", lambda store: accounts.set_role(store, username, request.form.get("role", "")),
+                   {"role": request.form.get("role", "")})
+
+
+@bp.post("/users/<username>/remove")
+@requires("users")
+def remove(username: str):
+    if username.lower() == actor().lower():
+        abort(400, "You cannot remove your own account.")
+    return _change(username, "user_remove", lambda store: accounts.remove_user(store, username), {})
+
+
+def _change(username: str, action: str, change, after: dict):
+    store = current_app.extensions["kb"].store
+    before = accounts.get_user(store, username)
+    if before is None:
+        abort(404)
+    try:
+        change(store)
+    except AccountError as exc:
+        flash(str(exc), "error")
+    else:
+        store.log(actor(), action, f"user:{username}", {"role": str(before.role)}, after)
+    return redirect(url_for("auth.users"))
+
+
+@bp.app_context_processor
+def who():
+    return {"signed_in": user()}

@@ -1,0 +1,157 @@
+"""Advisors' pages: the review queue, editing a practice (with a newer extraction proposed beside it),
+approving and rejecting, merging and splitting language versions, and the audit trail with revert."""
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext
+
+from kb import curation
+from kb.curation import CurationError
+from kb.index import IndexNotReady
+from kb.knowledge import KnowledgeBase
+from kb.models import EDITABLE, SHEET_FIELDS, Status
+from kb.themes import THEMES
+
+from .access import actor, requires
+from .pages import Page
+
+bp = Blueprint("curation", __name__)
+
+
+def _kb() -> KnowledgeBase:
+    return current_app.extensions["kb"]
+
+
+def _practice(practice_id: str):
+    practice = _kb().get(practice_id)
+    if practice is None:
+        abort(404)
+    return practice
+
+
+def _back(default: str):
+    target = request.form.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith(("//", "/\\")) else default)
+
+
+@bp.get("/review")
+@requires("review")
+def queue():
+    page = Page.from_request(per_page=25)
+    practices, total = _kb().store.review_queue(limit=page.per_page, offset=page.offset)
+    proposals = {p.id: _kb().store.proposal(p.id) is not None for p in practices}
+    return render_template("curation/queue.html", practices=practices, page=page.with_total(total),
+                           proposals=proposals)
+
+
+@bp.route("/practices/<practice_id>/edit", methods=["GET", "POST"])
+@requires("edit")
+def edit(practice_id: str):
+    practice = _practice(practice_id)
+    values = practice.values()
+    if request.method == "POST":
+        form = {name: request.form.get(name, "") for name in EDITABLE if name != "themes"}
+        form["themes"] = request.form.getlist("themes")
+        try:
+            curation.edit(_kb(), practice_id, form, actor())
+        except CurationError as exc:
+            flash(str(exc), "error")
+            values = {**values, **form}
+        else:
+            flash(gettext("Saved. The practice keeps these values when its document is ingested again."), "ok")
+            return redirect(url_for("curation.edit", practice_id=practice_id))
+    proposal = _kb().store.proposal(practice_id)
+    changes = {k: proposal[k] for k in EDITABLE if proposal and proposal.get(k) != values.get(k)} if proposal else {}
+    return render_template("curation/edit.html", p=practice, values=values, fields=SHEET_FIELDS,
+                           themes=[t.id for t in THEMES], proposal=proposal, changes=changes,
+                           history=curation.audit(_kb(), target=practice_id, limit=10)[0])
+
+
+@bp.post("/practices/<practice_id>/status")
+@requires("review")
+def status(practice_id: str):
+    _practice(practice_id)
+    wanted = request.form.get("status", "")
+    if wanted not in set(Status):
+        abort(400, f"Unknown status {wanted!r}")
+    curation.set_status(_kb(), practice_id, Status(wanted), actor())
+    flash({"approved": gettext("Approved: visitors can now find this practice."),
+           "rejected": gettext("Rejected: visitors will not see this practice."),
+           "draft": gettext("Back to draft.")}[wanted], "ok")
+    return _back(url_for("curation.edit", practice_id=practice_id))
+
+
+@bp.post("/practices/<practice_id>/proposal")
+@requires("review")
+def proposal(practice_id: str):
+    _practice(practice_id)
+    try:
+        if request.form.get("action") == "accept":
+            curation.accept_proposal(_kb(), practice_id, actor())
+            flash(gettext("The new extraction replaced the edited values."), "ok")
+        else:
+            curation.dismiss_proposal(_kb(), practice_id, actor())
+            flash(gettext("The edited values were kept."), "ok")
+    except CurationError as exc:
+        flash(str(exc), "error")
+    return redirect(url_for("curation.edit", practice_id=practice_id))
+
+
+@bp.get("/practices/<practice_id>/versions")
+@requires("versions")
+def versions(practice_id: str):
+    practice = _practice(practice_id)
+    try:
+        candidates = curation.version_candidates(_kb(), practice_id)
+    except IndexNotReady:
+        candidates = []
+    group = [v for v in _kb().store.group(practice.group_id) if v.id != practice_id]
+    return render_template("curation/versions.html", p=practice, candidates=candidates, group=group)
+
+
+@bp.post("/practices/<practice_id>/versions")
+@requires("versions")
+def change_versions(practice_id: str):
+    _practice(practice_id)
+    try:
+        if request.form.get("action") == "split":
+            curation.split_version(_kb(), practice_id, actor())
+            flash(gettext("Split: this record stands alone again."), "ok")
+        else:
+            curation.merge_versions(_kb(), [practice_id, request.form.get("other", "")], actor())
+            flash(gettext("Merged: search shows these records as one practice."), "ok")
+    except CurationError as exc:
+        flash(str(exc), "error")
+    return redirect(url_for("curation.versions", practice_id=practice_id))
+
+
+@bp.get("/audit")
+@requires("audit")
+def audit():
+    page = Page.from_request(per_page=30)
+    target = request.args.get("target", "").strip()
+    entries, total = curation.audit(_kb(), target=target, limit=page.per_page, offset=page.offset)
+    titles = {e.target: (p.title if (p := _kb().get(e.target)) else "") for e in entries}
+    return render_template("curation/audit.html", entries=entries, page=page.with_total(total), target=target,
+                           titles=titles)
+
+
+@bp.post("/audit/<int:entry_id>/revert")
+@requires("audit")
+def revert(entry_id: int):
+    try:
+        curation.revert(_kb(), entry_id, actor())
+    except CurationError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(gettext("Change %(id)d reverted.", id=entry_id), "ok")
+    return _back(url_for("curation.audit"))

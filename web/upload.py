@@ -1,0 +1,146 @@
+"""Advisors upload DOCX, PDF and text files: ingestion runs in the background while a page shows its
+progress (it refreshes itself, no JavaScript needed), then a report per file: the practices found, the
+versions linked, or why a file failed."""
+from __future__ import annotations
+
+import re
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext
+
+from ingest.pipeline import SUPPORTED, FileResult, checksum, ingest_paths
+from kb.knowledge import KnowledgeBase
+
+from .access import actor, requires
+
+bp = Blueprint("upload", __name__)
+MAX_FILES = 50
+
+
+@dataclass
+class Job:
+    """One upload: its files and how far their ingestion got."""
+
+    id: str
+    owner: str
+    folder: Path
+    names: dict[str, str]  # stored file name -> the name as uploaded
+    results: list[FileResult] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (name, why) refused before ingest
+    passages: int = 0
+    started: float = field(default_factory=time.time)
+    finished: float = 0.0
+    error: str = ""
+
+    @property
+    def total(self) -> int:
+        return len(self.names)
+
+    @property
+    def done(self) -> int:
+        return len(self.results)
+
+    def shown_name(self, path: str) -> str:
+        return self.names.get(Path(path).name, Path(path).name)
+
+
+def _jobs() -> dict[str, Job]:
+    return current_app.extensions.setdefault("uploads", {})
+
+
+def _kb() -> KnowledgeBase:
+    return current_app.extensions["kb"]
+
+
+def safe_name(name: str) -> str:
+    """A file name that keeps its letters (Żyrardów stays Żyrardów) but cannot leave its folder."""
+    base = re.sub(r"[^\w.\- ]+", "_", name.replace("\\", "/").rsplit("/", 1)[-1]).strip(" .")
+    return base[-120:] or "file"
+
+
+@bp.get("/upload")
+@requires("upload")
+def form():
+    mine = [j for j in _jobs().values() if j.owner == actor()]
+    return render_template("upload/form.html", jobs=sorted(mine, key=lambda j: -j.started)[:10],
+                           kinds=", ".join(sorted(SUPPORTED)), max_mb=_kb().settings.max_file_mb)
+
+
+@bp.post("/upload")
+@requires("upload")
+def start():
+    files = [f for f in request.files.getlist("files") if f and f.filename]
+    if not files:
+        flash(gettext("Choose at least one file."), "error")
+        return redirect(url_for("upload.form"))
+    if len(files) > MAX_FILES:
+        flash(gettext("At most %(num)d files at once.", num=MAX_FILES), "error")
+        return redirect(url_for("upload.form"))
+    job_id = secrets.token_urlsafe(8)
+    folder = _kb().settings.data_dir / "uploads" / f"{time.strftime('%Y%m%d-%H%M%S')}-{job_id}"
+    folder.mkdir(parents=True)
+    job = Job(job_id, actor(), folder, {})
+    for upload in files:
+        name = safe_name(upload.filename)
+        if Path(name).suffix.lower() not in SUPPORTED:
+            job.skipped.append((upload.filename, gettext("unsupported file type; supported: %(kinds)s",
+                                                         kinds=", ".join(sorted(SUPPORTED)))))
+            continue
+        while name in job.names:
+            name = f"{Path(name).stem}-1{Path(name).suffix}"
+        path = folder / name
+        upload.save(path)
+        twin = _kb().store.document_with_checksum(checksum(path))
+        if twin:
+            path.unlink()
+            job.skipped.append((upload.filename, gettext("the same file is already in the knowledge base (%(name)s)",
+                                                         name=Path(twin).name)))
+            continue
+        job.names[name] = upload.filename
+    _jobs()[job_id] = job
+    if job.names:
+        app = current_app._get_current_object()
+        threading.Thread(target=_run, args=(app, job), name=f"upload-{job_id}", daemon=True).start()
+    else:
+        job.finished = time.time()
+    return redirect(url_for("upload.status", job_id=job_id))
+
+
+def _run(app, job: Job) -> None:
+    """Ingest the job's folder (one file after another; the store and index take one writer at a time)."""
+    kb: KnowledgeBase = app.extensions["kb"]
+
+    def on_passages(n: int) -> None:
+        job.passages += n
+
+    try:
+        ingest_paths(kb, [job.folder], on_file=job.results.append, on_passages=on_passages, workers=1)
+    except Exception as exc:  # reported on the job's page; the files already stored stay stored
+        app.logger.exception("Upload %s failed", job.id)
+        job.error = f"{type(exc).__name__}: {exc}"
+    finally:
+        job.finished = time.time()
+
+
+@bp.get("/upload/<job_id>")
+@requires("upload")
+def status(job_id: str):
+    job = _jobs().get(job_id)
+    if job is None or job.owner != actor():
+        abort(404)
+    practices = {pid: _kb().get(pid) for r in job.results for pid in (*r.added, *r.updated)}
+    return render_template("upload/status.html", job=job, practices=practices)
