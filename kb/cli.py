@@ -58,7 +58,8 @@ def cli(ctx: click.Context, data_dir: Path | None, model: str | None, config_fil
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--workers", default=2, show_default=True, help="Processes extracting files in parallel.")
 @click.option("--approve", is_flag=True,
-              help="Approve the new practices at once (a vetted source): visitors see only approved practices.")
+              help="Approve these files' draft practices at once (a vetted source): web visitors see approved "
+                   "practices only.")
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[Path, ...], workers: int, approve: bool) -> None:
     """Ingest DOCX, PDF, TXT/MD/HTML files and folders; unchanged files are skipped.
@@ -84,12 +85,15 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], workers: int, approve: b
 
     with bar, passages:
         report = ingest_paths(kb, paths, on_file=on_file, on_passages=passages.update, workers=workers)
-    if approve:
+    if approve:  # the drafts from these files, new or stored before; rejected practices stay rejected
         from .curation import set_status
         from .models import Status
 
-        for pid in (pid for f in report.files for pid in f.added):
-            set_status(kb, pid, Status.APPROVED, actor="kb ingest --approve")
+        for f in report.files:
+            if f.status != "failed":
+                for pid in kb.store.content_hashes(str(Path(f.path).resolve())):
+                    if kb.store.get(pid).status == Status.DRAFT:
+                        set_status(kb, pid, Status.APPROVED, actor="kb ingest --approve")
     failed = report.failed
     n = len(report.files)
     click.echo(

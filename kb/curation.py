@@ -83,7 +83,8 @@ def edit(kb: KnowledgeBase, practice_id: str, values: dict, actor: str, action: 
     practice = _practice(kb, practice_id)
     values = _with_fields_in_body(practice, clean_values(values))
     current = practice.values()
-    changed = {k: v for k, v in values.items() if current.get(k) != v}
+    changed = {k: v for k, v in values.items()
+               if current.get(k) != v and not (k == "themes" and set(v) == set(current[k]))}
     if not changed:
         return practice
     updated = replace(practice.with_values(changed), edited=tuple(sorted(set(practice.edited) | set(changed))))

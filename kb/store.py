@@ -612,6 +612,22 @@ class SqliteStore:
     def count(self) -> int:
         return self._one("SELECT count(*) FROM practices")[0]
 
+    def overview(self, status: str | None = None, limit: int = 12) -> dict:
+        """What a visitor can find, counted in SQL (the home page): practices and documents, by language,
+        country and theme (most first), and the practices added last."""
+        where, args = ("p.status = ?", [status]) if status else ("1=1", [])
+        group = lambda expr, src="practices p": self._all(  # noqa: E731
+            f"SELECT {expr}, count(*) FROM {src} WHERE {where} AND {expr} != '' GROUP BY 1 ORDER BY 2 DESC, 1 "
+            f"LIMIT {limit}", args)
+        return {
+            "practices": self._one(f"SELECT count(*) FROM practices p WHERE {where}", args)[0],
+            "documents": self._one(f"SELECT count(DISTINCT document_id) FROM practices p WHERE {where}", args)[0],
+            "languages": group("p.language"),
+            "countries": group("p.country"),
+            "themes": group("t.value", "practices p, json_each(p.themes) t"),
+            "recent": self.recent(5, status),
+        }
+
     def stats(self) -> dict:
         one = lambda sql: self._one(sql)[0]
         group = lambda col: dict(

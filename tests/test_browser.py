@@ -352,3 +352,73 @@ def test_transfer_checklist_autosaves_and_shares_read_only(browser, base_url, sh
         expect(pg.locator("textarea[name=note-need]")).to_have_value("Not enough flats for displaced families")
     finally:
         context.close()
+
+
+ADVISOR_BODY = (
+    "W Lublinie rada dzielnicy Czechów przekształciła nieużywany plac przy szkole w ogród społeczny. "
+    "Mieszkańcy sami zaprojektowali grządki na warsztatach, a miasto sfinansowało ogrodzenie, wodę i kompostownik "
+    "z budżetu obywatelskiego. Ogród prowadzi stowarzyszenie sąsiedzkie; co roku korzysta z niego ponad sto rodzin."
+)
+
+
+def test_advisor_uploads_reviews_approves_and_visitors_compare(kb, browser, base_url, tmp_path, shots):
+    """An advisor signs in, uploads a DOCX and a broken PDF, sees the progress and a per-file report, fixes
+    the new practice's title and approves it; a visitor then finds it and compares it side by side."""
+    import docx
+
+    from kb.accounts import add_user
+
+    expect = _expect()
+    add_user(kb.store, "doradca", "ogrody-spoleczne-2026", "advisor")
+    good = tmp_path / "ogrod-czechow.docx"
+    document = docx.Document()
+    document.add_heading("Ogród społeczny na Czechowie", level=1)
+    document.add_paragraph(ADVISOR_BODY)
+    document.save(str(good))
+    broken = tmp_path / "zepsuty-biuletyn.pdf"
+    broken.write_bytes(b"%PDF-1.7\n this is not really a PDF")
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    try:
+        pg = context.new_page()
+        pg.goto(base_url + "/upload")
+        pg.wait_for_url("**/login?next=**")  # advisors only
+        pg.get_by_label("User name").fill("doradca")
+        pg.get_by_label("Password").fill("ogrody-spoleczne-2026")
+        pg.get_by_role("button", name="Sign in").click()
+        pg.wait_for_url("**/upload")
+        pg.get_by_label("Files").set_input_files([str(good), str(broken)])
+        pg.get_by_role("button", name="Upload and ingest").click()
+        pg.wait_for_url("**/upload/*")
+        expect(pg.get_by_role("heading", level=1)).to_have_text("Upload report", timeout=60_000)
+        report = pg.locator("ul.report")
+        expect(report.locator("li.file-failed")).to_contain_text("zepsuty-biuletyn.pdf")
+        expect(report.locator("li.file-failed .error")).not_to_be_empty()
+        expect(report.locator("li.file-added")).to_contain_text("Ogród społeczny na Czechowie")
+        pg.screenshot(path=str(shots / "upload-report.png"), full_page=True)
+
+        report.get_by_role("link", name="Ogród społeczny na Czechowie").click()
+        pg.wait_for_url("**/edit")
+        expect(pg.locator(".review-facts")).to_contain_text("ogrod-czechow.docx")
+        pg.get_by_label("Title").fill("Ogród społeczny przy szkole na Czechowie")
+        pg.get_by_role("button", name="Save changes").click()
+        expect(pg.locator(".notice")).to_contain_text("keeps these values")
+        pg.get_by_role("button", name="Approve").click()
+        expect(pg.locator(".notice")).to_contain_text("visitors can now find")
+        pg.screenshot(path=str(shots / "review-edit.png"), full_page=True)
+        pg.get_by_role("button", name="Sign out").click()
+
+        pg.goto(base_url + "/?q=" + quote_plus("community garden at a school"))
+        results = pg.locator("ol.results > li.result")
+        expect(results.first).to_be_visible()
+        expect(pg.locator("ol.results")).to_contain_text("Ogród społeczny przy szkole na Czechowie")
+        results.nth(0).get_by_label("Compare").check()
+        results.nth(1).get_by_label("Compare").check()
+        pg.get_by_role("button", name="Compare the chosen practices").click()
+        pg.wait_for_url("**/compare?*")
+        table = pg.locator("table.compare")
+        expect(table.locator("thead th")).to_have_count(3)
+        expect(table).to_contain_text("Resources needed")
+        pg.screenshot(path=str(shots / "compare.png"), full_page=True)
+    finally:
+        context.close()

@@ -114,3 +114,26 @@ def test_search_filters(run, corpus_copy):
     housing = json.loads(run("search", "ogrody", "--theme", "housing", "--json").output)
     assert housing and all("housing" in h["themes"] for h in housing)
     assert run("search", "ogrody", "--theme", "gardens").exit_code == 2  # unknown theme: a usage error
+
+
+def test_accounts_and_approval_from_the_command_line(run, corpus_copy, monkeypatch):
+    assert run("ingest", str(corpus_copy)).exit_code == 0
+    drafts = run("list", "--status", "draft").output.strip().splitlines()
+    assert len(drafts) == 3
+    assert run("approve", drafts[0].split()[0]).exit_code == 0
+    assert len(run("list", "--status", "approved").output.strip().splitlines()) == 1
+    assert "Give practice ids" in run("approve").output
+    assert run("ingest", "--approve", str(corpus_copy)).exit_code == 0  # unchanged files: their drafts approved
+    assert run("list", "--status", "draft").output.strip() == ""
+
+    monkeypatch.setenv("KB_PASSWORD", "short")
+    refused = run("user", "add", "ala", "--role", "admin")
+    assert refused.exit_code == 1 and "at least 10 characters" in refused.output
+    monkeypatch.setenv("KB_PASSWORD", "a long enough password")
+    assert run("user", "add", "ala", "--role", "admin").exit_code == 0
+    assert "ala" in run("user", "list").output and "admin" in run("user", "list").output
+    last = run("user", "remove", "ala")
+    assert last.exit_code == 1 and "last admin" in last.output
+    assert run("user", "passwd", "ala").exit_code == 0
+    assert run("user", "add", "olek").exit_code == 0 and run("user", "role", "olek", "admin").exit_code == 0
+    assert run("user", "remove", "ala").exit_code == 0 and "ala" not in run("user", "list").output

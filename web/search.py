@@ -1,7 +1,6 @@
 """Search and practice pages, and the JSON API that returns the same results as `kb search --json`."""
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 from flask import (
@@ -198,20 +197,11 @@ def index():
 
 
 def _home() -> dict:
-    """The home page's overview of what the visitor can find: counts by language, country and theme, and
-    the practices added last."""
+    """The home page's overview of what the visitor can find, and how many more wait for review."""
     store = _kb().store
-    visible = [p for p in store.list(status=visible_status())]
-    tally = lambda values: sorted(Counter(values).items(), key=lambda kv: (-kv[1], kv[0]))
-    return {
-        "practices": len(visible),
-        "documents": len({p.source.path for p in visible}),
-        "languages": tally(p.language for p in visible),
-        "countries": tally(p.country for p in visible if p.country),
-        "themes": tally(t for p in visible for t in p.themes)[:12],
-        "recent": sorted(visible, key=lambda p: p.created_at, reverse=True)[:5],
-        "waiting": 0 if not visible_status() else store.count() - len(visible),
-    }
+    home = store.overview(visible_status())
+    home["waiting"] = store.count() - home["practices"] if visible_status() else 0
+    return home
 
 
 @bp.get("/practices/<practice_id>")
