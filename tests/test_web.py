@@ -143,3 +143,14 @@ def test_language_switch_only_goes_back_to_this_site(client):
                              ("https://evil.example", "/")):
         response = client.get("/language/pl", query_string={"next": target})
         assert response.status_code == 302 and response.headers["Location"] == expected, target
+
+
+def test_result_passages_mark_the_query_words_and_stay_escaped(client, kb):
+    from web.search import highlight
+
+    page = client.get("/?q=remontu+mieszkań").get_data(as_text=True)
+    assert "<mark>" in page
+    marked = str(highlight("Mieszkania <b>za remont</b> w Żyrardowie", "remontu mieszkań"))
+    assert marked == "<mark>Mieszkania</mark> &lt;b&gt;za <mark>remont</mark>&lt;/b&gt; w Żyrardowie"
+    cut = str(highlight("ab " * 200, "x"))
+    assert cut.endswith("…") and len(cut) <= 321

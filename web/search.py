@@ -1,6 +1,7 @@
 """Search and practice pages, and the JSON API that returns the same results as `kb search --json`."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from flask import (
@@ -21,6 +22,7 @@ from kb import curation, places
 from kb.export import export, filename
 from kb.index import IndexNotReady
 from kb.knowledge import KnowledgeBase
+from kb.lexical import query_stems, stem
 from kb.models import SHEET_FIELDS
 from kb.search import facets, search_index, similar_practices
 from kb.themes import THEMES
@@ -45,6 +47,26 @@ def snippet(hit) -> str:
     """The matching passage without the title it carries for the embedder."""
     title = hit.practice.title
     return hit.passage[len(title) + 2 :] if hit.passage.startswith(title + ". ") else hit.passage
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def highlight(text: str, query: str, limit: int = 320) -> Markup:
+    """The passage (cut near `limit` characters) with the words that share a stem with the query's words
+    marked; every piece of it escaped."""
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0] + "…"
+    wanted = set(query_stems(query))
+    if not wanted:
+        return Markup(escape(text))
+    out, last = [], 0
+    for match in _WORD.finditer(text):
+        if len(match.group()) > 2 and stem(match.group()) in wanted:
+            out += [escape(text[last:match.start()]), Markup("<mark>"), escape(match.group()), Markup("</mark>")]
+            last = match.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
 
 
 def paragraphs(text: str) -> Markup:
@@ -91,6 +113,7 @@ def place(p) -> str:
 def helpers():
     return {
         "source_label": source_label, "snippet": snippet, "paragraphs": paragraphs, "place": place,
+        "highlight": highlight,
         "theme_label": lambda t: theme_label(t, str(get_locale())), "country_name": country_name,
         "ui_lang": str(get_locale()), "ui_languages": UI_LANGUAGES, "may": allowed, "day": day, **names(),
     }
