@@ -10,6 +10,7 @@ cities compare through the gazetteer, so "Житомир" and "Zhytomyr" are the
 """
 from __future__ import annotations
 
+import os
 import argparse
 import json
 import sys
@@ -102,6 +103,8 @@ def main() -> None:
             tp += len(wanted & set(best.themes))
             fp += len(set(best.themes) - wanted)
             fn += len(wanted - set(best.themes))
+            if os.environ.get("KB_SHOW_THEMES") and wanted != set(best.themes):
+                print(f"  {best.title[:60]!r}: missing {sorted(wanted - set(best.themes))} extra {sorted(set(best.themes) - wanted)}")
     expected_n = sum(len(v) for v in expected.values())
     precision = matched / predicted_n if predicted_n else 0.0
     recall = matched / expected_n if expected_n else 0.0

@@ -23,20 +23,21 @@ def _t(id_: str, en: str, pl: str, uk: str, stems: str) -> Theme:
 THEMES: tuple[Theme, ...] = (
     _t("housing", "Housing", "Mieszkalnictwo", "Житлова політика",
        "housing flat flats dwelling tenant rent apartment mieszkani mieszkal lokal_komunaln lokal_mieszk lokator najem "
-       "najemc czynsz tbs sim "
-       "житл квартир оренд гуртожит помешкан"),
+       "najemc czynsz tbs sim homes rehous kamienic "
+       "житл квартир оренд гуртожит помешкан осбб багатоквартирн"),
     _t("revitalisation", "Revitalisation and regeneration", "Rewitalizacja", "Ревіталізація",
-       "revitali regenerat degraded rewitaliz zdegradow ревіталіз відродж занедбан"),
+       "revitali regenerat degraded rewitaliz zdegradow odnow elewac ревіталіз відродж занедбан"),
     _t("participation", "Participation and co-creation", "Partycypacja i współtworzenie", "Участь мешканців",
        "particip consultation co-creat co-design residents' citizen partycyp konsultac współdecyd mieszkańc "
        "obywatel budżet_obywatel участ консультац громадськ_бюджет мешканц залученн"),
     _t("green", "Urban gardens and green infrastructure", "Ogrody miejskie i zielona infrastruktura",
        "Міські городи та зелена інфраструктура",
-       "garden allotment green_infrastructure trees greenery ogród ogrod ogrodn zieleń zielen drzew skwer "
+       "garden allotment green_infrastructure trees greenery meadow ogród ogrod ogrodn zieleń zielen zielon drzew skwer "
+       "łąk łąki kwietn "
        "город сад зелен дерев озелен"),
     _t("mobility", "Mobility", "Mobilność", "Мобільність",
        "mobility transport bus bicycl cycling traffic street_ school_street pedestrian mobiln komunikac autobus "
-       "rower ruch_ pieszy транспорт мобільн велосипед автобус пішохід"),
+       "rower ruch_ pieszy транспорт мобільн велосипед автобус пішохід проїзд"),
     _t("climate", "Climate adaptation", "Adaptacja do zmian klimatu", "Адаптація до змін клімату",
        "climate rainwater flood heat retention drought klimat deszcz retenc powódź upał susz клімат дощов "
        "затоплен спек"),
@@ -44,16 +45,17 @@ THEMES: tuple[Theme, ...] = (
        "energy retrofit insulation heating solar energ termomoderniz ocieplen ogrzew fotowolt ubóstwo_energet "
        "енерг термомодерніз утеплен опален сонячн"),
     _t("social", "Social policy and inclusion", "Polityka społeczna i włączenie", "Соціальна політика та інклюзія",
-       "social inclusion elderly senior poverty disab homeless społeczn wykluczen senior ubóst niepełnospr "
-       "соціальн інклюз літні бідн інвалідн"),
+       "social inclusion elderly senior poverty disab homeless gender equalit shelter społeczn wykluczen senior "
+       "ubóst niepełnospr schronisk równość "
+       "соціальн інклюз літні бідн інвалідн притул ґендер"),
     _t("temporary-use", "Temporary use", "Tymczasowe użytkowanie", "Тимчасове використання",
        "temporary_use meanwhile vacant empty_shop pop-up tymczasow pustostan pust_lokal тимчасов порожн"),
     _t("building-reuse", "Building reuse", "Ponowne wykorzystanie budynków", "Повторне використання будівель",
-       "reuse conversion converted adaptive_reuse adaptac_budyn przebudow ponowne_wykorzyst "
-       "перепрофіл пристосуван переобладнан"),
+       "reuse conversion converted adaptive_reuse former_ adaptac_budyn przebudow ponowne_wykorzyst dawnej dawnego "
+       "перепрофіл пристосуван переобладнан колишн"),
     _t("public-space", "Public space", "Przestrzeń publiczna", "Громадський простір",
-       "public_space square plaza placemaking courtyard pedestrian_zone przestrzeń_publiczn przestrzen_publiczn "
-       "plac_ podwór podwork deptak громадськ_простір публічн_простір площ подвір двор"),
+       "public_space square plaza placemaking courtyard schoolyard playground pedestrian_zone przestrzeń_publiczn przestrzen_publiczn "
+       "plac_ podwór podwork boisk deptak майданчик громадськ_простір публічн_простір площ подвір двор"),
     _t("heritage", "Heritage", "Dziedzictwo", "Спадщина",
        "heritage historic monument listed_build dziedzictw zabyt zabytk historyczn спадщин пам'ятк історичн"),
     _t("migration", "Migration and integration", "Migracja i integracja", "Міграція та інтеграція",
@@ -63,10 +65,12 @@ THEMES: tuple[Theme, ...] = (
        "economy entrepreneur business shop jobs employment social_enterprise gospodar przedsiębior firm "
        "zatrudnien ekonomi_społeczn економік підприєм бізнес зайнят"),
     _t("governance", "Governance and services", "Zarządzanie i usługi publiczne", "Врядування та послуги",
-       "governance public-private ppp inter-municipal cooperation capacity advisory zarządz współprac "
+       "governance public-private ppp inter-municipal cooperation capacity advisory commons pact zarządz "
+       "współprac "
        "międzygmin doradcz mof jst врядуван управлінн співпрац партнерств спроможн"),
     _t("culture-youth", "Culture and youth", "Kultura i młodzież", "Культура та молодь",
-       "culture cultural youth young art młodzież młodzi kultur sztuk молод культур мистецт"),
+       "culture cultural youth young art pupils teenager młodzież młodzi kultur sztuk uczni nastolat "
+       "молод культур мистецт учн підлітк"),
     _t("recovery", "Post-war recovery", "Odbudowa powojenna", "Повоєнне відновлення",
        "reconstruction recovery war-damaged wartime odbud wojn відновлен відбудов війн воєнн зруйнован"),
 )
