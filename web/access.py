@@ -8,7 +8,13 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from kb.accounts import User, may
+from kb.knowledge import KnowledgeBase
 from kb.models import Practice, Status
+
+
+def knowledge() -> KnowledgeBase:
+    """The app's knowledge base service."""
+    return current_app.extensions["kb"]
 
 
 def user() -> User | None:
@@ -47,7 +53,7 @@ def is_visible(practice: Practice | None) -> bool:
 
 def visible_practice(practice_id: str) -> Practice:
     """The practice, or 404 when it does not exist or this visitor may not see it."""
-    practice = current_app.extensions["kb"].get(practice_id)
+    practice = knowledge().get(practice_id)
     if not is_visible(practice):
         abort(404)
     return practice

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -17,16 +16,12 @@ from flask_babel import gettext
 from kb import curation
 from kb.curation import CurationError
 from kb.export import export, filename
-from kb.knowledge import KnowledgeBase
 
 from .access import actor, allowed, is_visible, requires
+from .access import knowledge as _kb
 from .export import _choice, _download
 
 bp = Blueprint("collections", __name__)
-
-
-def _kb() -> KnowledgeBase:
-    return current_app.extensions["kb"]
 
 
 def _collection(cid: str):

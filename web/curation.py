@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -17,18 +16,14 @@ from flask_babel import gettext
 from kb import curation
 from kb.curation import CurationError
 from kb.index import IndexNotReady
-from kb.knowledge import KnowledgeBase
 from kb.models import EDITABLE, SHEET_FIELDS, Status
 from kb.themes import THEMES
 
 from .access import actor, requires
+from .access import knowledge as _kb
 from .pages import Page
 
 bp = Blueprint("curation", __name__)
-
-
-def _kb() -> KnowledgeBase:
-    return current_app.extensions["kb"]
 
 
 def _practice(practice_id: str):

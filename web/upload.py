@@ -26,6 +26,7 @@ from ingest.pipeline import SUPPORTED, FileResult, checksum, ingest_paths
 from kb.knowledge import KnowledgeBase
 
 from .access import actor, requires
+from .access import knowledge as _kb
 
 bp = Blueprint("upload", __name__)
 MAX_FILES = 50
@@ -60,10 +61,6 @@ class Job:
 
 def _jobs() -> dict[str, Job]:
     return current_app.extensions.setdefault("uploads", {})
-
-
-def _kb() -> KnowledgeBase:
-    return current_app.extensions["kb"]
 
 
 def safe_name(name: str) -> str:
