@@ -398,7 +398,7 @@ def approve(ctx: click.Context, ids: tuple[str, ...], everything: bool, reject: 
 
     kb = _open(ctx)
     if everything:
-        ids = tuple(p.id for p in kb.store.review_queue(limit=-1)[0])
+        ids = tuple(p.id for p in kb.store.review_queue(limit=-1)[0] if p.status != Status.REJECTED)
     if not ids:
         raise click.UsageError("Give practice ids (see `kb list --status draft`) or --all.")
     actor = actor or f"{getpass.getuser()} (kb approve)"

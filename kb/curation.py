@@ -81,7 +81,10 @@ def _with_fields_in_body(practice: Practice, values: dict) -> dict:
 def edit(kb: KnowledgeBase, practice_id: str, values: dict, actor: str, action: str = "edit") -> Practice:
     """Change some values of a practice; they become curated (a re-ingest proposes, never overwrites)."""
     practice = _practice(kb, practice_id)
-    values = _with_fields_in_body(practice, clean_values(values))
+    values = clean_values(values)
+    if "body" in values and values["body"] == clean_values({"body": practice.body})["body"]:
+        del values["body"]  # a form sends the full text unchanged: edited fields then update it
+    values = _with_fields_in_body(practice, values)
     current = practice.values()
     changed = {k: v for k, v in values.items()
                if current.get(k) != v and not (k == "themes" and set(v) == set(current[k]))}
@@ -352,5 +355,9 @@ def revert(kb: KnowledgeBase, entry_id: int, actor: str) -> None:
     undo = _undo_for(entry)
     if undo is None:
         raise CurationError(f"a change of kind {entry.action!r} cannot be reverted")
+    before = kb.store.audit_rows(limit=1)[0][0][0]
     undo(kb, entry, actor)
-    kb.store.mark_reverted(entry_id, kb.store.audit_rows(limit=1)[0][0][0])
+    mine = [r[0] for r in kb.store.audit_rows(limit=20)[0] if r[0] > before and r[2] == actor]
+    if not mine:
+        raise CurationError(f"change {entry_id} changed nothing that is still there to revert")
+    kb.store.mark_reverted(entry_id, min(mine))

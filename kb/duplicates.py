@@ -67,8 +67,8 @@ def link_versions(index: FaissIndex, store: SqliteStore, practice_ids: list[str]
         if mine is None:
             continue
         matches = [(c, float(mine @ vectors[c.id])) for c in candidates if c.id in vectors]
-        matches = [(c, s) for c, s in matches if s >= SIMILARITY and not (c.group_id and c.id in
-                   store.manually_grouped([c.id]))]
+        advisor_set = store.manually_grouped([c.id for c, _ in matches])  # merged or split by hand: left alone
+        matches = [(c, s) for c, s in matches if s >= SIMILARITY and c.id not in advisor_set]
         if not matches:
             continue
         members = {practice.id}

@@ -97,6 +97,11 @@ class FaissIndex:
         tmp.write_text(json.dumps(asdict(self.manifest), indent=2), encoding="utf-8")
         os.replace(tmp, self.directory / self.MANIFEST)
 
+    def copy(self) -> "FaissIndex":
+        """An independent copy to change while searches read this one (FAISS indexes are not safe to change
+        while other threads search them)."""
+        return FaissIndex(self.directory, faiss.clone_index(self._index), self.manifest, self.debias)
+
     # -- exact or approximate ---------------------------------------------------------------
     @property
     def exact(self) -> bool:

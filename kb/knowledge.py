@@ -1,9 +1,11 @@
 """The knowledge base as one service: store + embedder + index, used by the CLI, the web app and ingest."""
 from __future__ import annotations
 
+import fcntl
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 
 from .config import Settings
 from .duplicates import link_versions
@@ -26,7 +28,8 @@ class KnowledgeBase:
         self._embedder = embedder
         self._index: FaissIndex | None = None
         self._index_mtime = 0.0
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # short: loading and swapping the index
+        self._writing = threading.RLock()  # one writer at a time in this process (ingest, uploads, edits)
 
     def close(self) -> None:
         self.store.close()
@@ -67,7 +70,7 @@ class KnowledgeBase:
 
         The vectors are computed before anything is replaced: a failure leaves the old index working.
         """
-        with self._lock:
+        with self._writing, self._index_file_lock(), self._lock:
             passages = {p.id: split_passages(p, self.settings.passage_words) for p in self.store.list()}
             fresh = FaissIndex.create(self.settings.index_dir, self.embedder, self.settings.debias)
             vectors = self.embedder.embed_passages([t for ts in passages.values() for t in ts], progress=progress)
@@ -90,8 +93,7 @@ class KnowledgeBase:
         New or changed practices are embedded before anything is written, so a failing model leaves
         the store as it was.
         """
-        with self._lock:
-            index = self.index(create=True)
+        with self._writing:
             known = self.store.content_hashes(doc.path)
             edited = self.store.edited_in(doc.path)  # kept as the advisor left them: nothing to embed
             passages = {
@@ -100,16 +102,17 @@ class KnowledgeBase:
                 if known.get(p.id) != p.content_hash and p.id not in edited
             }
             texts = [t for ts in passages.values() for t in ts]
-            vectors = self.embedder.embed_passages(texts, progress=progress)
-            changes = self.store.save_document(doc, practices, passages)
-            assert [t for _, t, _ in changes.new_passages] == texts, "passages stored out of order"
-            if changes.new_passages or changes.dropped_passages or not FaissIndex.exists(self.settings.index_dir):
-                index.remove(changes.dropped_passages)
-                index.add([i for i, _, _ in changes.new_passages], vectors, [l for _, _, l in changes.new_passages])
-                index = index.fit_to_size(self.settings.exact_limit)  # exact until it grows past the limit
-                index.save()
-                self._index = index
-                self._index_mtime = (self.settings.index_dir / FaissIndex.MANIFEST).stat().st_mtime
+            vectors = self.embedder.embed_passages(texts, progress=progress)  # searches go on meanwhile
+            with self._index_file_lock(), self._lock:
+                index = self.index(create=True).copy()  # searches keep reading the old one until the swap
+                changes = self.store.save_document(doc, practices, passages)
+                assert [t for _, t, _ in changes.new_passages] == texts, "passages stored out of order"
+                if changes.new_passages or changes.dropped_passages or not FaissIndex.exists(self.settings.index_dir):
+                    index.remove(changes.dropped_passages)
+                    index.add([i for i, _, _ in changes.new_passages], vectors,
+                              [lang for _, _, lang in changes.new_passages])
+                    index = index.fit_to_size(self.settings.exact_limit)  # exact until it grows past the limit
+                    self._swap(index)
             if changes.added or changes.updated:
                 changes.linked = link_versions(index, self.store, [*changes.added, *changes.updated])
             elif changes.removed:
@@ -119,19 +122,36 @@ class KnowledgeBase:
     def save_curated(self, practice: Practice, text_changed: bool, extraction: dict | None = None) -> None:
         """Store an advisor's version of a practice (kb.curation); when its text changed, its passages are
         split and embedded again, before anything is written."""
-        with self._lock:
+        with self._writing:
             passages = vectors = None
             if text_changed:
                 passages = split_passages(practice, self.settings.passage_words)
                 vectors = self.embedder.embed_passages(passages)
-            new, dropped = self.store.save_curated(practice, passages, extraction)
-            if passages is not None:
-                index = self.index(create=True)
-                index.remove(dropped)
-                index.add([i for i, _, _ in new], vectors, [lang for _, _, lang in new])
-                index.save()
-                self._index = index
-                self._index_mtime = (self.settings.index_dir / FaissIndex.MANIFEST).stat().st_mtime
+            with self._index_file_lock(), self._lock:
+                index = self.index(create=True).copy() if passages is not None else None
+                new, dropped = self.store.save_curated(practice, passages, extraction)
+                if index is not None:
+                    index.remove(dropped)
+                    index.add([i for i, _, _ in new], vectors, [lang for _, _, lang in new])
+                    self._swap(index)
+
+    def _swap(self, index: FaissIndex) -> None:
+        """Save a changed copy of the index and make it the one searches read."""
+        index.save()
+        self._index = index
+        self._index_mtime = (self.settings.index_dir / FaissIndex.MANIFEST).stat().st_mtime
+
+    @contextmanager
+    def _index_file_lock(self):
+        """Only one process at a time reads, changes and saves the index files (the web app's edits and
+        uploads, a `kb ingest` beside it); self.index() then reloads what another process saved."""
+        self.settings.index_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.settings.index_dir / ".lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     # -- reading ---------------------------------------------------------------------------
     def search(self, query: str, k: int = 10, language: str | None = None) -> list[SearchHit]:

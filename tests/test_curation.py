@@ -170,3 +170,25 @@ def test_accounts_hash_passwords_and_keep_an_admin(kb):
     set_role(kb.store, "olek", "admin")
     remove_user(kb.store, "ala")
     assert get_user(kb.store, "ala") is None
+
+
+def test_a_form_that_sends_the_unchanged_full_text_still_updates_it_from_an_edited_field(stored):
+    p = _by_title(stored, "„Lokal na start”")
+    form = {**p.values(), "evidence": "52 lokale zasiedlone do 2025 r."}
+    edited = curation.edit(stored, p.id, form, ACTOR)
+    assert "52 lokale zasiedlone do 2025 r." in edited.body and set(edited.edited) == {"body", "evidence"}
+
+
+def test_records_an_advisor_split_are_not_joined_again_through_a_third_copy(stored, corpus_copy):
+    import shutil
+
+    a = _by_title(stored, "„Lokal na start”")
+    shutil.copy(corpus_copy / "walbrzych-lokal-na-start.txt", corpus_copy / "kopia-1.txt")
+    ingest_paths(stored, [corpus_copy], workers=1)
+    b = next(p for p in stored.store.list() if p.title == a.title and p.id != a.id)
+    assert stored.store.get(a.id).group_id == stored.store.get(b.id).group_id != ""  # linked automatically
+    curation.split_version(stored, b.id, ACTOR)
+    (corpus_copy / "kopia-2.txt").write_text((corpus_copy / "kopia-1.txt").read_text(encoding="utf-8") + "\n",
+                                             encoding="utf-8")
+    ingest_paths(stored, [corpus_copy], workers=1)
+    assert stored.store.get(a.id).group_id == "" or stored.store.get(a.id).group_id != stored.store.get(b.id).group_id

@@ -178,3 +178,20 @@ def test_sign_in_is_rate_limited_and_wrong_passwords_say_nothing_more(app):
         if response.status_code == 200:
             assert "Wrong user name or password" in response.get_data(as_text=True)
     assert codes[0] == 200 and 429 in codes
+
+
+def test_a_checklist_does_not_show_a_practice_that_was_rejected_since(app):
+    from kb.checklist import new_checklist
+
+    kb = app.extensions["kb"]
+    practice = kb.store.list()[1]
+    kb.store.set_status(practice.id, Status.APPROVED)
+    checklist = new_checklist(practice, "Zhytomyr", "UA", 0, "", "en")
+    kb.store.save_checklist(checklist)
+    curation.edit(kb, practice.id, {"resources": "SECRET internal budget note"}, "ala")
+    client = app.test_client()
+    assert "SECRET" in client.get(f"/shared/{checklist.share_token}").get_data(as_text=True)
+    curation.set_status(kb, practice.id, Status.REJECTED, "ala")
+    for url in (f"/shared/{checklist.share_token}", f"/api/checklists/{checklist.id}"):
+        response = client.get(url)
+        assert response.status_code == 200 and "SECRET" not in response.get_data(as_text=True), url

@@ -140,7 +140,7 @@ def test_every_filter_narrows_the_results_and_facets_count_under_the_other_filte
 
 def test_language_switch_only_goes_back_to_this_site(client):
     for target, expected in (("/?q=ogrody", "/?q=ogrody"), ("//evil.example", "/"), ("/\\evil.example", "/"),
-                             ("https://evil.example", "/")):
+                             ("https://evil.example", "/"), ("/\t/evil.example", "/")):
         response = client.get("/language/pl", query_string={"next": target})
         assert response.status_code == 302 and response.headers["Location"] == expected, target
 

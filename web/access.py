@@ -3,6 +3,7 @@ and the rule that anonymous visitors see approved practices only."""
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
@@ -57,6 +58,17 @@ def visible_practice(practice_id: str) -> Practice:
     if not is_visible(practice):
         abort(404)
     return practice
+
+
+def safe_target(target: str | None, default: str = "/") -> str:
+    """A path on this site to go back to, or `default`: no scheme or host, no control characters or
+    backslashes (browsers and Werkzeug drop or rewrite them, which can turn '/\t/evil' into '//evil')."""
+    if not target or not target.startswith("/") or any(c < " " or c in "\\\x7f" for c in target):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
+        return default
+    return target
 
 
 def actor() -> str:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import timedelta
 
 from flask import Flask
 
@@ -43,7 +42,7 @@ def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None
     app.config.update(
         SECRET_KEY=settings.secret_key or _stored_secret(settings), WTF_CSRF_TIME_LIMIT=None,
         SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=settings.secure_cookies,
-        REMEMBER_COOKIE_SECURE=settings.secure_cookies, PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        REMEMBER_COOKIE_SECURE=settings.secure_cookies,
         MAX_CONTENT_LENGTH=int(settings.max_file_mb * 2**20 * 4) + 2**20,  # an upload of a few files at the limit
     )
     app.json.ensure_ascii = False  # "Żyrardów", not "\u017byrard\u00f3w"

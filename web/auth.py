@@ -27,7 +27,7 @@ from wtforms.validators import AnyOf, DataRequired, EqualTo, Length
 from kb import accounts
 from kb.accounts import MIN_PASSWORD, AccountError, Role
 
-from .access import actor, requires, user
+from .access import actor, requires, safe_target, user
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -63,14 +63,12 @@ def init_app(app) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = lazy_gettext("Please sign in to see this page.")
     limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", default_limits=[])
-    app.view_functions["auth.login"] = limiter.limit(LOGIN_LIMIT, methods=["POST"])(app.view_functions["auth.login"])
+    # Only failed attempts count (a sign-in that succeeds redirects): advisors behind one address are not
+    # locked out by each other's sign-ins.
+    app.view_functions["auth.login"] = limiter.limit(
+        LOGIN_LIMIT, methods=["POST"], deduct_when=lambda response: response.status_code != 302
+    )(app.view_functions["auth.login"])
     app.extensions["login_limiter"] = limiter
-
-
-def _safe_next(target: str | None) -> str:
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")) or "\n" in target or "\r" in target:
-        return url_for("search.index")
-    return target
 
 
 class LoginForm(FlaskForm):
@@ -89,7 +87,7 @@ def login():
             session.clear()  # a fresh session: an id planted before sign-in is worth nothing after it
             session["checklists"] = kept
             login_user(SignedIn(account))
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_target(request.args.get("next"), url_for("search.index")))
         flash(gettext("Wrong user name or password."), "error")
     return render_template("auth/login.html", form=form, no_accounts=not store.user_rows()), 200
 

@@ -67,7 +67,8 @@ def _checklist_or_404(checklist_id: str = "", share_token: str = ""):
 
 def _practice_of(checklist):
     """The checklist's practice, or a stand-in with its remembered title when a re-ingest removed it."""
-    return _kb().get(checklist.practice_id) or orphan(checklist)
+    practice = _kb().get(checklist.practice_id)
+    return practice if is_visible(practice) else orphan(checklist)  # a practice since rejected stays hidden
 
 
 def _template_language() -> str:
@@ -101,7 +102,7 @@ def create(practice_id: str):
 @bp.get("/checklists")
 def mine():
     checklists = _kb().store.checklists(ids=session.get(MINE, []))
-    practices = {c.practice_id: _kb().get(c.practice_id) for c in checklists}
+    practices = {c.practice_id: p if is_visible(p := _kb().get(c.practice_id)) else None for c in checklists}
     return render_template("checklists/mine.html", checklists=checklists, practices=practices)
 
 
@@ -211,6 +212,7 @@ def api_get(checklist_id: str):
     if checklist is None:
         return jsonify(error=f"No checklist {checklist_id}"), 404
     practice = _kb().get(checklist.practice_id)
+    practice = practice if is_visible(practice) else None
     data = checklist.to_dict()
     data["prefill"] = [asdict(p) for p in (prefill(practice) if practice else [])]
     return jsonify(data)

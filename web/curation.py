@@ -19,7 +19,7 @@ from kb.index import IndexNotReady
 from kb.models import EDITABLE, SHEET_FIELDS, Status
 from kb.themes import THEMES
 
-from .access import actor, requires
+from .access import actor, requires, safe_target
 from .access import knowledge as _kb
 from .pages import Page
 
@@ -34,8 +34,7 @@ def _practice(practice_id: str):
 
 
 def _back(default: str):
-    target = request.form.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith(("//", "/\\")) else default)
+    return redirect(safe_target(request.form.get("next"), default))
 
 
 @bp.get("/review")

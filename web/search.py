@@ -28,7 +28,7 @@ from kb.search import facets, search_index, similar_practices
 from kb.themes import THEMES
 from kb.themes import label as theme_label
 
-from .access import allowed, is_visible, visible_practice, visible_status
+from .access import allowed, is_visible, safe_target, visible_practice, visible_status
 from .labels import names
 from .pages import Page
 
@@ -132,10 +132,7 @@ def day(stamp: str) -> str:
 @bp.get("/language/<code>")
 def set_language(code: str):
     """Switch the interface language and go back to the same page."""
-    target = request.args.get("next", "/")
-    if not target.startswith("/") or target.startswith(("//", "/\\")) or "\n" in target or "\r" in target:
-        target = "/"  # only pages of this site
-    response = make_response(redirect(target))
+    response = make_response(redirect(safe_target(request.args.get("next"))))  # only pages of this site
     if code in dict(UI_LANGUAGES):
         response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     return response
