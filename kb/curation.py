@@ -202,13 +202,17 @@ class Collection:
     size: int = 0
 
 
+def _to_collection(row: tuple) -> Collection:
+    return Collection(*row[:3], bool(row[3]), *row[4:])
+
+
 def collections(kb: KnowledgeBase, public_only: bool = False) -> list[Collection]:
-    return [Collection(*row[:3], bool(row[3]), *row[4:]) for row in kb.store.collection_rows(public_only=public_only)]
+    return [_to_collection(row) for row in kb.store.collection_rows(public_only=public_only)]
 
 
 def get_collection(kb: KnowledgeBase, cid: str) -> Collection | None:
     rows = kb.store.collection_rows(cid=cid)
-    return Collection(*rows[0][:3], bool(rows[0][3]), *rows[0][4:]) if rows else None
+    return _to_collection(rows[0]) if rows else None
 
 
 def collection_items(kb: KnowledgeBase, cid: str) -> list[tuple[str, Practice | None, str]]:

@@ -104,10 +104,11 @@ class KnowledgeBase:
             texts = [t for ts in passages.values() for t in ts]
             vectors = self.embedder.embed_passages(texts, progress=progress)  # searches go on meanwhile
             with self._index_file_lock(), self._lock:
-                index = self.index(create=True).copy()  # searches keep reading the old one until the swap
+                index = self.index(create=True)
                 changes = self.store.save_document(doc, practices, passages)
                 assert [t for _, t, _ in changes.new_passages] == texts, "passages stored out of order"
                 if changes.new_passages or changes.dropped_passages or not FaissIndex.exists(self.settings.index_dir):
+                    index = index.copy()  # searches keep reading the old one until the swap
                     index.remove(changes.dropped_passages)
                     index.add([i for i, _, _ in changes.new_passages], vectors,
                               [lang for _, _, lang in changes.new_passages])

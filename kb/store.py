@@ -587,14 +587,22 @@ class SqliteStore:
             sql += " AND (p.source_path = ? OR p.source_path LIKE ? ESCAPE '\\')"
             escaped = source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             args += [source, "%/" + escaped]
-        return [r[0] for r in self._all(sql, args)]
+        # Kept until the store changes: every anonymous search filters by status, the same ids each time.
+        return self._cached(sql, lambda rows: [r[0] for r in rows], tuple(args))
 
-    def _cached(self, sql: str, shape):
-        """`shape(rows)` of a query, read again only after this or another connection wrote to the store."""
+    CACHED_QUERIES = 64
+
+    def _cached(self, sql: str, shape, args: tuple = ()):
+        """`shape(rows)` of a query, read again only after this or another connection wrote to the store
+        (the most recent CACHED_QUERIES answers are kept)."""
         version = (self._one("PRAGMA data_version")[0], self._writes)
-        kept = self._cache.get(sql)
+        key = f"{sql}\x1f{args!r}"
+        kept = self._cache.pop(key, None)
         if kept is None or kept[0] != version:
-            kept = self._cache[sql] = (version, shape(self._all(sql)))
+            kept = (version, shape(self._all(sql, args)))
+        self._cache[key] = kept  # last used last: the oldest go first
+        while len(self._cache) > self.CACHED_QUERIES:
+            del self._cache[next(iter(self._cache))]
         return kept[1]
 
     def cities(self) -> set[tuple[str, str]]:

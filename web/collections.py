@@ -17,9 +17,9 @@ from kb import curation
 from kb.curation import CurationError
 from kb.export import export, filename
 
+from . import export as files
 from .access import actor, allowed, is_visible, requires
 from .access import knowledge as _kb
-from .export import _choice, _download
 
 bp = Blueprint("collections", __name__)
 
@@ -64,12 +64,12 @@ def show(cid: str):
 @bp.get("/collections/<cid>/export")
 def download(cid: str):
     collection = _collection(cid)
-    fmt, labels = _choice()
+    fmt, labels = files.choice()
     practices = [p for _, p, _ in _items(cid) if p is not None]
     if not practices:
         abort(404)
     data = export(practices, fmt, labels, title=collection.title, catalogue=True)
-    return _download(data, fmt, filename(practices, fmt, collection.title, catalogue=True))
+    return files.download(data, fmt, filename(practices, fmt, collection.title, catalogue=True))
 
 
 @bp.route("/collections/<cid>/edit", methods=["GET", "POST"])

@@ -14,7 +14,7 @@ from .search import _filters, results
 bp = Blueprint("export", __name__)
 
 
-def _choice() -> tuple[str, str]:
+def choice() -> tuple[str, str]:
     """The format asked for and the labels' language (the interface language unless chosen)."""
     fmt = request.args.get("format", "")
     if fmt not in FORMATS:
@@ -23,7 +23,7 @@ def _choice() -> tuple[str, str]:
     return fmt, labels if labels in LABEL_LANGUAGES else "en"
 
 
-def _download(data: bytes, fmt: str, name: str):
+def download(data: bytes, fmt: str, name: str):
     response = send_file(io.BytesIO(data), mimetype=MEDIA_TYPES[fmt], as_attachment=True, download_name=name)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -32,18 +32,18 @@ def _download(data: bytes, fmt: str, name: str):
 @bp.get("/practices/<practice_id>/export")
 def sheet(practice_id: str):
     practice = visible_practice(practice_id)
-    fmt, labels = _choice()
-    return _download(export([practice], fmt, labels), fmt, filename([practice], fmt))
+    fmt, labels = choice()
+    return download(export([practice], fmt, labels), fmt, filename([practice], fmt))
 
 
 @bp.get("/export")
 def catalogue():
     """The practices the search page lists for the same query and filters, as one catalogue."""
-    fmt, labels = _choice()
+    fmt, labels = choice()
     query = request.args.get("q", "").strip()
     hits = results(query, _filters())[0] if query else []
     if not hits:
         abort(404)
     practices = [h.practice for h in hits]
     data = export(practices, fmt, labels, query=query, catalogue=True)
-    return _download(data, fmt, filename(practices, fmt, query, catalogue=True))
+    return download(data, fmt, filename(practices, fmt, query, catalogue=True))

@@ -265,10 +265,10 @@ def compare():
     practices = [p for p in (_kb().get(i) for i in ids) if is_visible(p)]
     fmt = request.args.get("format", "")
     if fmt in ("csv", "docx", "pdf", "json") and practices:
-        from .export import _choice, _download
+        from .export import choice, download
 
-        fmt, labels = _choice()
-        return _download(export(practices, fmt, labels, catalogue=len(practices) > 1), fmt,
+        fmt, labels = choice()
+        return download(export(practices, fmt, labels, catalogue=len(practices) > 1), fmt,
                          filename(practices, fmt, "comparison", catalogue=len(practices) > 1))
     return render_template("search/compare.html", practices=practices, rows=COMPARED,
                            query=request.args.get("q", ""))
