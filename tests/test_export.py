@@ -195,3 +195,15 @@ def test_csv_cells_never_read_as_formulas_and_sheets_in_other_languages(practice
     for fmt in ("pdf", "docx"):
         data = export([german], fmt, "pl")  # labels in Polish, content in German; a stray form feed
         assert data[:4] in (b"%PDF", b"PK\x03\x04")
+
+
+def test_the_sheet_states_each_review_status(practices):
+    from dataclasses import replace
+
+    from kb.models import Status
+
+    for status, words in ((Status.APPROVED, "Zatwierdzona przez doradcę"), (Status.DRAFT, "Robocza"),
+                          (Status.REJECTED, "Odrzucona przez doradcę")):
+        document = docx.Document(io.BytesIO(export([replace(practices[0], status=status)], "docx", "pl")))
+        cells = " ".join(c.text for t in document.tables for row in t.rows for c in row.cells)
+        assert words in cells, status

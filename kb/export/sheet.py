@@ -13,7 +13,7 @@ from datetime import date
 from babel import Locale
 from babel.dates import format_date
 
-from ..models import SHEET_FIELDS, Practice, Status, clean_text
+from ..models import SHEET_FIELDS, Practice, clean_text
 from ..places import place_name
 from ..themes import label as theme_label
 
@@ -23,7 +23,7 @@ LABELS: dict[str, dict[str, str]] = {
     "en": {
         "sheet": "Good practice sheet", "catalogue": "Catalogue of good practices", "contents": "Contents",
         "location": "Location", "themes": "Themes", "language": "Language", "source": "Source",
-        "status": "Status", "approved": "Approved by an advisor", "draft": "Draft (not yet reviewed)",
+        "status": "Status", "approved": "Approved by an advisor", "draft": "Draft (not yet reviewed)", "rejected": "Rejected by an advisor",
         "description": "About the practice", "resources": "Resources needed", "timescale": "Timescale",
         "evidence": "Evidence of success", "difficulties": "Difficulties encountered",
         "transfer": "Potential for learning or transfer", "stakeholders": "Stakeholders", "contact": "Contact",
@@ -33,7 +33,7 @@ LABELS: dict[str, dict[str, str]] = {
     "pl": {
         "sheet": "Karta dobrej praktyki", "catalogue": "Katalog dobrych praktyk", "contents": "Spis treści",
         "location": "Lokalizacja", "themes": "Tematy", "language": "Język", "source": "Źródło",
-        "status": "Status", "approved": "Zatwierdzona przez doradcę", "draft": "Robocza (jeszcze nie sprawdzona)",
+        "status": "Status", "approved": "Zatwierdzona przez doradcę", "draft": "Robocza (jeszcze nie sprawdzona)", "rejected": "Odrzucona przez doradcę",
         "description": "Opis praktyki", "resources": "Potrzebne zasoby", "timescale": "Okres realizacji",
         "evidence": "Dowody sukcesu", "difficulties": "Napotkane trudności", "transfer": "Potencjał transferu",
         "stakeholders": "Interesariusze", "contact": "Kontakt",
@@ -43,7 +43,7 @@ LABELS: dict[str, dict[str, str]] = {
     "uk": {
         "sheet": "Картка доброї практики", "catalogue": "Каталог добрих практик", "contents": "Зміст",
         "location": "Розташування", "themes": "Теми", "language": "Мова", "source": "Джерело",
-        "status": "Статус", "approved": "Затверджена консультантом", "draft": "Чернетка (ще не перевірена)",
+        "status": "Статус", "approved": "Затверджена консультантом", "draft": "Чернетка (ще не перевірена)", "rejected": "Відхилена консультантом",
         "description": "Опис практики", "resources": "Необхідні ресурси", "timescale": "Період реалізації",
         "evidence": "Докази успіху", "difficulties": "Труднощі", "transfer": "Потенціал для перенесення",
         "stakeholders": "Зацікавлені сторони", "contact": "Контакти",
@@ -124,7 +124,7 @@ def build_sheet(practice: Practice, lang: str = "en") -> Sheet:
         (names["themes"], ", ".join(theme_label(t, lang) for t in practice.themes) or names["unknown"]),
         (names["language"], language_name(practice.language, lang)),
         (names["source"], source_text(practice)),
-        (names["status"], names["approved"] if practice.status == Status.APPROVED else names["draft"]),
+        (names["status"], names[str(practice.status)]),
     ]
     sections = []
     for name in SHEET_FIELDS:
