@@ -14,7 +14,7 @@ from .debias import LanguageDebias
 from .embed import Embedder
 from .models import now_iso
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: de-biasing fitted on runs of reference sentences too (kb/debias.py)
 MIN_APPROXIMATE = 5_000  # the index stays exact below this many passages, whatever the exact limit
 
 

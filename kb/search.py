@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from .language import detect_query_language
 from .lexical import stems
 from .models import SearchHit
-from .themes import assign_themes
+from .themes import query_themes as themes_named_in
 
 if TYPE_CHECKING:
     import numpy as np
@@ -80,7 +80,7 @@ def search_index(
     if named_city and named_city not in kb.store.cities():
         named_city = None  # only cities the knowledge base has practices from: "в мерії" must not mean Mérida
     query_stems = {s for s in stems(query) if len(s) > 2}
-    query_themes = set(assign_themes(query, limit=2)) if theme_boost else set()
+    query_themes = set(themes_named_in(query)) if theme_boost else set()
     filters = {"language": language, "country": country, "theme": theme, "city": city, "status": status,
                "source": source}
     only = kb.store.passage_ids_where(**filters) if any(filters.values()) else None

@@ -13,7 +13,9 @@ from .places import fold
 class Theme:
     id: str
     labels: dict[str, str]  # language -> label
-    stems: tuple[str, ...]  # word beginnings in any language (folded: lowercase, no diacritics)
+    # Word beginnings in any language (folded: lowercase, no diacritics); "_" joins words ("school_street"),
+    # a final "=" asks for the whole word ("bus=" is not "business").
+    stems: tuple[str, ...]
 
 
 def _t(id_: str, en: str, pl: str, uk: str, stems: str) -> Theme:
@@ -36,10 +38,10 @@ THEMES: tuple[Theme, ...] = (
        "łąk łąki kwietn "
        "город сад зелен дерев озелен"),
     _t("mobility", "Mobility", "Mobilność", "Мобільність",
-       "mobility transport bus bicycl cycling traffic street_ school_street pedestrian mobiln komunikac autobus "
+       "mobility transport bus= buses bicycl cycling traffic street_ school_street pedestrian mobiln komunikac autobus "
        "rower ruch_ pieszy транспорт мобільн велосипед автобус пішохід проїзд"),
     _t("climate", "Climate adaptation", "Adaptacja do zmian klimatu", "Адаптація до змін клімату",
-       "climate rainwater flood heat retention drought klimat deszcz retenc powódź upał susz клімат дощов "
+       "climate rainwater stormwater storm_water flood heat retention drought klimat deszcz retenc powódź upał susz клімат дощов "
        "затоплен спек"),
     _t("energy", "Energy", "Energia", "Енергетика",
        "energy retrofit insulation heating solar energ termomoderniz ocieplen ogrzew fotowolt ubóstwo_energet "
@@ -81,7 +83,8 @@ BY_ID = {t.id: t for t in THEMES}
 def _patterns() -> list[tuple[str, re.Pattern]]:
     out = []
     for theme in THEMES:
-        alternatives = "|".join(re.escape(s).replace("_", r"\w*\s+") for s in sorted(theme.stems, key=len, reverse=True))
+        alternatives = "|".join(re.escape(s).replace("_", r"\w*\s+").replace("=", r"(?!\w)")
+                                for s in sorted(theme.stems, key=len, reverse=True))
         out.append((theme.id, re.compile(rf"(?<!\w)(?:{alternatives})", re.UNICODE)))
     return out
 
@@ -99,6 +102,13 @@ def assign_themes(text: str, title: str = "", limit: int = 4) -> tuple[str, ...]
     threshold = max(2, top * 0.3, words / 250)
     chosen = [t for t, c in counts.most_common() if c >= threshold][:limit]
     return tuple(chosen or [counts.most_common(1)[0][0]])
+
+
+def query_themes(query: str, limit: int = 3) -> tuple[str, ...]:
+    """Themes a search query names: every theme one of its words belongs to, most named first. A query is
+    a few words, so a single word decides (the thresholds of `assign_themes` are for whole texts)."""
+    counts = Counter({theme_id: len(pattern.findall(fold(query))) for theme_id, pattern in _patterns()})
+    return tuple(t for t, c in counts.most_common(limit) if c > 0)
 
 
 def named_themes(text: str) -> tuple[str, ...]:

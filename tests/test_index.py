@@ -3,6 +3,7 @@ import json
 import numpy as np
 import pytest
 
+from kb.debias import reference_sentences, reference_texts
 from kb.embed import HashingEmbedder
 from kb.index import FaissIndex, IndexNotReady
 
@@ -80,3 +81,17 @@ def test_past_the_exact_limit_the_index_turns_approximate(tmp_path):
     ivf.save()
     again = FaissIndex.load(tmp_path / "ix")
     assert not again.exact and again.count == 5999 and again.manifest.nprobe == ivf.manifest.nprobe
+
+
+def test_the_reference_texts_stay_parallel():
+    """The de-biasing learns language from translations: text i must be the same in every language,
+    sentences first, then runs of 3 consecutive sentences wrapping round at the end."""
+    sentences = reference_sentences()
+    texts = reference_texts()
+    n = len(sentences["en"])
+    assert set(texts) == {"en", "pl", "uk"} and n >= 50
+    assert all(len(texts[lang]) == 2 * n for lang in texts)
+    for lang in texts:
+        assert texts[lang][:n] == sentences[lang]
+        assert texts[lang][n] == " ".join(sentences[lang][:3])
+        assert texts[lang][-1] == " ".join([sentences[lang][-1], *sentences[lang][:2]])

@@ -67,8 +67,8 @@ def test_debiasing_beats_plain_cosine_on_the_dev_set(corpus_kb):
     assert ours["all"]["ndcg@10"] >= plain["all"]["ndcg@10"] + 0.15
     for pair in ("en→pl", "en→uk", "pl→en", "pl→uk", "uk→en", "uk→pl"):
         assert ours[pair]["ndcg@10"] > plain[pair]["ndcg@10"], pair
-        assert ours[pair]["ndcg@10"] >= 0.65, pair  # measured 0.70 (en→pl) to 0.97 (README)
-    assert ours["all"]["ndcg@10"] >= 0.9
+        assert ours[pair]["ndcg@10"] >= 0.75, pair  # the target; measured 0.786 (en→pl) to 0.994 (README)
+    assert ours["all"]["ndcg@10"] >= 0.93  # measured 0.952
     assert ours["en→en"]["ndcg@10"] >= plain["en→en"]["ndcg@10"] - 0.05  # same-language search keeps its quality
 
 
