@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .blocks import Block, Extracted, ExtractionError, Kind
+from .webpage import chrome_free, clean_blocks, printed_by_browser, without_site_name
 
 _PAGE_SUFFIX = re.compile(r"(?:page|strona|str\.|сторінка|стор\.)\s*\d{1,4}(?:\s*(?:/|z|of|із|з)\s*\d{1,4})?\s*$", re.I)
 _PAGE_NUMBER = re.compile(
@@ -93,7 +94,7 @@ def _table_rows(page, number: int) -> tuple[list[Line], list[tuple]]:
             continue
         boxes.append(table.bbox)
         for cells, row in zip(content, table.rows):
-            texts = tuple(" ".join(c.split()) for c in cells if c and c.strip())
+            texts = tuple(" ".join(_clean(c).split()) for c in cells if c and _clean(c).strip())
             if texts:
                 x0, top, x1, bottom = row.bbox
                 rows.append(Line(" | ".join(texts), top, bottom, x0, x1, 0.0, False, number, texts, n))
@@ -322,7 +323,8 @@ def extract(path: Path, max_pages: int = 500) -> Extracted:
                 chars += len(glyphs)
                 pages.append(_page_lines(page, number))
                 heights.append(float(page.height))
-            title = str((pdf.metadata or {}).get("Title", "") or "")
+            metadata = dict(pdf.metadata or {})
+            title = str(metadata.get("Title", "") or "")
         except ExtractionError:
             raise
         except Exception as exc:
@@ -351,4 +353,13 @@ def extract(path: Path, max_pages: int = 500) -> Extracted:
             if at_edge and not ln.cells and (ln.size < body_size * 0.9 or _PAGE_SUFFIX.search(ln.text)):
                 continue
             kept.append(ln)
+    margins = [ln.text for lines, height in zip(pages, heights) for ln in lines
+               if ln.top < height * 0.1 or ln.bottom > height * 0.9]
+    if printed_by_browser(metadata, margins):
+        # A web page saved as PDF: menus and chrome lines out before lines join into paragraphs (a menu is
+        # a column of short lines as close together as a paragraph's), then the page around the article.
+        text_lines = [ln for ln in kept if not ln.cells]
+        dropped = {id(ln) for ln, keep in zip(text_lines, chrome_free([ln.text for ln in text_lines])) if not keep}
+        kept = [ln for ln in kept if id(ln) not in dropped]
+        return Extracted(clean_blocks(_blocks(kept)), pages=len(pages), title=without_site_name(title))
     return Extracted(_blocks(kept), pages=len(pages), title=title)

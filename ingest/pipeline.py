@@ -22,7 +22,8 @@ from .segment import segment
 
 logger = logging.getLogger(__name__)
 
-SUPPORTED = {".docx": "docx", ".pdf": "pdf", ".txt": "text", ".md": "text", ".html": "text", ".htm": "text"}
+SUPPORTED = {".docx": "docx", ".pdf": "pdf", ".txt": "text", ".md": "text", ".html": "text", ".htm": "text",
+             ".mhtml": "text", ".mht": "text"}
 
 
 @dataclass(slots=True)

@@ -1,4 +1,4 @@
-"""Saved web pages (.txt, .md, .html): the article, without menus, cookie notes, map labels and hotlines."""
+"""Saved web pages (.txt, .md, .html, .mhtml): the article, without menus, cookie notes, map labels and hotlines."""
 from __future__ import annotations
 
 import re
@@ -6,22 +6,8 @@ from pathlib import Path
 
 from .blocks import Block, Extracted, ExtractionError, Kind
 from .labels import field_of, is_framing
+from .webpage import is_chrome, label_run_end, trim_tail
 
-# Whole lines that are page chrome in the languages we meet, not content.
-_CHROME = re.compile(
-    r"^(?:trwa (?:ładowanie|zapisywanie).*|loading.*|завантаження.*|menu|меню|zaloguj.*|log ?in|sign in|увійти|"
-    r"szukaj|search|пошук|udostępnij.*|share.*|поділитися.*|drukuj|print|друк|path|hold|ctrl|to zoom|"
-    r"(?:akceptuj|accept|прийняти).*cookie.*|.*(?:cookies?|ciasteczk|куки|файли cookie).*|"
-    r"(?:wróć|back|назад).*|newsletter|facebook|twitter|instagram|youtube|linkedin|x\.com|"
-    r"відкрити/закрити.*|open/close.*|skip to .*|przejdź do .*|перейти до .*|"
-    r"(?:strona główna|home|головна)(?: ?[>/»].*)?|.*(?:гаряча лінія|hotline|infolinia).*|"
-    r"\[?(?:fot\.|foto|photo|фото)[^\]]*\]?(?:\(.*\))?|autor:.*|©.*|all rights reserved.*|"
-    r"(?:opublikowano|опубліковано|published|data publikacji|дата публікації|posted)\b.*|"
-    r"powrót.*|zobacz (?:także|też).*|see also.*|читайте також.*|related.*|"
-    r".*(?:deklaracja dostępności|polityka prywatności|privacy policy|політика конфіденційності).*|"
-    r"ua \| en|pl \| en|en \| pl|bip|rss|x)$",
-    re.I,
-)
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _FOOTNOTE = re.compile(r"\[footnoteRef:\d+\]|\[\d+:\s[^\]]*\]|\[\^\d+\]")  # pandoc/markdown footnote marks
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -64,33 +50,45 @@ def _html_to_lines(html: str) -> list[str]:
     return lines
 
 
-def _is_label_run(lines: list[str], i: int) -> bool:
-    """Map labels and menus: runs of 5+ very short lines without sentence punctuation."""
-    def short(s: str) -> bool:
-        return 0 < len(s.split()) <= 3 and not re.search(r"[.!?:;]$", s)
+def _mhtml_page(data: bytes) -> str:
+    """The page of a web archive (.mhtml, .mht: "Save page as… single file"): its first HTML part, decoded
+    from quoted-printable or base64 in the charset it declares."""
+    import email
+    from email import policy
 
-    j = i
-    while j < len(lines) and (short(lines[j]) or not lines[j]):
-        j += 1
-    return sum(1 for s in lines[i:j] if s) >= 5
+    message = email.message_from_bytes(data, policy=policy.default)
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            # Browsers often leave the charset out of the part's header: the page's own <meta> says it.
+            return _decode_html(part.get_payload(decode=True) or b"", part.get_content_charset())
+    raise ExtractionError("the web archive holds no HTML page")
 
 
-def _is_menu(line: str) -> bool:
-    """A navigation bar saved as one line: 'Urząd | Dla mieszkańca | Biznes | Kontakt', 'A A A'."""
-    parts = [p.strip() for p in re.split(r"\s[|•·/]\s", line)]
-    if len(parts) >= 3 and ":" not in parts[0] and all(0 < len(p.split()) <= 4 and not re.search(r"[.!?:]$", p)
-                                                       for p in parts):
-        return True  # "Tematy: mieszkalnictwo / rewitalizacja / …" is a labelled value, not a menu
-    return bool(re.fullmatch(r"(?:A\s*){2,4}|(?:wersja|version|версія)\s+(?:kontrastowa|contrast|контрастна)|"
-                             r"(?:high )?contrast(?: mode| version)?|(?:wysoki )?kontrast", line, re.I))
+def _decode_html(data: bytes, declared: str | None = None) -> str:
+    """An HTML page's text in the charset it declares (a header, or its <meta>: windows-1250 and
+    windows-1251 pages are common), else as any text file."""
+    from bs4.dammit import EncodingDetector
+
+    for encoding in (declared, EncodingDetector.find_declared_encoding(data, is_html=True)):
+        if encoding:
+            try:
+                return data.decode(encoding)
+            except (LookupError, UnicodeDecodeError):
+                continue
+    return _decode(data)
 
 
 def extract(path: Path) -> Extracted:
     data = path.read_bytes()
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if path.suffix.lower() in (".mhtml", ".mht"):
+        text = _mhtml_page(data).replace("\u00ad", "")
+    elif b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ExtractionError("this is a binary file, not text; check the file type")
-    text = _decode(data).replace("\u00ad", "")
-    if path.suffix.lower() in (".html", ".htm") or re.match(r"\s*(?:<!doctype html|<html)", text, re.I):
+    elif path.suffix.lower() in (".html", ".htm"):
+        text = _decode_html(data).replace("\u00ad", "")
+    else:
+        text = _decode(data).replace("\u00ad", "")
+    if path.suffix.lower() in (".html", ".htm", ".mhtml", ".mht") or re.match(r"\s*(?:<!doctype html|<html)", text, re.I):
         raw_lines = _html_to_lines(text)
     else:
         raw_lines = [ln.strip() for ln in text.splitlines()]
@@ -103,12 +101,12 @@ def extract(path: Path) -> Extracted:
         if not line:
             i += 1
             continue
-        if _is_label_run(lines, i):
-            while i < len(lines) and (not lines[i] or len(lines[i].split()) <= 3):
-                i += 1
+        end = label_run_end(lines, i)
+        if end > i:
+            i = end
             continue
         i += 1
-        if _CHROME.match(line) or re.fullmatch(r"[\W\d_]+", line) or _is_menu(line):
+        if is_chrome(line):
             continue
         heading = _MD_HEADING.match(line)
         if heading:
@@ -124,13 +122,4 @@ def extract(path: Path) -> Extracted:
         else:
             blocks.append(Block(Kind.PARAGRAPH, line))
             seen_paragraph = seen_paragraph or len(line.split()) >= 12
-    return Extracted(_trim(blocks))
-
-
-def _trim(blocks: list[Block]) -> list[Block]:
-    """Drop the short lines after the article's last real paragraph: related links, footers."""
-    last = max((i for i, b in enumerate(blocks) if b.kind == Kind.PARAGRAPH and len(b.text.split()) >= 12), default=-1)
-    tail = blocks[last + 1 :]
-    if last >= 0 and all(len(b.text.split()) <= 8 for b in tail):
-        return blocks[: last + 1]
-    return blocks
+    return Extracted(trim_tail(blocks))
