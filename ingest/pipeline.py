@@ -34,6 +34,7 @@ class FileResult:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # curated practices no longer in the file, kept for review
     linked: list[tuple[str, str, float]] = field(default_factory=list)  # versions found in other files
     error: str = ""
     pages: int = 0
@@ -206,7 +207,8 @@ def ingest_paths(
             else:
                 status = "updated" if _was_stored_before(changes) else "added"
                 result = FileResult(str(path), status, practices=len(practices), added=changes.added,
-                                    updated=changes.updated, removed=changes.removed, linked=changes.linked,
+                                    updated=changes.updated, removed=changes.removed, kept=changes.kept,
+                                    linked=changes.linked,
                                     pages=pages)
         result.seconds = time.perf_counter() - started
         started = time.perf_counter()
@@ -217,4 +219,4 @@ def ingest_paths(
 
 def _was_stored_before(changes) -> bool:
     """True when the document was stored before (something in it was updated, kept or removed)."""
-    return bool(changes.updated or changes.unchanged or changes.removed)
+    return bool(changes.updated or changes.unchanged or changes.removed or changes.kept)

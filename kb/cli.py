@@ -122,6 +122,9 @@ def _describe(result) -> str:
         parts.append(f"{len(result.updated)} updated")
     if result.removed:
         parts.append(f"{len(result.removed)} removed: {', '.join(result.removed)}")
+    if result.kept:
+        parts.append(f"{len(result.kept)} no longer in the file but kept for review (an advisor had edited or "
+                     f"approved them): {', '.join(result.kept)}")
     if result.linked:
         parts.append(f"{len(result.linked)} linked as a version of a practice from another file")
     return ", ".join(parts)

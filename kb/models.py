@@ -22,6 +22,7 @@ class Review(StrEnum):
     NONE = ""
     CHANGED = "changed"  # its document was ingested again and the extraction changed it
     PROPOSED = "proposed"  # as CHANGED, but an advisor had edited it: the new extraction waits as a proposal
+    GONE = "gone"  # its document was ingested again without it; kept because an advisor edited or approved it
 
 
 # The fields of a good-practice sheet (Interreg Europe / URBACT / Polish "Baza Dobrych Praktyk").

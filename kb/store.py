@@ -38,6 +38,7 @@ class ChangeSet:
     dropped_passages: list[int] = field(default_factory=list)
     linked: list[tuple[str, str, float]] = field(default_factory=list)  # (practice, its version, similarity)
     proposed: list[str] = field(default_factory=list)  # edited practices whose new extraction waits for review
+    kept: list[str] = field(default_factory=list)  # curated practices the document no longer holds, kept for review
 
 
 # Stems in more than this share of the passages (and at least COMMON_STEM_MIN of them) are too common to match on.
@@ -115,7 +116,10 @@ class SqliteStore:
 
         Curated values survive an update: the status stays, an approved practice that changed goes back
         to the review queue, and a practice an advisor edited keeps its values while the new extraction
-        waits beside it as a proposal. Ids are stable (document path + ordinal).
+        waits beside it as a proposal. A practice the new version of the document no longer holds is
+        removed, unless an advisor edited or approved it: then it stays, searchable as before, and waits
+        in the review queue (review "gone") for the advisor to keep or reject it. Ids are stable (document
+        path + ordinal).
         """
         changes = ChangeSet()
         stamp = now_iso()
@@ -132,9 +136,10 @@ class SqliteStore:
                 )
                 doc_id = db.execute("SELECT id FROM documents WHERE path = ?", (doc.path,)).fetchone()[0]
                 old = {
-                    row[1]: (row[0], row[2], row[3] != "[]")
+                    row[1]: (row[0], row[2], row[3] != "[]", row[4] == Status.APPROVED)
                     for row in db.execute(
-                        "SELECT rowid, id, content_hash, edited FROM practices WHERE document_id = ?", (doc_id,)
+                        "SELECT rowid, id, content_hash, edited, status FROM practices WHERE document_id = ?",
+                        (doc_id,),
                     )
                 }
                 for practice in practices:
@@ -142,8 +147,9 @@ class SqliteStore:
                     if previous and previous[1] == practice.content_hash:
                         changes.unchanged.append(practice.id)
                         db.execute(
-                            "UPDATE practices SET source_path=?, source_checksum=? WHERE rowid=?",
-                            (practice.source.path, practice.source.checksum, previous[0]),
+                            "UPDATE practices SET source_path=?, source_checksum=?, "
+                            "review=CASE WHEN review = ? THEN '' ELSE review END WHERE rowid=?",
+                            (practice.source.path, practice.source.checksum, str(Review.GONE), previous[0]),
                         )
                         continue
                     if previous and previous[2]:  # edited by an advisor: the extraction is only proposed
@@ -181,7 +187,12 @@ class SqliteStore:
                     for ord_, text in enumerate(passages.get(practice.id, [])):
                         changes.new_passages.append((self._insert_passage(rowid, ord_, text, practice.language),
                                                      text, practice.language))
-                for practice_id, (rowid, _, _) in old.items():
+                for practice_id, (rowid, _, edited, approved) in old.items():
+                    if edited or approved:  # an advisor's work is not thrown away by a re-ingest
+                        db.execute("UPDATE practices SET review=?, proposal='', updated_at=? WHERE rowid=?",
+                                   (str(Review.GONE), stamp, rowid))
+                        changes.kept.append(practice_id)
+                        continue
                     changes.dropped_passages += self._delete_passages(rowid)
                     db.execute("DELETE FROM practices WHERE rowid = ?", (rowid,))
                     changes.removed.append(practice_id)

@@ -192,3 +192,53 @@ def test_records_an_advisor_split_are_not_joined_again_through_a_third_copy(stor
                                              encoding="utf-8")
     ingest_paths(stored, [corpus_copy], workers=1)
     assert stored.store.get(a.id).group_id == "" or stored.store.get(a.id).group_id != stored.store.get(b.id).group_id
+
+
+CATALOGUE = """# Minikatalog dobrych praktyk: zieleń osiedlowa
+
+## Łąki kwietne zamiast trawników w Bielsku-Białej
+
+W Bielsku-Białej od 2021 roku część trawników w pasach drogowych zamieniono na łąki kwietne koszone dwa razy
+w roku zamiast ośmiu. Oszczędność na koszeniu pokryła koszt nasion w ciągu dwóch sezonów, a tabliczki przy
+łąkach wyjaśniają mieszkańcom, że rzadsze koszenie jest celowe i pomaga owadom zapylającym.
+
+## Beczki na deszczówkę dla szkół w Płocku
+
+Płock przekazał szkołom i ogrodom działkowym dwieście beczek na deszczówkę wraz z instrukcją montażu. Uczniowie
+mierzą ilość zebranej wody i podlewają nią szkolne ogródki, a miasto zbiera dane o oszczędnościach wody
+i planuje rozszerzenie programu na wspólnoty mieszkaniowe w kolejnym roku budżetowym.
+
+## Drzewo dla każdego nowo narodzonego mieszkańca Zamościa
+
+Zamość sadzi drzewo dla każdego dziecka urodzonego w mieście; rodzice dostają certyfikat z lokalizacją drzewa
+na mapie. Nasadzenia odbywają się dwa razy w roku w parkach osiedlowych, a wydział ochrony środowiska dba
+o podlewanie przez pierwsze trzy lata, co znacząco zmniejszyło liczbę uschniętych drzew.
+"""
+
+
+def test_a_re_ingest_keeps_what_an_advisor_approved_and_the_document_no_longer_holds(kb, tmp_path):
+    path = tmp_path / "minikatalog-zielen.md"
+    path.write_text(CATALOGUE, encoding="utf-8")
+    ingest_paths(kb, [path], workers=1)
+    meadows, barrels, trees = sorted(kb.store.list(), key=lambda p: p.source.ordinal)
+    assert "Płock" in barrels.title and "Zamościa" in trees.title
+    curation.set_status(kb, barrels.id, Status.APPROVED, ACTOR)
+
+    path.write_text(CATALOGUE.split("## Beczki")[0], encoding="utf-8")  # a new version with the first tip only
+    result = ingest_paths(kb, [path], workers=1).files[0]
+    assert result.kept == [barrels.id] and result.removed == [trees.id]
+    kept = kb.store.get(barrels.id)
+    assert kept.status == Status.APPROVED and kept.review == Review.GONE and kept.body == barrels.body
+    assert kb.store.get(trees.id) is None  # a draft nobody vouched for goes with its document
+    assert kb.search("beczki na deszczówkę w szkołach", k=1)[0].practice.id == barrels.id  # still found
+    assert barrels.id in {p.id for p in kb.store.review_queue()[0]}
+
+    path.write_text(CATALOGUE, encoding="utf-8")  # the tip is back in the document: nothing left to review
+    ingest_paths(kb, [path], workers=1)
+    assert kb.store.get(barrels.id).review == Review.NONE
+
+    path.write_text(CATALOGUE.split("## Beczki")[0], encoding="utf-8")
+    ingest_paths(kb, [path], workers=1)
+    curation.set_status(kb, barrels.id, Status.APPROVED, ACTOR)  # the advisor keeps it
+    assert kb.store.get(barrels.id).review == Review.NONE
+    assert barrels.id not in {p.id for p in kb.store.review_queue()[0]}

@@ -12,7 +12,8 @@ FIELD_NAMES = {
     "transfer": _("Potential for learning or transfer"), "stakeholders": _("Stakeholders"), "contact": _("Contact"),
 }
 STATUS_NAMES = {"draft": _("draft"), "approved": _("approved"), "rejected": _("rejected")}
-REVIEW_NAMES = {"": _("new"), "changed": _("changed by a new ingest"), "proposed": _("new extraction proposed")}
+REVIEW_NAMES = {"": _("new"), "changed": _("changed by a new ingest"), "proposed": _("new extraction proposed"),
+                "gone": _("no longer in its document")}
 ROLE_NAMES = {"advisor": _("advisor"), "admin": _("admin")}
 FLAG_NAMES = {
     "no_city": _("no city found"), "city_from_document": _("city taken from the document title"),
