@@ -35,6 +35,55 @@ def _check_container(path: Path) -> None:
         )
 
 
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+# Not text of the paragraph: properties, deleted text (tracked changes), field codes, and the copy of a
+# drawing that Word keeps for old readers (mc:Fallback); text boxes are read as blocks of their own.
+_NOT_TEXT = {W + "pPr", W + "rPr", W + "del", W + "moveFrom", W + "instrText", W + "delInstrText",
+             W + "txbxContent", MC + "Fallback", W + "footnoteReference", W + "endnoteReference"}
+
+
+def _text(element) -> str:
+    """The text a reader sees in a paragraph, as Word shows it with changes accepted: runs inside tracked
+    insertions, hyperlinks, content controls, smart tags and fields included (python-docx's
+    `Paragraph.text` reads only the paragraph's own runs and hyperlinks)."""
+    out: list[str] = []
+
+    def walk(node) -> None:
+        for child in node:
+            tag = child.tag
+            if not isinstance(tag, str) or tag in _NOT_TEXT:
+                continue
+            if tag == W + "t":
+                out.append(child.text or "")
+            elif tag in (W + "tab", W + "br", W + "cr"):
+                out.append(" ")
+            elif tag == W + "noBreakHyphen":
+                out.append("-")
+            else:
+                walk(child)
+
+    walk(element)
+    return " ".join("".join(out).replace("\u00ad", "").split())
+
+
+def _text_boxes(paragraph_element) -> list:
+    """The text boxes anchored in a paragraph (a newsletter's boxes), once each: not Word's fallback copies."""
+    boxes = []
+
+    def walk(node) -> None:
+        for child in node:
+            if not isinstance(child.tag, str) or child.tag == MC + "Fallback":
+                continue
+            if child.tag == W + "txbxContent":
+                boxes.append(child)
+            else:
+                walk(child)
+
+    walk(paragraph_element)
+    return boxes
+
+
 def _heading_level(paragraph) -> int:
     name = (paragraph.style.name if paragraph.style is not None else "") or ""
     if name.lower() == "title":
@@ -42,7 +91,7 @@ def _heading_level(paragraph) -> int:
     match = _HEADING_STYLE.match(name)
     if match:
         return int(match.group(1)) + 1  # Title is 1, Heading 1 is 2, ...
-    text = paragraph.text.strip()
+    text = _text(paragraph._p)
     runs = [r for r in paragraph.runs if r.text.strip()]
     if runs and all(r.bold for r in runs) and 0 < len(text.split()) <= 12 and not text.endswith((".", ",", ";")):
         return 4  # a bold short line used as a heading
@@ -64,30 +113,45 @@ def extract(path: Path) -> Extracted:
 
     blocks: list[Block] = []
     tables = 0
-    for child in document.element.body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            paragraph = Paragraph(child, document)
-            text = " ".join(paragraph.text.replace("\u00ad", "").split())
-            if not text:
-                continue
-            level = _heading_level(paragraph)
-            style = (paragraph.style.name if paragraph.style is not None else "").lower()
-            if level:
-                blocks.append(Block(Kind.HEADING, text, level=level))
-            elif "list" in style or paragraph._p.pPr is not None and paragraph._p.pPr.numPr is not None:
-                blocks.append(Block(Kind.LIST_ITEM, text))
-            else:
-                blocks.append(Block(Kind.PARAGRAPH, text))
-        elif tag == "tbl":
-            tables += 1
-            for row in Table(child, document).rows:
-                cells: list[str] = []
-                for cell in row.cells:
-                    text = " ".join(cell.text.split())
-                    if text and (not cells or cells[-1] != text):  # merged cells repeat their text
-                        cells.append(text)
-                if cells:
-                    blocks.append(Block(Kind.ROW, " | ".join(cells), cells=tuple(cells), table=tables))
+
+    def read(container) -> None:
+        nonlocal tables
+        for child in container.iterchildren():
+            tag = child.tag
+            if tag == W + "p":
+                paragraph = Paragraph(child, document)
+                text = _text(child)
+                if text:
+                    level = _heading_level(paragraph)
+                    style = (paragraph.style.name if paragraph.style is not None else "").lower()
+                    if level:
+                        blocks.append(Block(Kind.HEADING, text, level=level))
+                    elif "list" in style or child.pPr is not None and child.pPr.numPr is not None:
+                        blocks.append(Block(Kind.LIST_ITEM, text))
+                    else:
+                        blocks.append(Block(Kind.PARAGRAPH, text))
+                for box in _text_boxes(child):
+                    read(box)
+            elif tag == W + "tbl":
+                tables += 1
+                number = tables
+                for row in Table(child, document).rows:
+                    cells: list[str] = []
+                    for cell in row.cells:
+                        text = " ".join(t for t in (_text(p) for p in cell._tc.iter(W + "p")
+                                                    if not any(a.tag == MC + "Fallback" for a in p.iterancestors()))
+                                        if t)
+                        if text and (not cells or cells[-1] != text):  # merged cells repeat their text
+                            cells.append(text)
+                    if cells:
+                        blocks.append(Block(Kind.ROW, " | ".join(cells), cells=tuple(cells), table=number))
+            elif tag == W + "sdt":  # a content control (forms, templates, cover pages) holds body content
+                content = child.find(W + "sdtContent")
+                if content is not None:
+                    read(content)
+            elif tag == W + "customXml":
+                read(child)
+
+    read(document.element.body)
     title = (document.core_properties.title or "").strip()
     return Extracted(blocks, title=title)

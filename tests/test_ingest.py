@@ -326,3 +326,58 @@ def test_menu_bars_go_but_labelled_lists_stay(tmp_path):
     [p] = read(page)
     assert "Dla mieszkańca" not in p.body and "A A A" not in p.body
     assert p.themes == ("green", "participation")
+
+
+def _word_xml(fragment: str):
+    """A piece of WordprocessingML as Word writes it (namespaces declared), parsed into python-docx's classes."""
+    from docx.oxml import parse_xml
+
+    return parse_xml(
+        '<w:body xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+        'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+        'xmlns:v="urn:schemas-microsoft-com:vml">' + fragment + "</w:body>")
+
+
+def test_docx_tracked_changes_content_controls_and_text_boxes(tmp_path):
+    """Word files as they arrive from partners: changes still tracked, a template's content controls, a
+    newsletter's text box. What a reader sees is read once; deleted text is not."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Mieszkanie za remont w Żyrardowie", level=1)
+    body = document.element.body
+    sect = body[-1]  # new content goes before the section properties
+    fragment = _word_xml(
+        # a paragraph with a tracked insertion and a tracked deletion
+        '<w:p><w:r><w:t xml:space="preserve">Gmina przekazuje zdewastowane mieszkania komunalne </w:t></w:r>'
+        '<w:ins w:id="1" w:author="Ala"><w:r><w:t xml:space="preserve">rodzinom z listy oczekujących, </w:t></w:r></w:ins>'
+        '<w:del w:id="2" w:author="Ala"><w:r><w:delText>TEKST USUNIĘTY </w:delText></w:r></w:del>'
+        '<w:r><w:t>które wyremontują je na własny koszt w zamian za umowę najmu na czas nieoznaczony.</w:t></w:r></w:p>'
+        # a content control (a template's field) holding a whole paragraph
+        '<w:sdt><w:sdtPr><w:alias w:val="Rezultaty"/></w:sdtPr><w:sdtContent>'
+        '<w:p><w:r><w:t>Rezultaty: od 2015 roku wyremontowano ponad sto lokali, a koszt dla gminy był niewielki.</w:t>'
+        '</w:r></w:p></w:sdtContent></w:sdt>'
+        # a text box, as Word saves it: the drawing, and a VML copy for old readers
+        '<w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:wsp><wps:txbx><w:txbxContent>'
+        '<w:p><w:r><w:t>Kontakt: Urząd Miasta Żyrardowa, wydział lokalowy, tel. 46 855 30 00.</w:t></w:r></w:p>'
+        '</w:txbxContent></wps:txbx></wps:wsp></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>'
+        '<w:txbxContent><w:p><w:r><w:t>Kontakt: Urząd Miasta Żyrardowa, wydział lokalowy, tel. 46 855 30 00.</w:t>'
+        '</w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>'
+        # a table whose cell holds a tracked insertion
+        '<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Budżet</w:t></w:r></w:p></w:tc><w:tc><w:p><w:ins w:id="3" w:author="Ala">'
+        '<w:r><w:t>200 tys. zł rocznie</w:t></w:r></w:ins></w:p></w:tc></w:tr></w:tbl>'
+    )
+    for element in list(fragment):
+        sect.addprevious(element)
+    path = tmp_path / "zyrardow-sledzone-zmiany.docx"
+    document.save(path)
+
+    (practice,) = read(path)
+    text = " ".join(practice.body.split())
+    assert "mieszkania komunalne rodzinom z listy oczekujących, które wyremontują" in text
+    assert "USUNIĘTY" not in text
+    assert "wyremontowano ponad sto lokali" in text
+    assert text.count("wydział lokalowy") == 1
+    assert "200 tys. zł rocznie" in text
+    assert practice.title == "Mieszkanie za remont w Żyrardowie" and practice.city == "Żyrardów"
