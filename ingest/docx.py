@@ -84,13 +84,31 @@ def _text_boxes(paragraph_element) -> list:
     return boxes
 
 
+def _outline_level(properties) -> int | None:
+    """The outline level Word's navigation pane uses (w:outlineLvl, 0 = level 1), if the properties set one."""
+    level = properties.find(f"{W}outlineLvl") if properties is not None else None
+    value = level.get(f"{W}val") if level is not None else None
+    return int(value) if value is not None and value.isdigit() and int(value) < 9 else None
+
+
 def _heading_level(paragraph) -> int:
-    name = (paragraph.style.name if paragraph.style is not None else "") or ""
-    if name.lower() == "title":
-        return 1
-    match = _HEADING_STYLE.match(name)
-    if match:
-        return int(match.group(1)) + 1  # Title is 1, Heading 1 is 2, ...
+    own = _outline_level(paragraph._p.pPr)
+    if own is not None:
+        return own + 2  # an outline level set on the paragraph itself
+    style = paragraph.style
+    for _ in range(10):  # a house style ("Tytuł praktyki") based on a heading style is a heading too
+        if style is None:
+            break
+        name = style.name or ""
+        if name.lower() == "title":
+            return 1
+        match = _HEADING_STYLE.match(name)
+        if match:
+            return int(match.group(1)) + 1  # Title is 1, Heading 1 is 2, ...
+        level = _outline_level(style.element.pPr)
+        if level is not None:
+            return level + 2
+        style = style.base_style
     text = _text(paragraph._p)
     runs = [r for r in paragraph.runs if r.text.strip()]
     if runs and all(r.bold for r in runs) and 0 < len(text.split()) <= 12 and not text.endswith((".", ",", ";")):

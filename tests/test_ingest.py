@@ -381,3 +381,35 @@ def test_docx_tracked_changes_content_controls_and_text_boxes(tmp_path):
     assert text.count("wydział lokalowy") == 1
     assert "200 tys. zł rocznie" in text
     assert practice.title == "Mieszkanie za remont w Żyrardowie" and practice.city == "Żyrardów"
+
+
+def test_docx_house_heading_styles_and_outline_levels_start_practices(tmp_path):
+    """A catalogue whose practice titles use a house style based on a heading style, or a plain paragraph
+    given an outline level (what Word's navigation pane shows), is split at them like at headings."""
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    document.add_heading("Katalog dobrych praktyk 2024", level=1)
+    house = document.styles.add_style("Tytuł praktyki", WD_STYLE_TYPE.PARAGRAPH)
+    house.base_style = document.styles["Heading 2"]
+    titles = ["Mieszkanie za remont w Żyrardowie", "Spólnotny ogród w Żytomierzu", "Rain gardens in Lublin"]
+    bodies = [PL_BODY, UK_BODY + " Щовесни мешканці разом висаджують нові грядки.", "Lublin gives households grants of up to 5,000 zloty to build rain gardens and "
+              "collect rainwater from their roofs. Since 2021 more than 300 gardens have been built, and the "
+              "city's water company checks each one and publishes a map of them for neighbours to visit."]
+    for n, (title, body) in enumerate(zip(titles, bodies)):
+        if n == 1:
+            outlined = document.add_paragraph(title)
+            level = OxmlElement("w:outlineLvl")
+            level.set(qn("w:val"), "1")
+            outlined._p.get_or_add_pPr().append(level)
+        else:
+            document.add_paragraph(title, style="Tytuł praktyki")
+        document.add_paragraph(body)
+    path = tmp_path / "katalog-style.docx"
+    document.save(path)
+    practices = read(path)
+    assert [p.title for p in practices] == titles
+    assert [p.language for p in practices] == ["pl", "uk", "en"]
