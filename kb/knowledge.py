@@ -94,6 +94,7 @@ class KnowledgeBase:
         the store as it was.
         """
         with self._writing:
+            practices = self.store.claim_ids(doc.path, practices)  # practices that moved keep their records
             known = self.store.content_hashes(doc.path)
             edited = self.store.edited_in(doc.path)  # kept as the advisor left them: nothing to embed
             passages = {

@@ -137,10 +137,16 @@ M006_CURATION = """
         );
 """
 
+# A practice an advisor kept after a new version of its document dropped it no longer belongs to that
+# document's extraction: later ingests of the document leave it alone (kb/store.py, save_document).
+M007_DETACHED = """
+        ALTER TABLE practices ADD COLUMN detached INTEGER NOT NULL DEFAULT 0;
+"""
+
 # Each migration is an SQL script or a function, run in one transaction with the version bump.
 MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     M001_CREATE_TABLES, m002_passages_fulltext, M003_FULLTEXT_VOCABULARY, M004_PRACTICE_GROUPS, M005_CHECKLISTS,
-    M006_CURATION,
+    M006_CURATION, M007_DETACHED,
 ]
 
 

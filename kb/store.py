@@ -1,12 +1,13 @@
 """SQLite store of documents, practices and their passages (WAL mode, versioned schema)."""
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -109,6 +110,51 @@ class SqliteStore:
             "SELECT p.id FROM practices p JOIN documents d ON d.id = p.document_id WHERE d.path = ? "
             "AND p.edited != '[]'", (path,))}
 
+    def claim_ids(self, path: str, practices: Sequence[Practice]) -> list[Practice]:
+        """The practices of a new extraction of a stored document, with the ids of the records they continue.
+
+        A practice's id starts as its document and position. When a tip is deleted or inserted before
+        others, positions shift: a practice takes the record with its exact content first, then the
+        record with its title, and only then the record at its position. A position whose record went to
+        another practice, or whose practice left the document and was kept by an advisor, gets an id of
+        its own (from its content), so that it never overwrites that record.
+        """
+        rows = self._all(
+            "SELECT p.id, p.content_hash, p.title, p.review, p.detached FROM practices p "
+            "JOIN documents d ON d.id = p.document_id WHERE d.path = ?", (path,))
+        if not rows:
+            return list(practices)
+        kept_aside = {r[0] for r in rows if r[3] == Review.GONE or r[4]}
+        by_hash: dict[str, list[str]] = {}
+        by_title: dict[str, list[str]] = {}
+        for pid, content_hash, title, _, _ in rows:
+            by_hash.setdefault(content_hash, []).append(pid)
+            by_title.setdefault(" ".join(title.lower().split()), []).append(pid)
+        chosen: list[str | None] = [None] * len(practices)
+        claimed: set[str] = set()
+
+        def take(i: int, candidates: list[str]) -> None:
+            free = [c for c in candidates if c not in claimed]
+            if free:
+                pick = practices[i].id if practices[i].id in free else free[0]
+                chosen[i] = pick
+                claimed.add(pick)
+
+        for i, p in enumerate(practices):
+            take(i, by_hash.get(p.content_hash, []))
+        for i, p in enumerate(practices):
+            if chosen[i] is None:
+                take(i, by_title.get(" ".join(p.title.lower().split()), []))
+        for i, p in enumerate(practices):
+            if chosen[i] is None and p.id not in claimed and p.id not in kept_aside:
+                chosen[i] = p.id
+                claimed.add(p.id)
+        out = []
+        for i, p in enumerate(practices):
+            pid = chosen[i] or hashlib.sha1(f"{path}#{p.content_hash}".encode()).hexdigest()[:12]
+            out.append(p if pid == p.id else replace(p, id=pid))
+        return out
+
     def save_document(
         self, doc: DocumentRecord, practices: Sequence[Practice], passages: dict[str, list[str]]
     ) -> ChangeSet:
@@ -118,8 +164,8 @@ class SqliteStore:
         to the review queue, and a practice an advisor edited keeps its values while the new extraction
         waits beside it as a proposal. A practice the new version of the document no longer holds is
         removed, unless an advisor edited or approved it: then it stays, searchable as before, and waits
-        in the review queue (review "gone") for the advisor to keep or reject it. Ids are stable (document
-        path + ordinal).
+        in the review queue (review "gone") for the advisor to keep or reject it; once decided, it is
+        detached from the document and later ingests leave it alone. Ids come from `claim_ids`.
         """
         changes = ChangeSet()
         stamp = now_iso()
@@ -136,10 +182,10 @@ class SqliteStore:
                 )
                 doc_id = db.execute("SELECT id FROM documents WHERE path = ?", (doc.path,)).fetchone()[0]
                 old = {
-                    row[1]: (row[0], row[2], row[3] != "[]", row[4] == Status.APPROVED)
+                    row[1]: (row[0], row[2], row[3] != "[]", row[4] == Status.APPROVED, bool(row[5]))
                     for row in db.execute(
-                        "SELECT rowid, id, content_hash, edited, status FROM practices WHERE document_id = ?",
-                        (doc_id,),
+                        "SELECT rowid, id, content_hash, edited, status, detached FROM practices "
+                        "WHERE document_id = ?", (doc_id,),
                     )
                 }
                 for practice in practices:
@@ -147,9 +193,10 @@ class SqliteStore:
                     if previous and previous[1] == practice.content_hash:
                         changes.unchanged.append(practice.id)
                         db.execute(
-                            "UPDATE practices SET source_path=?, source_checksum=?, "
+                            "UPDATE practices SET source_path=?, source_checksum=?, ordinal=?, locator=?, detached=0, "
                             "review=CASE WHEN review = ? THEN '' ELSE review END WHERE rowid=?",
-                            (practice.source.path, practice.source.checksum, str(Review.GONE), previous[0]),
+                            (practice.source.path, practice.source.checksum, practice.source.ordinal,
+                             practice.source.locator, str(Review.GONE), previous[0]),
                         )
                         continue
                     if previous and previous[2]:  # edited by an advisor: the extraction is only proposed
@@ -157,7 +204,7 @@ class SqliteStore:
                                     "flags": list(practice.flags), "content_hash": practice.content_hash}
                         db.execute(
                             "UPDATE practices SET proposal=?, review=?, source_path=?, source_checksum=?, "
-                            "locator=? WHERE rowid=?",
+                            "locator=?, detached=0 WHERE rowid=?",
                             (json.dumps(proposal, ensure_ascii=False), str(Review.PROPOSED), practice.source.path,
                              practice.source.checksum, practice.source.locator, previous[0]),
                         )
@@ -169,7 +216,7 @@ class SqliteStore:
                         db.execute(
                             "UPDATE practices SET ordinal=?, title=?, summary=?, body=?, language=?, city=?, "
                             "country=?, themes=?, fields=?, source_path=?, source_checksum=?, locator=?, "
-                            "content_hash=?, confidence=?, flags=?, updated_at=?, "
+                            "content_hash=?, confidence=?, flags=?, updated_at=?, detached=0, "
                             "review=CASE WHEN status = 'draft' THEN '' ELSE ? END WHERE rowid=?",
                             (*_practice_values(practice), stamp, str(Review.CHANGED), rowid),
                         )
@@ -187,7 +234,9 @@ class SqliteStore:
                     for ord_, text in enumerate(passages.get(practice.id, [])):
                         changes.new_passages.append((self._insert_passage(rowid, ord_, text, practice.language),
                                                      text, practice.language))
-                for practice_id, (rowid, _, edited, approved) in old.items():
+                for practice_id, (rowid, _, edited, approved, detached) in old.items():
+                    if detached:  # kept by an advisor after an earlier version dropped it: left alone
+                        continue
                     if edited or approved:  # an advisor's work is not thrown away by a re-ingest
                         db.execute("UPDATE practices SET review=?, proposal='', updated_at=? WHERE rowid=?",
                                    (str(Review.GONE), stamp, rowid))
@@ -367,7 +416,10 @@ class SqliteStore:
         """Set a practice's review status; a reviewed practice leaves the queue (its proposal stays)."""
         with self._transaction() as db:
             db.execute(
+                # Deciding on a practice its document no longer holds detaches it from the document: the
+                # next ingest of the document does not flag it again.
                 "UPDATE practices SET status=?, review=CASE WHEN proposal != '' THEN review ELSE '' END, "
+                "detached=CASE WHEN review = 'gone' THEN 1 ELSE detached END, "
                 "updated_at=? WHERE id=?", (str(status), now_iso(), practice_id)
             )
 

@@ -242,3 +242,36 @@ def test_a_re_ingest_keeps_what_an_advisor_approved_and_the_document_no_longer_h
     curation.set_status(kb, barrels.id, Status.APPROVED, ACTOR)  # the advisor keeps it
     assert kb.store.get(barrels.id).review == Review.NONE
     assert barrels.id not in {p.id for p in kb.store.review_queue()[0]}
+
+
+def test_a_tip_removed_from_the_middle_leaves_the_others_on_their_own_records(kb, tmp_path):
+    """Positions shift when a tip goes: every practice stays on its own record (content, then title, then
+    position), an approved one is never overwritten by its neighbour, and once the advisor has decided on a
+    practice the document dropped, later ingests leave it alone."""
+    path = tmp_path / "minikatalog-zielen.md"
+    path.write_text(CATALOGUE, encoding="utf-8")
+    ingest_paths(kb, [path], workers=1)
+    meadows, barrels, trees = sorted(kb.store.list(), key=lambda p: p.source.ordinal)
+    for p in (barrels, trees):
+        curation.set_status(kb, p.id, Status.APPROVED, ACTOR)
+
+    meadows_text, rest = CATALOGUE.split("## Beczki")
+    trees_text = "## Drzewo" + rest.split("## Drzewo")[1]
+    path.write_text(meadows_text + trees_text, encoding="utf-8")  # the middle tip is gone
+    result = ingest_paths(kb, [path], workers=1).files[0]
+    assert result.kept == [barrels.id] and not result.updated and not result.added
+    assert kb.store.get(trees.id).body == trees.body and kb.store.get(trees.id).source.ordinal == 2
+    assert kb.store.get(barrels.id).body == barrels.body and kb.store.get(barrels.id).review == Review.GONE
+
+    curation.set_status(kb, barrels.id, Status.APPROVED, ACTOR)  # kept: decided
+    bikes = ("## Rowery miejskie dla uczniów w Kielcach\n\nKielce wypożyczają uczniom rowery na cały rok szkolny "
+             "w zamian za udział w kursie bezpiecznej jazdy. Program prowadzi zarząd transportu miejskiego razem ze "
+             "szkołami podstawowymi, a rodzice podpisują umowę użyczenia i odbierają rowery we wrześniu.\n")
+    path.write_text(meadows_text + trees_text + "\n" + bikes, encoding="utf-8")  # a new tip in third place
+    result = ingest_paths(kb, [path], workers=1).files[0]
+    assert len(result.added) == 1 and not result.kept and not result.updated
+    new = kb.store.get(result.added[0])
+    assert new.id not in (meadows.id, barrels.id, trees.id) and new.status == Status.DRAFT and "Kielce" in new.body
+    kept = kb.store.get(barrels.id)
+    assert kept.body == barrels.body and kept.review == Review.NONE and kept.status == Status.APPROVED
+    assert barrels.id not in {p.id for p in kb.store.review_queue()[0]}
