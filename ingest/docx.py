@@ -43,6 +43,11 @@ _NOT_TEXT = {W + "pPr", W + "rPr", W + "del", W + "moveFrom", W + "instrText", W
              W + "txbxContent", MC + "Fallback", W + "footnoteReference", W + "endnoteReference"}
 
 
+def _placeholder(element) -> bool:
+    """A content control still showing its prompt ("Click or tap here to enter text."): an empty form field."""
+    return element.tag == W + "sdt" and element.find(f"{W}sdtPr/{W}showingPlcHdr") is not None
+
+
 def _text(element) -> str:
     """The text a reader sees in a paragraph, as Word shows it with changes accepted: runs inside tracked
     insertions, hyperlinks, content controls, smart tags and fields included (python-docx's
@@ -52,11 +57,11 @@ def _text(element) -> str:
     def walk(node) -> None:
         for child in node:
             tag = child.tag
-            if not isinstance(tag, str) or tag in _NOT_TEXT:
+            if not isinstance(tag, str) or tag in _NOT_TEXT or _placeholder(child):
                 continue
             if tag == W + "t":
                 out.append(child.text or "")
-            elif tag in (W + "tab", W + "br", W + "cr"):
+            elif tag in (W + "tab", W + "ptab", W + "br", W + "cr"):
                 out.append(" ")
             elif tag == W + "noBreakHyphen":
                 out.append("-")
@@ -88,14 +93,14 @@ def _outline_level(properties) -> int | None:
     """The outline level Word's navigation pane uses (w:outlineLvl, 0 = level 1), if the properties set one."""
     level = properties.find(f"{W}outlineLvl") if properties is not None else None
     value = level.get(f"{W}val") if level is not None else None
-    return int(value) if value is not None and value.isdigit() and int(value) < 9 else None
+    return int(value) if value is not None and value.isdigit() and int(value) <= 9 else None
 
 
 def _heading_level(paragraph) -> int:
     own = _outline_level(paragraph._p.pPr)
-    if own is not None:
+    style = paragraph.style if own is None else None  # level 9 on the paragraph: body text, whatever its style
+    if own is not None and own < 9:
         return own + 2  # an outline level set on the paragraph itself
-    style = paragraph.style
     for _ in range(10):  # a house style ("Tytuł praktyki") based on a heading style is a heading too
         if style is None:
             break
@@ -107,6 +112,8 @@ def _heading_level(paragraph) -> int:
             return int(match.group(1)) + 1  # Title is 1, Heading 1 is 2, ...
         level = _outline_level(style.element.pPr)
         if level is not None:
+            if level == 9:  # "body text" (e.g. "TOC Heading", based on Heading 1): not a heading
+                break
             return level + 2
         style = style.base_style
     text = _text(paragraph._p)
@@ -163,8 +170,8 @@ def extract(path: Path) -> Extracted:
                             cells.append(text)
                     if cells:
                         blocks.append(Block(Kind.ROW, " | ".join(cells), cells=tuple(cells), table=number))
-            elif tag == W + "sdt":  # a content control (forms, templates, cover pages) holds body content
-                content = child.find(W + "sdtContent")
+            elif tag == W + "sdt" and not _placeholder(child):  # a content control (forms, templates, cover
+                content = child.find(W + "sdtContent")  # pages) holds body content
                 if content is not None:
                     read(content)
             elif tag == W + "customXml":

@@ -355,9 +355,9 @@ def extract(path: Path, max_pages: int = 500) -> Extracted:
             kept.append(ln)
     margins = [ln.text for lines, height in zip(pages, heights) for ln in lines
                if ln.top < height * 0.1 or ln.bottom > height * 0.9]
-    if printed_by_browser(metadata, margins):
-        # A web page saved as PDF: menus and chrome lines out before lines join into paragraphs (a menu is
-        # a column of short lines as close together as a paragraph's), then the page around the article.
+    if printed_by_browser(metadata, margins, len(pages), [ln.text for ln in kept if not ln.cells]):
+        # A web page saved as PDF: menu runs out before lines join into paragraphs, then the page around
+        # the article (ingest/webpage.py).
         text_lines = [ln for ln in kept if not ln.cells]
         dropped = {id(ln) for ln, keep in zip(text_lines, chrome_free([ln.text for ln in text_lines])) if not keep}
         kept = [ln for ln in kept if id(ln) not in dropped]

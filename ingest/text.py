@@ -65,12 +65,20 @@ def _mhtml_page(data: bytes) -> str:
 
 
 def _decode_html(data: bytes, declared: str | None = None) -> str:
-    """An HTML page's text in the charset it declares (a header, or its <meta>: windows-1250 and
-    windows-1251 pages are common), else as any text file."""
+    """An HTML page's text: UTF-8 when it is (a byte-order mark, or bytes that decode: an old <meta> often
+    outlives a site's move to UTF-8), else the charset the page declares (a header, or its <meta>:
+    windows-1250 and windows-1251 pages are common), else as any text file."""
     from bs4.dammit import EncodingDetector
 
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return _decode(data)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
     for encoding in (declared, EncodingDetector.find_declared_encoding(data, is_html=True)):
         if encoding:
+            encoding = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252"}.get(encoding.lower(), encoding)
             try:
                 return data.decode(encoding)
             except (LookupError, UnicodeDecodeError):

@@ -38,7 +38,7 @@ THEMES: tuple[Theme, ...] = (
        "łąk łąki kwietn "
        "город сад зелен дерев озелен"),
     _t("mobility", "Mobility", "Mobilność", "Мобільність",
-       "mobility transport bus= buses bicycl cycling traffic street_ school_street pedestrian mobiln komunikac autobus "
+       "mobility transport bus= buses buspas busway bicycl cycling traffic street_ school_street pedestrian mobiln komunikac autobus "
        "rower ruch_ pieszy транспорт мобільн велосипед автобус пішохід проїзд"),
     _t("climate", "Climate adaptation", "Adaptacja do zmian klimatu", "Адаптація до змін клімату",
        "climate rainwater stormwater storm_water flood heat retention drought klimat deszcz retenc powódź upał susz клімат дощов "

@@ -364,6 +364,10 @@ def test_docx_tracked_changes_content_controls_and_text_boxes(tmp_path):
         '</w:txbxContent></wps:txbx></wps:wsp></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>'
         '<w:txbxContent><w:p><w:r><w:t>Kontakt: Urząd Miasta Żyrardowa, wydział lokalowy, tel. 46 855 30 00.</w:t>'
         '</w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>'
+        # an unfilled form field: the content control still shows its prompt
+        '<w:p><w:r><w:t xml:space="preserve">Budżet: </w:t></w:r><w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr>'
+        '<w:sdtContent><w:r><w:t>Kliknij lub naciśnij tutaj, aby wprowadzić tekst.</w:t></w:r></w:sdtContent>'
+        '</w:sdt></w:p>'
         # a table whose cell holds a tracked insertion
         '<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Budżet</w:t></w:r></w:p></w:tc><w:tc><w:p><w:ins w:id="3" w:author="Ala">'
         '<w:r><w:t>200 tys. zł rocznie</w:t></w:r></w:ins></w:p></w:tc></w:tr></w:tbl>'
@@ -380,6 +384,7 @@ def test_docx_tracked_changes_content_controls_and_text_boxes(tmp_path):
     assert "wyremontowano ponad sto lokali" in text
     assert text.count("wydział lokalowy") == 1
     assert "200 tys. zł rocznie" in text
+    assert "Kliknij" not in text
     assert practice.title == "Mieszkanie za remont w Żyrardowie" and practice.city == "Żyrardów"
 
 

@@ -16,6 +16,7 @@ def test_a_query_keeps_at_most_three_themes_most_named_first():
 
 def test_a_whole_word_stem_does_not_match_a_longer_word():
     assert "mobility" in query_themes("a new bus line")
+    assert "mobility" in query_themes("nowe buspasy w Krakowie")
     assert "mobility" not in query_themes("symbolic rent for new businesses")
     assert "local-economy" in query_themes("symbolic rent for new businesses")
 

@@ -82,15 +82,39 @@ def test_a_saved_web_page_gives_the_article_without_the_page_around_it(saved, ki
     assert "file://" not in body and "1/1" not in body  # the browser's footer
 
 
-def test_only_a_browser_or_its_footer_marks_a_printed_web_page():
+def test_a_printed_web_page_needs_its_browser_footer_or_page_chrome():
     chrome = {"Creator": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 "
                          "Safari/537.36", "Producer": "Skia/PDF m131"}
-    assert printed_by_browser(chrome, [])
-    assert printed_by_browser({"Creator": "Mozilla Firefox 133.0"}, [])
-    assert printed_by_browser({}, ["https://www.opole.pl/aktualnosci/kawiarenka 2/3"])
-    # Google Docs exports with Skia too; a sheet's footer may give the programme's address.
-    assert not printed_by_browser({"Producer": "Skia/PDF m131 Google Docs Renderer"}, [])
-    assert not printed_by_browser({"Creator": "Microsoft® Word 2016"}, ["https://www.interregeurope.eu"])
+    page_chrome = ["Udostępnij: Facebook X", "Strona główna", "Ta strona używa plików cookies."]
+    assert printed_by_browser(chrome, [], 1, ["Kawiarenka naprawcza", *page_chrome])
+    assert printed_by_browser({"Creator": "Mozilla Firefox 133.0"}, [], 2, page_chrome)
+    footers = ["https://www.opole.pl/aktualnosci/kawiarenka 1/2", "https://www.opole.pl/aktualnosci/kawiarenka 2/2"]
+    assert printed_by_browser({}, footers, 2, [])
+    # A catalogue opened in Chrome and saved as PDF is not a web page; nor is a Google Docs export.
+    assert not printed_by_browser(chrome, [], 12, ["Katalog dobrych praktyk", "1. Mieszkanie za remont"])
+    assert not printed_by_browser({"Producer": "Skia/PDF m131 Google Docs Renderer"}, [], 1, page_chrome)
+    assert not printed_by_browser({"Creator": "Program Operacyjny Polska Wschodnia"}, [], 1, page_chrome)
+    # A source note in a footer is not the browser's address-and-page footer.
+    assert not printed_by_browser({"Creator": "Microsoft® Word 2016"}, ["Źródło: https://stat.gov.pl/dane 11/2023"],
+                                  3, [])
+
+
+def test_cleaning_a_printed_page_keeps_the_article_whole():
+    from ingest.blocks import Block, Kind
+    from ingest.webpage import chrome_free, clean_blocks
+
+    lines = ["Share of children cycling to school rose from 8% to 21% in two years,",
+             "Photovoltaic canopies over the bike racks power the school's lights,", "2021.",
+             "• Łódź", "• Gdańsk", "• Poznań", "• Lublin", "• Opole"]
+    assert all(chrome_free(lines))  # single lines and bulleted lists stay
+    article = [Block(Kind.HEADING, "School streets in Ghent", level=1),
+               Block(Kind.PARAGRAPH, "Back in 2019 the city closed twelve streets at the school gate for half an hour "
+                                     "in the morning and afternoon, and asked parents to walk the last stretch."),
+               *[Block(Kind.LIST_ITEM, city) for city in ("Łódź", "Gdańsk", "Poznań", "Lublin", "Opole")],
+               Block(Kind.PARAGRAPH, "Read more: the evaluation report of 2023 gives the traffic counts street by "
+                                     "street and the survey of parents and teachers."),
+               Block(Kind.PARAGRAPH, "Contact: mobility office, Ghent city hall, mobiliteit@stad.gent.")]
+    assert clean_blocks(article) == article
 
 
 def test_the_site_name_leaves_the_page_title():
@@ -99,6 +123,8 @@ def test_the_site_name_leaves_the_page_title():
     assert without_site_name("Centrum Aktywności Lokalnej – Łódź") == "Centrum Aktywności Lokalnej"
     assert without_site_name("Mieszkanie za remont – Żyrardów") == "Mieszkanie za remont"
     assert without_site_name("Home | Site") == "Home | Site"  # too short once cut: kept
+    assert without_site_name("Rain gardens in Lublin - a guide for residents") == \
+        "Rain gardens in Lublin - a guide for residents"  # a subtitle, not a site
 
 
 def test_a_page_in_a_windows_code_page_is_read_in_the_charset_it_declares(tmp_path):
@@ -107,3 +133,10 @@ def test_a_page_in_a_windows_code_page_is_read_in_the_charset_it_declares(tmp_pa
     practices, _ = read_practices(path, Settings(), checksum(path))
     assert practices[0].title == "Kawiarenka naprawcza w Opolu: mieszkańcy naprawiają zamiast wyrzucać"
     assert "Największą trudnością" in practices[0].body
+
+
+def test_a_page_moved_to_utf8_with_its_old_meta_charset_is_read_as_utf8(tmp_path):
+    path = tmp_path / "opole-stale-meta.html"
+    path.write_bytes(PAGE.replace('charset="utf-8"', 'charset="iso-8859-2"').encode("utf-8"))
+    practices, _ = read_practices(path, Settings(), checksum(path))
+    assert practices[0].title == "Kawiarenka naprawcza w Opolu: mieszkańcy naprawiają zamiast wyrzucać"
