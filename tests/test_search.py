@@ -96,3 +96,13 @@ def test_comparable_practices_cross_languages(corpus_kb):
     assert gardens.id not in [h.practice.id for h in similar] and len(keys) == 3
     assert "sumy-spilnotnyi-horod.pdf" in keys  # the Ukrainian community garden on a vacant plot
     assert {h.practice.language for h in similar} - {"en"}  # comparable practices in other languages
+
+
+def test_an_exact_name_does_not_hide_the_other_languages_on_the_results_page(corpus_kb):
+    """The page lists practices above a relevance floor. An exact name lifts its own practice by the
+    lexical bonus; the floor must not rise with it and hide the practices written in other languages."""
+    from web.search import above_floor
+
+    listed = [key_of(h) for h in above_floor(search_index(corpus_kb, "temporary use of empty shops", k=100))]
+    assert listed[0] == "bremen-temporary-use-vacant-shops.pdf"
+    assert {"walbrzych-lokal-na-start.txt", "lutsk-tymchasove-vykorystannia-prymishchen.docx"} <= set(listed)

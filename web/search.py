@@ -34,7 +34,10 @@ from .pages import Page
 
 bp = Blueprint("search", __name__)
 
-RELEVANCE_FLOOR = 0.5  # the page lists practices scoring at least half the best one's score
+# The page lists practices scoring at least half the best topical (dense) score. Not half the best total
+# score: an exact name typed in one language lifts its practice by the lexical bonus, and a floor under
+# that would hide every practice in the other languages.
+RELEVANCE_FLOOR = 0.5
 
 
 def source_label(p) -> str:
@@ -184,9 +187,13 @@ def results(query: str, chosen: dict[str, str | None]):
         unfiltered, error = _run(query, MAX_RESULTS, vector)
         counts = facets(unfiltered, chosen)
         hits = _run(query, MAX_RESULTS, vector, **chosen)[0] if any(chosen.values()) else unfiltered
-    if hits and hits[0].score > 0:
-        hits = [h for h in hits if h.score >= hits[0].score * RELEVANCE_FLOOR]
-    return hits, error, counts
+    return above_floor(hits), error, counts
+
+
+def above_floor(hits: list) -> list:
+    """The hits worth listing: scoring at least RELEVANCE_FLOOR times the best topical (dense) score."""
+    best = max((h.dense_score for h in hits), default=0.0)
+    return [h for h in hits if h.score >= best * RELEVANCE_FLOOR] if best > 0 else hits
 
 
 LANGUAGE_NAMES = {"pl": lazy_gettext("Polish"), "uk": lazy_gettext("Ukrainian"), "en": lazy_gettext("English")}
