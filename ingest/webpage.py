@@ -155,7 +155,7 @@ def clean_blocks(blocks: list[Block]) -> list[Block]:
         words += len(block.text.split()) if block.kind == Kind.PARAGRAPH else 0
     # After the article's last sentence: share and tag lines, other articles' headlines run together.
     end = len(kept)
-    while end > 0 and kept[end - 1].kind != Kind.ROW and not headlines_end(kept[end - 1].text):
+    while end > 0 and kept[end - 1].kind != Kind.ROW and not ends_article(kept[end - 1].text):
         end -= 1
     kept = kept[:end] if end else kept
     first_heading = next((n for n, b in enumerate(kept) if b.kind == Kind.HEADING), 0)
@@ -163,6 +163,6 @@ def clean_blocks(blocks: list[Block]) -> list[Block]:
     return trim_tail(head + kept[first_heading:])
 
 
-def headlines_end(text: str) -> bool:
+def ends_article(text: str) -> bool:
     """Where a printed page's article may end: a sentence, or the article's contact."""
     return bool(re.search(r"[.!?…][»\"”')\]]*$", text.rstrip()) or _CONTACT.search(text))
