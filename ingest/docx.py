@@ -96,7 +96,8 @@ def _outline_level(properties) -> int | None:
     return int(value) if value is not None and value.isdigit() and int(value) <= 9 else None
 
 
-def _heading_level(paragraph) -> int:
+def _heading_level(paragraph, text: str) -> int:
+    """The paragraph's heading level (1 = the title), 0 for body text; `text` is its `_text`."""
     own = _outline_level(paragraph._p.pPr)
     style = paragraph.style if own is None else None  # level 9 on the paragraph: body text, whatever its style
     if own is not None and own < 9:
@@ -116,7 +117,6 @@ def _heading_level(paragraph) -> int:
                 break
             return level + 2
         style = style.base_style
-    text = _text(paragraph._p)
     runs = [r for r in paragraph.runs if r.text.strip()]
     if runs and all(r.bold for r in runs) and 0 < len(text.split()) <= 12 and not text.endswith((".", ",", ";")):
         return 4  # a bold short line used as a heading
@@ -147,7 +147,7 @@ def extract(path: Path) -> Extracted:
                 paragraph = Paragraph(child, document)
                 text = _text(child)
                 if text:
-                    level = _heading_level(paragraph)
+                    level = _heading_level(paragraph, text)
                     style = (paragraph.style.name if paragraph.style is not None else "").lower()
                     if level:
                         blocks.append(Block(Kind.HEADING, text, level=level))

@@ -65,15 +65,13 @@ def _mhtml_page(data: bytes) -> str:
 
 
 def _decode_html(data: bytes, declared: str | None = None) -> str:
-    """An HTML page's text: UTF-8 when it is (a byte-order mark, or bytes that decode: an old <meta> often
-    outlives a site's move to UTF-8), else the charset the page declares (a header, or its <meta>:
-    windows-1250 and windows-1251 pages are common), else as any text file."""
+    """An HTML page's text: UTF-8 when the bytes decode as UTF-8 (an old <meta> often outlives a site's move
+    to UTF-8), else the charset the page declares (a header, or its <meta>: windows-1250 and windows-1251
+    pages are common), else as any text file (`_decode`: byte-order marks, a guess)."""
     from bs4.dammit import EncodingDetector
 
-    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        return _decode(data)
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
     for encoding in (declared, EncodingDetector.find_declared_encoding(data, is_html=True)):

@@ -13,11 +13,12 @@ from .blocks import Block, Kind
 # Whole lines that are page chrome in the languages we meet, not content. Patterns that start with a
 # common word ("Share", "Back", "Photo") allow a short tail only: "Shared ownership helps…" and "Back in
 # 2019 the city…" start sentences.
+_COOKIES = r"cookies?|ciasteczk|куки|файли cookie"  # a cookie notice, in any of our languages
 _CHROME = re.compile(
     r"^(?:trwa (?:ładowanie|zapisywanie).{0,40}|loading\b.{0,40}|завантаження.{0,40}|menu|меню|zaloguj.{0,30}|"
     r"log ?in|sign in|увійти|szukaj|search|пошук|udostępnij\b.{0,60}|share\b.{0,60}|поділитися.{0,60}|drukuj|"
     r"print|друк|path|hold|ctrl|to zoom|"
-    r"(?:akceptuj|accept|прийняти).*cookie.*|.*(?:cookies?|ciasteczk|куки|файли cookie).*|"
+    rf".*(?:{_COOKIES}).*|"
     r"(?:wróć|back|назад)\b.{0,40}|newsletter|facebook|twitter|instagram|youtube|linkedin|x\.com|"
     r"відкрити/закрити.*|open/close.*|skip to .*|przejdź do .*|перейти до .*|"
     r"(?:strona główna|home|головна)(?: ?[>/»].*)?|.{0,40}(?:гаряча лінія|hotline|infolinia).{0,40}|"
@@ -136,7 +137,7 @@ def _is_chrome_block(block: Block) -> bool:
         return False
     if words <= 8 and is_chrome(block.text):
         return True
-    return words <= 60 and bool(re.search(r"(?i)cookie|ciasteczk|файли cookie|куки", block.text))
+    return words <= 60 and bool(re.search(_COOKIES, block.text, re.I))
 
 
 def clean_blocks(blocks: list[Block]) -> list[Block]:

@@ -107,7 +107,8 @@ def assign_themes(text: str, title: str = "", limit: int = 4) -> tuple[str, ...]
 def query_themes(query: str, limit: int = 3) -> tuple[str, ...]:
     """Themes a search query names: every theme one of its words belongs to, most named first. A query is
     a few words, so a single word decides (the thresholds of `assign_themes` are for whole texts)."""
-    counts = Counter({theme_id: len(pattern.findall(fold(query))) for theme_id, pattern in _patterns()})
+    folded = fold(query)
+    counts = Counter({theme_id: len(pattern.findall(folded)) for theme_id, pattern in _patterns()})
     return tuple(t for t, c in counts.most_common(limit) if c > 0)
 
 
