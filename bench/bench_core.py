@@ -251,7 +251,7 @@ def stage_breakdown(kb: KnowledgeBase, index: FaissIndex, queries: list[str], wa
             extra_counts = [len(m) for m in missing]
             stages["score"], _ = timed_each(range(n), lambda j: index.score(vectors[j], missing[j]))
     if getattr(kb_search, "PLACE_BOOST", 0) and hasattr(kb_search, "query_city"):
-        stages["place"], _ = timed_each(queries, kb_search.query_city)
+        stages["place"], _ = timed_each(queries, lambda q: kb_search.query_city(kb, q))
     ids = [list(dict.fromkeys([*dense[j], *lexical[j]])) for j in range(n)]
     stages["store"], _ = timed_each(ids, kb.store.by_passages)
     out = {name: latency(t) for name, t in stages.items()}

@@ -214,6 +214,8 @@ def ingest_paths(
         started = time.perf_counter()
         report.files.append(result)
         on_file and on_file(result)
+    if any(f.status in ("added", "updated") for f in report.files):
+        kb.query_places()  # the gazetteer is loaded here already: a later search in a fresh process needs not
     return report
 
 

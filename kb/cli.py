@@ -172,7 +172,11 @@ def search(ctx: click.Context, query: str | None, limit: int, lang: str | None, 
         return
     if not hits:
         click.echo("No practices found." + ("" if kb.store.count() else " The knowledge base is empty: run `kb ingest PATH`."))
+    if hits and all(h.match == "weak" for h in hits):
+        click.echo("No practice matches well; the closest:")
     for n, hit in enumerate(hits, start=1):
+        if hit.match == "weak" and n > 1 and hits[n - 2].match == "good":
+            click.echo("    — weaker matches —")
         p = hit.practice
         place = ", ".join(x for x in (p.city, p.country) if x) or "place unknown"
         click.echo(f"{n:2}. [{p.language}] {p.title}  ({place})  score {hit.score:.3f}")
@@ -530,8 +534,9 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def eval_(ctx: click.Context, qrels: Path, as_json: bool) -> None:
-    """Score retrieval on judged queries (JSONL): plain cosine, de-biasing methods and hybrid, per language pair."""
-    from .evaluate import evaluate, load_qrels
+    """Score retrieval on judged queries (JSONL): the lexical leg, plain cosine, de-biasing methods and the hybrid,
+    per language pair and per half (tuning / held-out), with the good-match cut-off."""
+    from .evaluate import evaluate, evaluate_cutoff, load_qrels
 
     kb = _open(ctx)
     practices = kb.store.list()
@@ -539,25 +544,48 @@ def eval_(ctx: click.Context, qrels: Path, as_json: bool) -> None:
         judged = load_qrels(qrels, practices)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
-    languages = {p.id: p.language for p in practices}
     with _progress(len(kb.store.passage_ids()), "passage", "Embedding") as bar:
         runs = kb.evaluation_runs(progress=bar.update)
-    results = {name: evaluate(judged, ranker, languages) for name, ranker in runs}
+    default = lambda q: [(h.practice.id, h.match == "good") for h in kb.search(q, k=10)]  # noqa: E731
+    halves = judged.splits or [""]
+    results = {half or "all": {"variants": {name: evaluate(judged, ranker, half) for name, ranker in runs},
+                               "cutoff": evaluate_cutoff(judged, default, half)} for half in halves}
     if as_json:
         click.echo(json.dumps(results, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{len(judged)} queries over {len(practices)} practices, model {kb.embedder.model_id}")
-    click.echo("nDCG@10 for each variant (lexical alone, then dense ones adding one thing each); "
-               "recall@5, recall@10 and MRR@10 for the default.\n")
-    names = list(results)
-    click.echo(f"{'pair':8}{'n':>4}" + "".join(f"{n[:18]:>20}" for n in names) + f"{'R@5':>8}{'R@10':>8}{'MRR@10':>8}")
-    for key in ["all"] + sorted(k for k in results[names[0]] if k != "all"):
-        row = [results[n].get(key, {}) for n in names]
-        default = row[-1]
-        click.echo(
-            f"{key:8}{int(row[0].get('queries', 0)):>4}" + "".join(f"{r.get('ndcg@10', 0):>20.3f}" for r in row)
-            + f"{default.get('recall@5', 0):>8.3f}{default.get('recall@10', 0):>8.3f}{default.get('mrr@10', 0):>8.3f}"
-        )
+    click.echo(f"{len(judged.judged)} queries over {len(practices)} practices, model {kb.embedder.model_id}")
+    for half, result in results.items():
+        _print_half(half, len(judged.half("" if half == "all" else half)), result)
+
+
+def _print_half(half: str, queries: int, result: dict) -> None:
+    variants = result["variants"]
+    names = list(variants)
+    title = {"tune": "tuning half", "held-out": "held-out half (no choice was made on it)"}.get(half, half)
+    click.echo(f"\n== {title}: {queries} queries ==")
+    click.echo("nDCG@10 for each variant (lexical alone, then dense ones adding one thing each); for the default "
+               "also recall@5, recall@10, MRR@10 and each pair's share of the ideal ranking's score.\n")
+    width = max(len(n) for n in names) + 2
+    click.echo(f"{'pair':8}{'n':>4}" + "".join(f"{n:>{width}}" for n in names)
+               + f"{'R@5':>7}{'R@10':>7}{'MRR':>7}{'share':>7}")
+    for key in ["all"] + sorted(k for k in variants[names[-1]] if k not in ("all", "favouritism")):
+        row = [variants[n].get(key, {}) for n in names]
+        last = row[-1]
+        share = f"{last['share']:>7.2f}" if "share" in last else " " * 7
+        click.echo(f"{key:8}{int(last.get('queries', 0)):>4}" + "".join(f"{r.get('ndcg@10', 0):>{width}.3f}" for r in row)
+                   + f"{last.get('recall@5', 0):>7.3f}{last.get('recall@10', 0):>7.3f}{last.get('mrr@10', 0):>7.3f}"
+                   + share)
+    fav = variants[names[-1]].get("favouritism")
+    if fav:
+        click.echo(f"\nlanguage favouritism (mean same-language share minus mean cross-language share): "
+                   f"{fav['difference']:+.3f} ({fav['same']:.3f} - {fav['cross']:.3f})")
+    cut = result["cutoff"]
+    if cut["nonsense"]:
+        click.echo(f"cut-off: {cut['no_good_match']:.0%} of {cut['nonsense']} nonsense or off-topic queries get "
+                   "no good match")
+    if cut["judged"]:
+        click.echo(f"cut-off: {cut['lost_answer']:.1%} of {cut['judged']} judged queries have an answer (grade 2) "
+                   f"in the first 10 below it; {cut['good_shown']:.1f} good matches shown on average")
 
 
 @cli.command()

@@ -15,6 +15,7 @@ from .embed import Embedder
 from .models import now_iso
 
 SCHEMA_VERSION = 2  # 2: de-biasing fitted on runs of reference sentences too (kb/debias.py)
+LANGUAGE_MEAN_SHRINK = 20  # passages' weight of the pooled mean in each language's mean (language_means)
 MIN_APPROXIMATE = 5_000  # the index stays exact below this many passages, whatever the exact limit
 
 
@@ -44,6 +45,7 @@ class FaissIndex:
         self._index = index
         self.manifest = manifest
         self.debias = debias
+        self._language_means: dict[str, np.ndarray] | None = None
 
     # -- life cycle ------------------------------------------------------------------------
     @classmethod
@@ -154,6 +156,29 @@ class FaissIndex:
             except RuntimeError:
                 continue
         return np.array(out, dtype=np.float32).reshape(len(out), self.manifest.dimension)
+
+    def language_means(self, languages: dict[int, str], shrink: int = LANGUAGE_MEAN_SHRINK) -> dict[str, np.ndarray]:
+        """The mean stored vector of each language's passages in this index (`languages`: passage id ->
+        language), pulled toward the mean of all passages by `shrink` passages' weight, so that a language
+        with a handful of passages is not centred on them. Computed once per index (a changed index is a new
+        object)."""
+        if self._language_means is None:
+            if self.exact:
+                vectors = faiss.downcast_index(self._index.index).reconstruct_n(0, self.count)
+                ids = faiss.vector_to_array(self._index.id_map)
+            else:
+                ids = np.fromiter(languages, dtype=np.int64)
+                vectors = self.vectors(ids)
+            known = np.array([i in languages for i in ids], dtype=bool)
+            ids, vectors = ids[known], vectors[known]
+            pooled = vectors.mean(axis=0) if len(vectors) else np.zeros(self.manifest.dimension, np.float32)
+            langs = np.array([languages[int(i)] for i in ids])
+            means = {}
+            for lang in set(langs.tolist()):
+                rows = vectors[langs == lang]
+                means[lang] = ((rows.sum(axis=0) + shrink * pooled) / (len(rows) + shrink)).astype(np.float32)
+            self._language_means = means
+        return self._language_means
 
     def score(self, query: np.ndarray, ids: Sequence[int], language: str = "") -> dict[int, float]:
         """Scores of given passages (found by another leg) for a raw query vector."""

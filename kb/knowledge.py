@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import logging
+import os
 import threading
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
@@ -13,6 +15,7 @@ from .embed import Embedder, get_embedder
 from .index import FaissIndex, IndexNotReady
 from .models import Practice, SearchHit
 from .passages import split_passages
+from .places import QueryPlaces
 from .search import search_index
 from .store import ChangeSet, DocumentRecord, SqliteStore
 
@@ -28,6 +31,7 @@ class KnowledgeBase:
         self._embedder = embedder
         self._index: FaissIndex | None = None
         self._index_mtime = 0.0
+        self._places: QueryPlaces | None = None
         self._lock = threading.RLock()  # short: loading and swapping the index
         self._writing = threading.RLock()  # one writer at a time in this process (ingest, uploads, edits)
 
@@ -56,6 +60,31 @@ class KnowledgeBase:
             else:
                 raise IndexNotReady(f"No search index in {directory}: run `kb ingest PATH` or `kb index` first.")
             return self._index
+
+    PLACES = "query-places.json"
+
+    def query_places(self) -> QueryPlaces:
+        """The stored practices' cities by every spelling, for queries that name one; read from beside the
+        index and built again (from the gazetteer, once) only when the stored cities changed."""
+        cities = self.store.cities()
+        if self._places is not None and self._places.cities == cities:
+            return self._places
+        path = self.settings.index_dir / self.PLACES
+        try:
+            places = QueryPlaces.from_json(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError):
+            places = None
+        if places is None or places.cities != cities:
+            places = QueryPlaces.build(cities)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+                tmp.write_text(json.dumps(places.to_json(), ensure_ascii=False), encoding="utf-8")
+                os.replace(tmp, path)
+            except OSError as exc:  # a read-only data folder: searches still work, a fresh process builds it again
+                logger.warning("Could not keep the query place names in %s: %s", path, exc)
+        self._places = places
+        return places
 
     def index_is_current(self) -> bool:
         """True when an index exists, fits the configured model and holds exactly the stored passages."""
@@ -175,7 +204,7 @@ class KnowledgeBase:
         """Ranking variants to compare, as (name, query -> ranked practice ids), from one embedding pass.
 
         First the lexical leg alone (BM25); then dense retrieval, where each variant adds one thing to
-        the one before: de-biasing, then the lexical leg (the hybrid), then themes.
+        the one before: de-biasing, then the lexical leg (the hybrid), then themes, then the concept leg.
         """
         from .search import lexical_practices
 
@@ -185,13 +214,14 @@ class KnowledgeBase:
         for debias in ("none", "centering", "subspace"):
             indexes[debias] = FaissIndex.create(self.settings.index_dir, self.embedder, debias)
             indexes[debias].add([r[0] for r in rows], vectors, [r[2] for r in rows])
-        dense = {"lexical_weight": 0.0, "theme_boost": 0.0}
+        dense = {"lexical_weight": 0.0, "theme_boost": 0.0, "concept_weight": 0.0}
         variants = [
             ("plain cosine", {"index": indexes["none"], **dense}),
             ("mean-centering", {"index": indexes["centering"], **dense}),
             ("subspace", {"index": indexes["subspace"], **dense}),
-            ("+ lexical", {"index": indexes["subspace"], "theme_boost": 0.0}),
-            ("+ themes (default)", {"index": indexes[self.settings.debias]}),
+            ("+ lexical", {"index": indexes["subspace"], "theme_boost": 0.0, "concept_weight": 0.0}),
+            ("+ themes", {"index": indexes["subspace"], "concept_weight": 0.0}),
+            ("+ concepts (default)", {"index": indexes[self.settings.debias]}),
         ]
 
         def ranker(options: dict) -> Callable[[str], list[str]]:

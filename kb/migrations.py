@@ -143,10 +143,18 @@ M007_DETACHED = """
         ALTER TABLE practices ADD COLUMN detached INTEGER NOT NULL DEFAULT 0;
 """
 
+# The concept leg (kb/concepts.py): each passage's thesaurus concepts, for BM25-style matching in any
+# language; filled (and refilled when the thesaurus changes) by the store, which records the version.
+M008_CONCEPTS = """
+        CREATE VIRTUAL TABLE passages_concepts USING fts5(concepts, tokenize='unicode61');
+        CREATE VIRTUAL TABLE passages_concepts_vocab USING fts5vocab(passages_concepts, 'row');
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
 # Each migration is an SQL script or a function, run in one transaction with the version bump.
 MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     M001_CREATE_TABLES, m002_passages_fulltext, M003_FULLTEXT_VOCABULARY, M004_PRACTICE_GROUPS, M005_CHECKLISTS,
-    M006_CURATION, M007_DETACHED,
+    M006_CURATION, M007_DETACHED, M008_CONCEPTS,
 ]
 
 

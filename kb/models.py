@@ -164,7 +164,9 @@ class SearchHit:
     passage: str
     dense_score: float = 0.0
     lexical_score: float = 0.0
+    concept_score: float = 0.0  # the share of the query's thesaurus concepts the passage names (kb/concepts.py)
     versions: tuple[Practice, ...] = ()  # the same practice in other files or languages, folded into this hit
+    match: str = "good"  # "good" or "weak": below the calibrated cut-off (kb/search.py, GOOD_MATCH)
 
     def to_dict(self) -> dict:
         p = self.practice
@@ -176,6 +178,7 @@ class SearchHit:
             "country": p.country,
             "themes": list(p.themes),
             "score": round(self.score, 4),
+            "match": self.match,
             "source": p.source.path,
             "source_key": p.source.key,
             "locator": p.source.locator,

@@ -77,6 +77,7 @@ class Gazetteer:
         self.cities: dict[str, list[Place]] = defaultdict(list)  # first 3 folded letters -> places
         self.names: dict[str, list[tuple[str, Place]]] = defaultdict(list)
         self.countries: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        self.spellings: dict[tuple[str, str], set[str]] = defaultdict(set)  # (name, country) -> folded spellings
         self._load_cities()
         self._load_countries()
 
@@ -97,6 +98,7 @@ class Gazetteer:
                     continue
                 key = fold(spelling)
                 self.names[key[:3]].append((key, place))
+                self.spellings[(place.name, cc)].add(key)
 
     def _load_countries(self) -> None:
         import pycountry
@@ -197,6 +199,45 @@ def locate(text: str, title: str = "", language: str = "") -> Location:
     if countries:
         return Location("", countries.most_common(1)[0][0])
     return Location()
+
+
+class QueryPlaces:
+    """The cities a knowledge base has practices from, by every spelling GeoNames knows, to find the one a
+    query names ("ze Lwowa", "з Кракова", "in Ghent"). Small: built once from the gazetteer and kept as
+    JSON beside the index, so a search in a fresh process does not load the whole gazetteer."""
+
+    def __init__(self, cities: set[tuple[str, str]], names: dict[str, tuple[str, str]]):
+        self.cities = cities
+        self.names: dict[str, list[tuple[str, tuple[str, str]]]] = defaultdict(list)
+        for key, city in names.items():
+            self.names[key[:3]].append((key, city))
+        self._flat = names
+
+    @classmethod
+    def build(cls, cities: set[tuple[str, str]]) -> "QueryPlaces":
+        g = gazetteer()
+        names: dict[str, tuple[str, str]] = {}
+        for city in sorted(cities):
+            for key in g.spellings.get(city, ()) | {fold(city[0])}:
+                if len(key) >= 3:
+                    names.setdefault(key, city)
+        return cls(set(cities), names)
+
+    def to_json(self) -> dict:
+        return {"cities": sorted(map(list, self.cities)), "names": {k: list(v) for k, v in self._flat.items()}}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "QueryPlaces":
+        return cls({tuple(c) for c in data["cities"]}, {k: tuple(v) for k, v in data["names"].items()})
+
+    def find(self, query: str) -> tuple[str, str] | None:
+        """The city a query names: an exact spelling, or an inflected one after a cue word ("w", "з", "from")."""
+        for mention, before in _mentions(query):
+            key = fold(mention)
+            for name, city in self.names.get(key[:3], ()):
+                if name == key or (before in PLACE_CUES and inflection_match(key, name)):
+                    return city
+        return None
 
 
 def country_name(code: str, lang: str) -> str:

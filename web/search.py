@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import (
@@ -34,10 +35,7 @@ from .pages import Page
 
 bp = Blueprint("search", __name__)
 
-# The page lists practices scoring at least half the best topical (dense) score. Not half the best total
-# score: an exact name typed in one language lifts its practice by the lexical bonus, and a floor under
-# that would hide every practice in the other languages.
-RELEVANCE_FLOOR = 0.5
+CLOSEST = 3  # when nothing matches well, the page still shows the closest weak matches
 
 
 def source_label(p) -> str:
@@ -178,22 +176,36 @@ def _run(query: str, k: int, vector=None, **filters):
 MAX_RESULTS = 100  # what the result pages (10 a page) can reach
 
 
-def results(query: str, chosen: dict[str, str | None]):
-    """The practices a search page lists, any error, and the facet counts beside them."""
-    hits, error, counts = [], None, facets([])
-    if query:
-        # Facet counts over what the query finds without filters; each facet applies the other filters.
-        vector = _kb().embedder.embed_queries([query])[0]  # both searches below share it
-        unfiltered, error = _run(query, MAX_RESULTS, vector)
-        counts = facets(unfiltered, chosen)
-        hits = _run(query, MAX_RESULTS, vector, **chosen)[0] if any(chosen.values()) else unfiltered
-    return above_floor(hits), error, counts
+@dataclass(frozen=True, slots=True)
+class Results:
+    """What a search page lists: the good matches (or, with `weak`, every match), the weak ones kept back, the
+    facet counts over what is listed, and any error."""
+
+    hits: list
+    weaker: int = 0  # weak matches not listed: one click ("show weaker matches") lists them too
+    closest: bool = False  # nothing matched well: `hits` are the closest weak matches
+    counts: dict = field(default_factory=lambda: facets([]))
+    error: str | None = None
 
 
-def above_floor(hits: list) -> list:
-    """The hits worth listing: scoring at least RELEVANCE_FLOOR times the best topical (dense) score."""
-    best = max((h.dense_score for h in hits), default=0.0)
-    return [h for h in hits if h.score >= best * RELEVANCE_FLOOR] if best > 0 else hits
+def results(query: str, chosen: dict[str, str | None], weak: bool = False) -> Results:
+    """The practices a search page lists. Good matches only unless `weak`; when none is good, the closest few
+    weak ones, marked as such. Facet counts are over the same kind of matches, so each option's number is what
+    choosing it lists."""
+    if not query:
+        return Results([])
+    # Facet counts over what the query finds without filters; each facet applies the other filters.
+    vector = _kb().embedder.embed_queries([query])[0]  # both searches below share it
+    unfiltered, error = _run(query, MAX_RESULTS, vector)
+    hits = _run(query, MAX_RESULTS, vector, **chosen)[0] if any(chosen.values()) else unfiltered
+    if weak:
+        return Results(hits, counts=facets(unfiltered, chosen), error=error)
+    good = [h for h in hits if h.match == "good"]
+    counts = facets([h for h in unfiltered if h.match == "good"], chosen)
+    if not good and hits:
+        return Results(hits[:CLOSEST], weaker=len(hits) - CLOSEST if len(hits) > CLOSEST else 0, closest=True,
+                       counts=counts, error=error)
+    return Results(good, weaker=len(hits) - len(good), counts=counts, error=error)
 
 
 LANGUAGE_NAMES = {"pl": lazy_gettext("Polish"), "uk": lazy_gettext("Ukrainian"), "en": lazy_gettext("English")}
@@ -207,8 +219,10 @@ def index():
     chosen = _filters()
     if visible_status():
         chosen["status"] = None  # anonymous visitors see approved practices only: no status to choose
-    hits, error, counts = results(query, chosen)
-    page = Page.from_request(per_page=10).with_total(len(hits))
+    weak = request.args.get("weak") == "1"
+    found = results(query, chosen, weak)
+    hits, error, counts = found.hits, found.error, found.counts
+    page = Page.from_request(per_page=10).with_total(0 if found.closest else len(hits))
     home = None if query else _home()
     countries = _kb().store.countries()
     cities = sorted(set(counts["city"]) | ({chosen["city"]} if chosen["city"] else set()))
@@ -216,7 +230,8 @@ def index():
     # "No results in Polish — 7 in Ukrainian": what dropping the language filter would give.
     elsewhere = {code: n for code, n in counts["language"].items() if code != chosen["language"]} \
         if chosen["language"] and not hits else {}
-    return render_template("search/index.html", query=query, hits=page.slice(hits), page=page, error=error,
+    return render_template("search/index.html", query=query, hits=hits if found.closest else page.slice(hits),
+                           page=page, error=error, weaker=found.weaker, closest=found.closest, weak=weak,
                            home=home, counts=counts, countries=countries, themes=[t.id for t in THEMES],
                            cities=cities, sources=sources, chosen={k: v or "" for k, v in chosen.items()},
                            kept=filter_args(chosen), country_name=country_name, elsewhere=elsewhere,
