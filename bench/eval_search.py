@@ -89,11 +89,11 @@ def main() -> None:
     if dropped:
         print(f"{dropped} judgements name texts that are not in the set; left out", flush=True)
     subprocess.run([*kb, "eval", str(work / "qrels.jsonl"), *(["--json"] if args.json else [])], check=True)
-    pairs = load_texts(args.set, "texts-twins.jsonl")
-    if pairs:
-        write_documents(pairs, work / "twins")
+    extra = load_texts(args.set, "texts-twins.jsonl")
+    if extra:
+        write_documents(extra, work / "twins")
         subprocess.run([*kb, "ingest", "--approve", str(work / "twins")], check=False, stdout=subprocess.DEVNULL)
-        twins(pairs, work / "kb")
+    twins(texts + extra, work / "kb")
 
 
 def twins(texts: list[dict], data_dir: Path) -> None:

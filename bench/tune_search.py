@@ -36,7 +36,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--work", type=Path, required=True)
     parser.add_argument("--grid", nargs="*", default=["concept_weight=0,0.05,0.1,0.15,0.2,0.3"])
-    parser.add_argument("--cutoffs", default="0.22,0.25,0.28,0.3,0.32,0.35,0.4")
+    parser.add_argument("--cutoffs", default="0.18:0.4,0.2:0.4,0.2:0.5,0.22:0.4,0.24:0.4,0.28:0.4",
+                        help="floor:share pairs (kb.search.Cutoff)")
     args = parser.parse_args()
     kb = KnowledgeBase(Settings().with_values(data_dir=args.work / "kb"))
     qrels = load_qrels(args.work / "qrels.jsonl", kb.store.list())
@@ -51,11 +52,19 @@ def main() -> None:
         fav = result.get("favouritism", {}).get("difference", 0.0)
         print(f"{str(options)[:40]:40}{result['all']['ndcg@10']:>7.3f}{fav:>+7.3f}"
               + "".join(f"{result.get(p, {}).get('share', float('nan')):>7.2f}" for p in PAIRS))
-    print("\ncut-off (default weights): share of nonsense with no good match / judged losing an answer / good shown")
+    print("\ncut-off (default weights) floor:share: share of nonsense with no good match / judged losing an answer"
+          " / good shown")
     scored = {q.query: search_index(kb, q.query, k=10) for q in tune}
-    for cutoff in (float(c) for c in args.cutoffs.split(",")):
-        cut = evaluate_cutoff(qrels, lambda q: [(h.practice.id, h.score >= cutoff) for h in scored[q]], "tune")
-        print(f"  {cutoff:.2f}: {cut['no_good_match']:.2f} of {cut['nonsense']} / {cut['lost_answer']:.3f} of "
+    for pair in args.cutoffs.split(","):
+        floor, share = (float(x) for x in pair.split(":"))
+
+        def marked(query: str, floor=floor, share=share) -> list[tuple[str, bool]]:
+            hits = scored[query]
+            top = hits[0].score if hits else 0.0
+            return [(h.practice.id, top >= floor and h.score >= share * top) for h in hits]
+
+        cut = evaluate_cutoff(qrels, marked, "tune")
+        print(f"  {pair}: {cut['no_good_match']:.2f} of {cut['nonsense']} / {cut['lost_answer']:.3f} of "
               f"{cut['judged']} / {cut['good_shown']:.1f}")
 
 

@@ -58,6 +58,15 @@ def _section(blocks: list[Block], start: int) -> int:
     return end
 
 
+# A byline or dateline above an article ("By News Editor / Updated: 19 Oct 2017", "Date of label : 29/10/2024",
+# "Opublikowano: 12.03.2024"): never its title, however long.
+_MONTHS = (r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|sty|lut|kwi|maj|cze|lip|sie|wrz|paź|paz|lis|gru|"
+           r"січ|лют|бер|кві|тра|чер|лип|сер|вер|жов|лис|гру")
+_BYLINE = re.compile(
+    rf"(?i)^\s*(by|author|date|updated|posted|published|autor|data|opublikowano|dodano|автор|дата|опубліковано)\b"
+    rf"|\b\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}\b|\b\d{{1,2}}\s+(?:{_MONTHS})\w*\.?\s+\d{{4}}\b")
+
+
 def _title(doc: Extracted) -> tuple[str, int]:
     """The document's title and the index of its block (-1 when taken from metadata).
 
@@ -69,6 +78,7 @@ def _title(doc: Extracted) -> tuple[str, int]:
     candidates = [
         (len(b.text.split()), i) for i, b in enumerate(doc.blocks[: max(first_para, 1)])
         if b.kind == Kind.HEADING and b.level == min(headings) and not field_of(b.text) and not is_framing(b.text)
+        and not _BYLINE.search(b.text)
     ]
     if candidates:
         _, i = max(candidates)

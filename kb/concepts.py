@@ -7,8 +7,10 @@ the concepts they name (in any language) and a query scores passages by the conc
 each weighted by its rarity in the collection. A concept counts the same in every language, so the leg
 cannot favour the query's language; it is classic dictionary-based cross-language retrieval.
 
-Terms are matched as sequences of the lexical leg's stems (kb/lexical.py), so inflected forms join:
-"budżetu obywatelskiego" is "budże obywa" like "budżet obywatelski". The longest term at a place wins.
+Terms are matched as sequences of word keys: a word folded (lowercase, no diacritics) less its inflectional
+ending, so "budżetu obywatelskiego" is "budzet obywatelsk" like "budżet obywatelski". Not the lexical leg's
+5-letter stems: they join "mieszkanie" (a flat) with "mieszkańcy" (residents); a key keeps them apart
+("mieszkan", "mieszkanc"). The longest term at a place wins.
 """
 from __future__ import annotations
 
@@ -18,10 +20,31 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .lexical import stems
+from .lexical import _WORD, _fold
 
 LANGUAGES = ("en", "pl", "uk")
 MAX_TERM_WORDS = 6
+# Inflectional endings of Polish, Ukrainian and English, folded as words are (kb/lexical.py: ł→l, ї→і, й→и).
+_ENDINGS = tuple(sorted(set(
+    "owie ami ach ow owi ego emu ej iego iemu iej ich imi ie ia iu iem ym im ymi om a e i o u y "
+    "ами ями ах ях ові еві ом ем ою ею ого ому ии ии ои их ів ям а я у ю і и о е є ь "
+    "ies es s ing ed".split()), key=len, reverse=True))
+MIN_KEY = 4
+
+
+@lru_cache(maxsize=200_000)
+def key(word: str) -> str:
+    """A word folded and without its inflectional ending (the longest that leaves MIN_KEY letters)."""
+    word = _fold(word)
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= MIN_KEY:
+            return word[: -len(ending)]
+    return word
+
+
+def keys(text: str) -> list[str]:
+    """The keys of a text's words, numbers and one-letter words left out."""
+    return [key(w) for w in _WORD.findall(text) if len(w) > 1 and not w.isdigit()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,18 +57,18 @@ class Concept:
 class Thesaurus:
     concepts: tuple[Concept, ...]
     version: str  # a digest of the file: passages tagged with another version are tagged again
-    # first stem -> (stem sequence, concept token), longest sequences first
-    _starts: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
+    # first key -> (key sequence, concept tokens), longest sequences first
+    _starts: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]
 
     def tokens(self, text: str) -> list[str]:
         """The concept tokens a text names, one per occurrence, in order ("c12 c7 c12")."""
-        words = stems(text)
+        words = keys(text)
         out: list[str] = []
         i = 0
         while i < len(words):
-            for sequence, token in self._starts.get(words[i], ()):
+            for sequence, tokens in self._starts.get(words[i], ()):
                 if tuple(words[i : i + len(sequence)]) == sequence:
-                    out.append(token)
+                    out.extend(tokens)  # a term two concepts list ("mieszkanie": a flat, housing) names both
                     i += len(sequence)
                     break
             else:
@@ -70,17 +93,19 @@ def thesaurus() -> Thesaurus:
 def parse(text: str) -> Thesaurus:
     rows = list(csv.DictReader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE))
     concepts = []
-    sequences: dict[tuple[str, ...], str] = {}
+    sequences: dict[tuple[str, ...], list[str]] = {}
     for n, row in enumerate(rows):
         terms = {lang: tuple(t.strip() for t in (row.get(lang) or "").split("|") if t.strip()) for lang in LANGUAGES}
         concepts.append(Concept(row["id"], terms))
         for lang_terms in terms.values():
             for term in lang_terms:
-                sequence = tuple(stems(term))
+                sequence = tuple(keys(term))
                 if 0 < len(sequence) <= MAX_TERM_WORDS and not (len(sequence) == 1 and len(sequence[0]) < 3):
-                    sequences.setdefault(sequence, _token(n))  # a term two concepts share goes to the first
-    starts: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-    for sequence, token in sequences.items():
-        starts.setdefault(sequence[0], []).append((sequence, token))
+                    tokens = sequences.setdefault(sequence, [])
+                    if _token(n) not in tokens:
+                        tokens.append(_token(n))
+    starts: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+    for sequence, tokens in sequences.items():
+        starts.setdefault(sequence[0], []).append((sequence, tuple(tokens)))
     ordered = {k: tuple(sorted(v, key=lambda item: -len(item[0]))) for k, v in starts.items()}
     return Thesaurus(tuple(concepts), hashlib.sha256(text.encode()).hexdigest()[:12], ordered)

@@ -204,9 +204,10 @@ class KnowledgeBase:
         """Ranking variants to compare, as (name, query -> ranked practice ids), from one embedding pass.
 
         First the lexical leg alone (BM25); then dense retrieval, where each variant adds one thing to
-        the one before: de-biasing, then the lexical leg (the hybrid), then themes, then the concept leg.
+        the one before: de-biasing, then centering on the collection's own language means, then the lexical leg
+        (the hybrid), then themes, then the concept leg.
         """
-        from .search import lexical_practices
+        from .search import LANGUAGE_CENTERING, lexical_practices
 
         rows = list(self.store.passages())
         vectors = self.embedder.embed_passages([r[1] for r in rows], progress=progress)
@@ -214,13 +215,15 @@ class KnowledgeBase:
         for debias in ("none", "centering", "subspace"):
             indexes[debias] = FaissIndex.create(self.settings.index_dir, self.embedder, debias)
             indexes[debias].add([r[0] for r in rows], vectors, [r[2] for r in rows])
-        dense = {"lexical_weight": 0.0, "theme_boost": 0.0, "concept_weight": 0.0}
+        plain = {"lexical_weight": 0.0, "theme_boost": 0.0, "concept_weight": 0.0, "language_centering": 0.0}
+        subspace = indexes["subspace"]
         variants = [
-            ("plain cosine", {"index": indexes["none"], **dense}),
-            ("mean-centering", {"index": indexes["centering"], **dense}),
-            ("subspace", {"index": indexes["subspace"], **dense}),
-            ("+ lexical", {"index": indexes["subspace"], "theme_boost": 0.0, "concept_weight": 0.0}),
-            ("+ themes", {"index": indexes["subspace"], "concept_weight": 0.0}),
+            ("plain cosine", {"index": indexes["none"], **plain}),
+            ("mean-centering", {"index": indexes["centering"], **plain}),
+            ("subspace", {"index": subspace, **plain}),
+            ("+ collection centering", {"index": subspace, **plain, "language_centering": LANGUAGE_CENTERING}),
+            ("+ lexical", {"index": subspace, "theme_boost": 0.0, "concept_weight": 0.0}),
+            ("+ themes", {"index": subspace, "concept_weight": 0.0}),
             ("+ concepts (default)", {"index": indexes[self.settings.debias]}),
         ]
 

