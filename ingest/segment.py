@@ -62,9 +62,12 @@ def _section(blocks: list[Block], start: int) -> int:
 # "Opublikowano: 12.03.2024"): never its title, however long.
 _MONTHS = (r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|sty|lut|kwi|maj|cze|lip|sie|wrz|paź|paz|lis|gru|"
            r"січ|лют|бер|кві|тра|чер|лип|сер|вер|жов|лис|гру")
+_DATE = rf"\b\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}\b|\b\d{{1,2}}\s+(?:{_MONTHS})\w*\.?\s+\d{{4}}\b"
 _BYLINE = re.compile(
-    rf"(?i)^\s*(by|author|date|updated|posted|published|autor|data|opublikowano|dodano|автор|дата|опубліковано)\b"
-    rf"|\b\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}\b|\b\d{{1,2}}\s+(?:{_MONTHS})\w*\.?\s+\d{{4}}\b")
+    rf"(?i)^\s*(?:author|date|updated|posted|published|autor|data|opublikowano|dodano|автор|дата|опубліковано)"
+    rf"(?:\s+of\s+\w+)?\s*:"  # "Date of label : …", "Opublikowano: …"
+    rf"|^\s*by\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){{0,3}}\s*(?:[/|,–-]|$)"  # "By News Editor / Updated …"
+    rf"|^\W*(?:{_DATE})\W*$")  # a date alone
 
 
 def _title(doc: Extracted) -> tuple[str, int]:

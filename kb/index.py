@@ -166,9 +166,10 @@ class FaissIndex:
             if self.exact:
                 vectors = faiss.downcast_index(self._index.index).reconstruct_n(0, self.count)
                 ids = faiss.vector_to_array(self._index.id_map)
-            else:
-                ids = np.fromiter(languages, dtype=np.int64)
-                vectors = self.vectors(ids)
+            else:  # only the passages this index holds: the store may be ahead of it (another process writing)
+                kept = [(i, self._index.reconstruct(int(i))) for i in languages if self._holds(int(i))]
+                ids = np.array([i for i, _ in kept], dtype=np.int64)
+                vectors = np.array([v for _, v in kept], dtype=np.float32).reshape(len(kept), self.manifest.dimension)
             known = np.array([i in languages for i in ids], dtype=bool)
             ids, vectors = ids[known], vectors[known]
             pooled = vectors.mean(axis=0) if len(vectors) else np.zeros(self.manifest.dimension, np.float32)
@@ -179,6 +180,13 @@ class FaissIndex:
                 means[lang] = ((rows.sum(axis=0) + shrink * pooled) / (len(rows) + shrink)).astype(np.float32)
             self._language_means = means
         return self._language_means
+
+    def _holds(self, passage_id: int) -> bool:
+        try:
+            self._index.reconstruct(passage_id)
+            return True
+        except RuntimeError:
+            return False
 
     def score(self, query: np.ndarray, ids: Sequence[int], language: str = "") -> dict[int, float]:
         """Scores of given passages (found by another leg) for a raw query vector."""

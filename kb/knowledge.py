@@ -78,7 +78,7 @@ class KnowledgeBase:
             places = QueryPlaces.build(cities)
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+                tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
                 tmp.write_text(json.dumps(places.to_json(), ensure_ascii=False), encoding="utf-8")
                 os.replace(tmp, path)
             except OSError as exc:  # a read-only data folder: searches still work, a fresh process builds it again

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
 import sqlite3
 import threading
@@ -16,6 +17,8 @@ from .concepts import thesaurus
 from .lexical import query_stems, stem_text
 from .migrations import migrate
 from .models import Practice, Review, SourceRef, Status, now_iso
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from .checklist import Checklist
@@ -284,14 +287,20 @@ class SqliteStore:
         """Tag every passage with the thesaurus' concepts when they were tagged with another version of it (or
         never: a store from before the concept leg)."""
         version = thesaurus().version
-        if (self._one("SELECT value FROM meta WHERE key = 'thesaurus'") or ("",))[0] == version:
+        current = lambda db: (db.execute("SELECT value FROM meta WHERE key = 'thesaurus'").fetchone() or ("",))[0]  # noqa: E731
+        if current(self._db) == version:
             return
-        with self._transaction() as db:
-            rows = db.execute("SELECT id, text FROM passages").fetchall()
-            db.execute("DELETE FROM passages_concepts")
-            db.executemany("INSERT INTO passages_concepts(rowid, concepts) VALUES (?, ?)",
-                           [(i, thesaurus().token_text(t)) for i, t in rows])
-            db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('thesaurus', ?)", (version,))
+        try:
+            with self._transaction() as db:
+                if current(db) == version:  # another process tagged them meanwhile
+                    return
+                rows = db.execute("SELECT id, text FROM passages").fetchall()
+                db.execute("DELETE FROM passages_concepts")
+                db.executemany("INSERT INTO passages_concepts(rowid, concepts) VALUES (?, ?)",
+                               [(i, thesaurus().token_text(t)) for i, t in rows])
+                db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('thesaurus', ?)", (version,))
+        except sqlite3.OperationalError as exc:  # a read-only or busy store: searches use the older tags
+            logger.warning("Could not tag the passages with the new thesaurus (%s); the older tags stay", exc)
 
     def _delete_passages(self, practice_rowid: int) -> list[int]:
         ids = [r[0] for r in self._db.execute("SELECT id FROM passages WHERE practice_rowid=?", (practice_rowid,))]
@@ -649,7 +658,7 @@ class SqliteStore:
         terms = list(dict.fromkeys(tokens))
         if not terms:
             return {}
-        total = self._one("SELECT max(id) FROM passages")[0] or 0
+        total = self._cached("SELECT count(*) FROM passages", lambda rows: rows[0][0])
         marks = ",".join("?" * len(terms))
         df = dict(self._all(f"SELECT term, doc FROM passages_concepts_vocab WHERE term IN ({marks})", terms))
         present = [t for t in terms if df.get(t)]
@@ -658,8 +667,8 @@ class SqliteStore:
         weight = {t: math.log(1 + max(total, 1) / df.get(t, 1)) for t in terms}
         whole = sum(weight.values())
         rare = [t for t in present if df[t] <= max(CONCEPT_CANDIDATE_MIN, total * CONCEPT_CANDIDATE_SHARE)]
-        rows = self._all(  # rare: a few hundred rows at most each, no need to rank them in SQL
-            "SELECT rowid, concepts FROM passages_concepts WHERE passages_concepts MATCH ? LIMIT ?",
+        rows = self._all(  # rare: a few hundred rows each at most; those naming more of them first
+            "SELECT rowid, concepts FROM passages_concepts WHERE passages_concepts MATCH ? ORDER BY rank LIMIT ?",
             (" OR ".join(f'"{t}"' for t in rare), limit * 4),
         ) if rare else []
         seen = {i for i, _ in rows}

@@ -95,3 +95,24 @@ def test_the_reference_texts_stay_parallel():
         assert texts[lang][:n] == sentences[lang]
         assert texts[lang][n] == " ".join(sentences[lang][:3])
         assert texts[lang][-1] == " ".join([sentences[lang][-1], *sentences[lang][:2]])
+
+
+def test_language_means_on_an_approximate_index_skip_passages_it_does_not_hold(tmp_path):
+    """The store may be ahead of the index another process saved: the means use what the index holds."""
+    import numpy as np
+
+    from kb.embed import HashingEmbedder
+    from kb.index import MIN_APPROXIMATE, FaissIndex
+
+    index = FaissIndex.create(tmp_path / "index", HashingEmbedder(), "none")
+    n = MIN_APPROXIMATE + 100
+    rng = np.random.default_rng(1)
+    vectors = rng.normal(size=(n, index.manifest.dimension)).astype(np.float32)
+    vectors[: n // 2, 0] += 5.0  # the first half ("pl") leans one way
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    languages = {i: ("pl" if i < n // 2 else "uk") for i in range(n)}
+    index.add(list(range(n)), vectors, [languages[i] for i in range(n)])
+    ivf = index.fit_to_size(0)
+    assert not ivf.exact
+    means = ivf.language_means({**languages, n + 7: "en"})  # a passage the index does not hold yet
+    assert set(means) == {"pl", "uk"} and means["pl"][0] > means["uk"][0]

@@ -418,3 +418,15 @@ def test_docx_house_heading_styles_and_outline_levels_start_practices(tmp_path):
     practices = read(path)
     assert [p.title for p in practices] == titles
     assert [p.language for p in practices] == ["pl", "uk", "en"]
+
+
+@pytest.mark.parametrize("line,byline", [
+    ("By News Editor / Updated: 19 Oct 2017", True), ("Date of label : 29/10/2024", True),
+    ("Opublikowano: 12.03.2024", True), ("12.03.2024", True),
+    ("By bike to school: Lublin", False), ("Data-driven planning in Gdańsk", False),
+    ("Uchwała nr 12/3/2024 Rady Miasta", False), ("Gent's Traffic Circulation Plan (Belgium)", False),
+])
+def test_a_byline_or_dateline_is_never_a_title(line, byline):
+    from ingest.segment import _BYLINE
+
+    assert bool(_BYLINE.search(line)) is byline

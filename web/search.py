@@ -231,7 +231,7 @@ def index():
     sources = sorted(set(counts["source"]) | ({chosen["source"]} if chosen["source"] else set()))
     # "No results in Polish — 7 in Ukrainian": what dropping the language filter would give.
     elsewhere = {code: n for code, n in counts["language"].items() if code != chosen["language"]} \
-        if chosen["language"] and not hits else {}
+        if chosen["language"] and (not hits or found.closest) else {}
     return render_template("search/index.html", query=query, hits=hits if found.closest else page.slice(hits),
                            page=page, error=error, weaker=found.weaker, closest=found.closest, weak=weak,
                            home=home, counts=counts, countries=countries, themes=[t.id for t in THEMES],
