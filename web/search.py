@@ -205,8 +205,7 @@ def results(query: str, chosen: dict[str, str | None], weak: bool = False) -> Re
     good = [h for h in hits if h.match == "good"]
     counts = facets([h for h in unfiltered if h.match == "good"], chosen)
     if not good and hits:
-        return Results(hits[:CLOSEST], weaker=len(hits) - CLOSEST if len(hits) > CLOSEST else 0, closest=True,
-                       counts=counts, error=error)
+        return Results(hits[:CLOSEST], weaker=len(hits), closest=True, counts=counts, error=error)
     return Results(good, weaker=len(hits) - len(good), counts=counts, error=error)
 
 
