@@ -80,7 +80,8 @@ def search_index(
     source: str | None = None,
     vector: np.ndarray | None = None,
 ) -> list[SearchHit]:
-    """Best practices for a query: each scored by its best passage (dense), plus lexical, place and theme bonuses."""
+    """Best practices for a query: each scored by its best passage (dense, less the query's mean similarity to the
+    passage's language), plus the concept leg, lexical, place and theme bonuses; marked good or weak."""
     query = query.strip()
     if not query:
         return []
