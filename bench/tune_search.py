@@ -19,7 +19,7 @@ sys.path.insert(0, str(REPO))
 from kb.config import Settings  # noqa: E402
 from kb.evaluate import evaluate, evaluate_cutoff, load_qrels  # noqa: E402
 from kb.knowledge import KnowledgeBase  # noqa: E402
-from kb.search import search_index  # noqa: E402
+from kb.search import Cutoff, mark_matches, search_index  # noqa: E402
 
 PAIRS = ("en→pl", "en→uk", "pl→en", "pl→uk", "uk→en", "uk→pl", "en→en", "pl→pl", "uk→uk")
 
@@ -56,12 +56,10 @@ def main() -> None:
           " / good shown")
     scored = {q.query: search_index(kb, q.query, k=10) for q in tune}
     for pair in args.cutoffs.split(","):
-        floor, share = (float(x) for x in pair.split(":"))
+        cutoff = Cutoff(*(float(x) for x in pair.split(":")))
 
-        def marked(query: str, floor=floor, share=share) -> list[tuple[str, bool]]:
-            hits = scored[query]
-            top = hits[0].score if hits else 0.0
-            return [(h.practice.id, top >= floor and h.score >= share * top) for h in hits]
+        def marked(query: str, cutoff=cutoff) -> list[tuple[str, bool]]:
+            return [(h.practice.id, h.match == "good") for h in mark_matches(kb, scored[query], cutoff=cutoff)]
 
         cut = evaluate_cutoff(qrels, marked, "tune")
         print(f"  {pair}: {cut['no_good_match']:.2f} of {cut['nonsense']} / {cut['lost_answer']:.3f} of "

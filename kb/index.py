@@ -147,14 +147,20 @@ class FaissIndex:
         if len(ids):
             self._index.remove_ids(np.asarray(ids, dtype=np.int64))
 
-    def vectors(self, ids: Sequence[int]) -> np.ndarray:
-        """The stored (de-biased) vectors of these passages, in order; passages not in the index are skipped."""
-        out = []
+    def stored(self, ids: Sequence[int]) -> dict[int, np.ndarray]:
+        """The stored (de-biased) vectors of these passages, in order, by id; passages the index does not hold
+        (not yet, or no longer: the store may be ahead of the index another process saved) are left out."""
+        out = {}
         for i in ids:
             try:
-                out.append(self._index.reconstruct(int(i)))
+                out[int(i)] = self._index.reconstruct(int(i))
             except RuntimeError:
                 continue
+        return out
+
+    def vectors(self, ids: Sequence[int]) -> np.ndarray:
+        """The stored vectors of these passages, in order; passages not in the index are skipped."""
+        out = list(self.stored(ids).values())
         return np.array(out, dtype=np.float32).reshape(len(out), self.manifest.dimension)
 
     def language_means(self, languages: dict[int, str], shrink: int = LANGUAGE_MEAN_SHRINK) -> dict[str, np.ndarray]:
@@ -166,11 +172,11 @@ class FaissIndex:
             if self.exact:
                 vectors = faiss.downcast_index(self._index.index).reconstruct_n(0, self.count)
                 ids = faiss.vector_to_array(self._index.id_map)
-            else:  # only the passages this index holds: the store may be ahead of it (another process writing)
-                kept = [(i, self._index.reconstruct(int(i))) for i in languages if self._holds(int(i))]
-                ids = np.array([i for i, _ in kept], dtype=np.int64)
-                vectors = np.array([v for _, v in kept], dtype=np.float32).reshape(len(kept), self.manifest.dimension)
-            known = np.array([i in languages for i in ids], dtype=bool)
+            else:
+                held = self.stored(list(languages))
+                ids = np.fromiter(held, dtype=np.int64, count=len(held))
+                vectors = np.array(list(held.values()), dtype=np.float32).reshape(len(held), self.manifest.dimension)
+            known = np.array([int(i) in languages for i in ids], dtype=bool)
             ids, vectors = ids[known], vectors[known]
             pooled = vectors.mean(axis=0) if len(vectors) else np.zeros(self.manifest.dimension, np.float32)
             langs = np.array([languages[int(i)] for i in ids])
@@ -181,25 +187,12 @@ class FaissIndex:
             self._language_means = means
         return self._language_means
 
-    def _holds(self, passage_id: int) -> bool:
-        try:
-            self._index.reconstruct(passage_id)
-            return True
-        except RuntimeError:
-            return False
-
     def score(self, query: np.ndarray, ids: Sequence[int], language: str = "") -> dict[int, float]:
         """Scores of given passages (found by another leg) for a raw query vector."""
         if not len(ids):
             return {}
         q = self.debias.query(np.asarray(query, dtype=np.float32), language)
-        out = {}
-        for i in ids:
-            try:
-                out[int(i)] = float(self._index.reconstruct(int(i)) @ q)
-            except RuntimeError:  # not in the index (yet)
-                continue
-        return out
+        return {i: float(v @ q) for i, v in self.stored(ids).items()}
 
     def search(
         self, query: np.ndarray, k: int, language: str = "", only: Sequence[int] | None = None

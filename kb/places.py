@@ -211,7 +211,6 @@ class QueryPlaces:
         self.names: dict[str, list[tuple[str, tuple[str, str]]]] = defaultdict(list)
         for key, city in names.items():
             self.names[key[:3]].append((key, city))
-        self._flat = names
 
     @classmethod
     def build(cls, cities: set[tuple[str, str]]) -> "QueryPlaces":
@@ -224,7 +223,8 @@ class QueryPlaces:
         return cls(set(cities), names)
 
     def to_json(self) -> dict:
-        return {"cities": sorted(map(list, self.cities)), "names": {k: list(v) for k, v in self._flat.items()}}
+        names = {key: list(city) for bucket in self.names.values() for key, city in bucket}
+        return {"cities": sorted(map(list, self.cities)), "names": names}
 
     @classmethod
     def from_json(cls, data: dict) -> "QueryPlaces":

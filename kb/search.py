@@ -94,7 +94,7 @@ def search_index(
     named_city = query_city(kb, query) if place_boost else None
     query_stems = {s for s in stems(query) if len(s) > 2}
     query_themes = set(themes_named_in(query)) if theme_boost else set()
-    concepts = thesaurus().tokens(query) if concept_weight else []
+    concepts = kb.store.concept_query(thesaurus().tokens(query)) if concept_weight else None
     filters = {"language": language, "country": country, "theme": theme, "city": city, "status": status,
                "source": source}
     only = kb.store.passage_ids_where(**filters) if any(filters.values()) else None
@@ -109,7 +109,7 @@ def search_index(
         found = index.search(vector, wanted, lang, only=only)
         dense = dict(found)
         lexical = dict(kb.store.lexical_search(query, wanted)) if lexical_weight else {}
-        named = kb.store.concept_search(concepts, wanted, among=[*dense, *lexical]) if concepts else {}
+        named = kb.store.concept_search(concepts, wanted, among=[*dense, *lexical])
         if only is not None:
             allowed = set(only)
             lexical = {i: s for i, s in lexical.items() if i in allowed}
@@ -140,10 +140,11 @@ def search_index(
     return mark_matches(kb, hits)
 
 
-def mark_matches(kb: KnowledgeBase, hits: list[SearchHit], best: float | None = None) -> list[SearchHit]:
-    """Hits marked good or weak by the model's cut-off, measured against `best` (the best score of the
-    same query without filters, where a page counts both) or else against the first hit's."""
-    cutoff = GOOD_MATCH.get(kb.embedder.model_id)
+def mark_matches(kb: KnowledgeBase, hits: list[SearchHit], best: float | None = None,
+                 cutoff: Cutoff | None = None) -> list[SearchHit]:
+    """Hits marked good or weak by the model's cut-off (or the one given), measured against `best` (the best
+    score of the same query without filters, where a page counts both) or else against the first hit's."""
+    cutoff = cutoff or GOOD_MATCH.get(kb.embedder.model_id)
     if cutoff is None or not hits:
         return hits
     top = hits[0].score if best is None else best

@@ -32,6 +32,14 @@ class DocumentRecord:
     size: int
 
 
+@dataclass(frozen=True, slots=True)
+class ConceptQuery:
+    """A query's concept tokens with their weights, and the rare ones that bring candidates (concept_search)."""
+
+    weights: dict[str, float]
+    rare: tuple[str, ...]
+
+
 @dataclass(slots=True)
 class ChangeSet:
     """What saving one document changed; passage ids tell the index what to add and remove."""
@@ -650,39 +658,48 @@ class SqliteStore:
         )
         return [(int(i), float(s)) for i, s in rows]
 
-    def concept_search(self, tokens: Sequence[str], limit: int = 100, among: Sequence[int] = ()) -> dict[int, float]:
-        """Passages with the share of the query's concepts they name, each concept weighted by its rarity
-        (log(1 + N/df)): 1.0 when a passage names all of them. Scored: the passages `among` (found by the other
-        legs), and up to `limit` more that name the query's rarer concepts (held by at most
-        CONCEPT_CANDIDATE_SHARE of the passages): a cross-language answer the dense leg missed."""
+    def concept_query(self, tokens: Sequence[str]) -> ConceptQuery | None:
+        """A query's concepts weighted by their rarity in the collection (log(1 + N/df)), and those rare enough
+        (held by at most CONCEPT_CANDIDATE_SHARE of the passages) to bring candidates of their own; None when the
+        collection names none of them."""
         terms = list(dict.fromkeys(tokens))
         if not terms:
-            return {}
+            return None
         total = self._cached("SELECT count(*) FROM passages", lambda rows: rows[0][0])
         marks = ",".join("?" * len(terms))
         df = dict(self._all(f"SELECT term, doc FROM passages_concepts_vocab WHERE term IN ({marks})", terms))
-        present = [t for t in terms if df.get(t)]
-        if not present:
+        if not any(df.get(t) for t in terms):
+            return None
+        weights = {t: math.log(1 + max(total, 1) / df.get(t, 1)) for t in terms}
+        rare = tuple(t for t in terms if 0 < df.get(t, 0) <= max(CONCEPT_CANDIDATE_MIN, total * CONCEPT_CANDIDATE_SHARE))
+        return ConceptQuery(weights, rare)
+
+    def concept_search(self, query: ConceptQuery | Sequence[str] | None, limit: int = 100,
+                       among: Sequence[int] = ()) -> dict[int, float]:
+        """Passages with the share of the query's concepts they name, each concept weighted by its rarity: 1.0
+        when a passage names all of them. Scored: the passages `among` (found by the other legs), and up to
+        `limit` more that name the query's rarer concepts: a cross-language answer the dense leg missed.
+        `query` is a concept_query (a search deepening its candidates asks it once) or the concept tokens."""
+        if query is not None and not isinstance(query, ConceptQuery):
+            query = self.concept_query(query)
+        if query is None:
             return {}
-        weight = {t: math.log(1 + max(total, 1) / df.get(t, 1)) for t in terms}
-        whole = sum(weight.values())
-        rare = [t for t in present if df[t] <= max(CONCEPT_CANDIDATE_MIN, total * CONCEPT_CANDIDATE_SHARE)]
         rows = self._all(  # rare: a few hundred rows each at most; those naming more of them first
             "SELECT rowid, concepts FROM passages_concepts WHERE passages_concepts MATCH ? ORDER BY rank LIMIT ?",
-            (" OR ".join(f'"{t}"' for t in rare), limit * 4),
-        ) if rare else []
+            (" OR ".join(f'"{t}"' for t in query.rare), limit * 4),
+        ) if query.rare else []
         seen = {i for i, _ in rows}
         rest = [int(i) for i in among if i not in seen]
         for start in range(0, len(rest), 500):
             chunk = rest[start : start + 500]
             rows += self._all(f"SELECT rowid, concepts FROM passages_concepts WHERE rowid IN ({','.join('?' * len(chunk))})",
                               chunk)
-        wanted = set(terms)
+        whole = sum(query.weights.values())
         out = {}
         for i, text in rows:
-            shared = wanted.intersection(text.split())
+            shared = query.weights.keys() & set(text.split())
             if shared:
-                out[int(i)] = sum(weight[t] for t in shared) / whole
+                out[int(i)] = sum(query.weights[t] for t in shared) / whole
         return out
 
     def stems_of(self, passage_ids: Sequence[int]) -> dict[int, frozenset[str]]:
