@@ -31,3 +31,5 @@ class Extracted:
     blocks: list[Block]
     pages: int = 0
     title: str = ""  # from the file's metadata, when it has a useful one
+    ocr_pages: tuple[int, ...] = ()  # pages read by OCR (scanned images)
+    ocr_confidence: float = 0.0  # tesseract's mean word confidence over those pages, 0-100

@@ -5,7 +5,7 @@ import re
 
 from kb.language import detect_language
 from kb.models import EXTRACTION_FLAGS, Practice, SourceRef, practice_id
-from kb.places import locate
+from kb.places import LANGUAGE_COUNTRY, Location, locate
 from kb.themes import assign_themes, named_themes
 
 from .segment import Draft
@@ -13,9 +13,24 @@ from .segment import Draft
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZĄĆĘŁŃÓŚŹŻА-ЯІЇЄҐ0-9„\"«])")
 
 
+# A metadata line ("Місто/громада: Житомир | Країна: Україна", "Location: Tartu, Estonia") or a bare field label:
+# never a summary's opening.
+_METADATA = re.compile(r"^\s*[^\W\d][\w /’'-]{0,40}:\s*(?:\S[^.!?]{0,80})?(?:\s*[|;]\s*[^\W\d][\w /-]{0,40}:.*)?$")
+
+
+def _as_written(name: str) -> str:
+    """A place name from a labelled cell, as written, less its region or country ("Шипинки, Чернівецька обл.")."""
+    first = re.split(r"[,;(|]", name, maxsplit=1)[0].strip(" .–-")
+    return first if 2 <= len(first) <= 60 and len(first.split()) <= 5 and first[:1].isupper() else ""
+
+
 def summarise(text: str, limit: int = 280) -> str:
-    """The first sentences of the description, cut at a sentence end near `limit` characters."""
-    flat = " ".join(text.split())
+    """The first sentences of the description, cut at a sentence end near `limit` characters; metadata lines
+    and field labels at its top are left out."""
+    lines = text.splitlines()
+    while len(lines) > 1 and _METADATA.match(lines[0]):
+        lines = lines[1:]
+    flat = " ".join(" ".join(lines).split())
     if len(flat) <= limit:
         return flat
     out = ""
@@ -45,14 +60,23 @@ def _themes(draft: Draft, body: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*named, *assigned]))[:4]
 
 
-def to_practice(draft: Draft, *, document: str, given_path: str, checksum: str, ordinal: int, doc_title: str) -> Practice:
+# Below this mean word confidence (tesseract's 0-100) an OCR reading is poor: misread words, lost lines.
+OCR_POOR = 80.0
+
+
+def to_practice(draft: Draft, *, document: str, given_path: str, checksum: str, ordinal: int, doc_title: str,
+                ocr_confidence: float | None = None) -> Practice:
+    """The record of one draft; `ocr_confidence` is given when its pages were read by OCR."""
     body = draft.body
     language = detect_language(f"{draft.title}\n{body}")
     place = locate(body, title=draft.title, language=language)
     named = draft.meta.get("city", "")
     if named:  # a table's "Miasto"/"City" column names the place outright
         given = locate(named, title=named, language=language)
-        place = given if given.city else place
+        if given.city:
+            place = given
+        elif _as_written(named):  # a village or hromada the gazetteer does not know: kept as written
+            place = Location(_as_written(named), given.country or place.country or LANGUAGE_COUNTRY.get(language, ""))
     from_document = False
     if not place.city:  # a tip in a workshop summary may name its city only in the document title
         outer = locate(" ".join(draft.context), title=doc_title, language=language)
@@ -64,7 +88,8 @@ def to_practice(draft: Draft, *, document: str, given_path: str, checksum: str, 
         ("no_city", not place.city), ("city_from_document", from_document), ("no_country", not place.country),
         ("no_themes", not themes), ("themes_guessed", bool(themes) and not draft.meta.get("themes")),
         ("no_fields", not set(draft.fields) - {"description"}), ("short", len(body.split()) < 60),
-        ("long_title", len(draft.title.split()) > 20),
+        ("long_title", len(draft.title.split()) > 20), ("ocr", ocr_confidence is not None),
+        ("ocr_poor", ocr_confidence is not None and ocr_confidence < OCR_POOR),
     ) if found]
     return Practice(
         id=practice_id(document, ordinal),

@@ -80,6 +80,28 @@ FRAMING = (
     "wydarzenia", "ogłoszenia", "stopka redakcyjna", "impressum", "podziękowania",
     "вступне слово", "передмова", "від редакції", "у номері", "в цьому номері", "календар", "події",
     "анонси", "оголошення", "редакція", "подяки", "вихідні дані",
+    # reports and project deliverables: front and back matter
+    "table of contents", "table of content", "content", "list of figures", "list of tables", "list of abbreviations",
+    "list of acronyms", "abbreviations", "acronyms", "glossary", "executive summary", "abstract", "keywords",
+    "methodology", "method", "methods", "approach and methodology", "annex", "annexes", "appendix", "appendices",
+    "bibliography", "literature", "sources", "further reading", "notes", "endnotes", "disclaimer",
+    "document information", "document history", "revision history", "version history", "deliverable information",
+    "project partners", "partners", "consortium", "the consortium", "conclusion", "concluding remarks",
+    "recommendations", "policy recommendations", "purpose of this document", "purpose of the document",
+    "scope of the document", "structure of the document", "structure of the report", "objectives of the report",
+    "list of contributors", "contributors", "authors", "about the authors", "legal notice", "copyright",
+    "spis rysunków", "spis tabel", "spis wykresów", "spis ilustracji", "spis map", "wykaz skrótów", "wykaz tabel",
+    "wykaz rysunków", "wykaz załączników", "skróty", "słownik pojęć", "słowniczek", "streszczenie",
+    "streszczenie wykonawcze", "metodologia", "metodyka", "metodologia badania", "załącznik", "załączniki", "aneks",
+    "aneksy", "bibliografia", "przypisy", "partnerzy", "partnerzy projektu", "rekomendacje", "zalecenia",
+    "wnioski i rekomendacje", "cel dokumentu", "cel opracowania", "struktura dokumentu", "struktura raportu",
+    "autorzy", "o autorach", "nota prawna", "metryka dokumentu",
+    "перелік рисунків", "перелік таблиць", "перелік скорочень", "список скорочень", "перелік умовних позначень",
+    "умовні позначення", "глосарій", "словник термінів", "резюме", "анотація", "ключові слова", "методологія",
+    "методика", "методологія дослідження", "додаток", "додатки", "список літератури", "список використаних джерел",
+    "використані джерела", "література", "примітки", "подяка", "партнери", "партнери проєкту", "рекомендації",
+    "висновки та рекомендації", "мета документа", "структура документа", "структура звіту", "автори", "про авторів",
+    "виконавче резюме", "загальні положення",
 )
 
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]?|[ivx]{1,4}[.)]|[a-z][.)])\s+", re.I)

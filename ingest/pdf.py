@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import ocr
 from .blocks import Block, Extracted, ExtractionError, Kind
 from .webpage import chrome_free, clean_blocks, printed_by_browser, without_site_name
 
@@ -299,7 +300,16 @@ def _blocks(lines: list[Line]) -> list[Block]:
     return blocks
 
 
-def extract(path: Path, max_pages: int = 500) -> Extracted:
+def _ocr_lines(page, number: int) -> tuple[list[Line], list[float]]:
+    """A scanned page's lines as tesseract reads them, and their confidences. Line heights are rounded to
+    3-point steps so that the ascenders and descenders of one line's words do not make headings of it."""
+    lines = ocr.read_page(page)
+    out = [Line(ln.text, ln.top, ln.bottom, ln.x0, ln.x1, size=3 * round((ln.bottom - ln.top) / 1.2 / 3),
+                bold=False, page=number) for ln in lines]
+    return out, [ln.confidence for ln in lines]
+
+
+def extract(path: Path, max_pages: int = 500, max_ocr_pages: int = 50) -> Extracted:
     with path.open("rb") as fh:
         if not fh.read(1024).lstrip().startswith(b"%PDF"):
             raise ExtractionError("not a PDF file (no %PDF header); check the file type")
@@ -317,11 +327,22 @@ def extract(path: Path, max_pages: int = 500) -> Extracted:
             if len(pdf.pages) > max_pages:
                 raise ExtractionError(f"the PDF has {len(pdf.pages)} pages (limit {max_pages}); split it")
             pages, heights, unmapped, chars = [], [], 0, 0
+            scanned, ocr_pages, confidences = [], [], []
             for number, page in enumerate(pdf.pages, start=1):
                 glyphs = [c.get("text", "") for c in page.chars]
                 unmapped += sum(1 for g in glyphs if g == "\ufffd" or _CID.fullmatch(g))
                 chars += len(glyphs)
-                pages.append(_page_lines(page, number))
+                lines = _page_lines(page, number)
+                if sum(len(ln.text) for ln in lines) < 20 and page.images:  # a scanned page: an image, no text
+                    scanned.append(number)
+                    if ocr.available() and len(ocr_pages) < max_ocr_pages:
+                        try:
+                            lines, page_confidences = _ocr_lines(page, number)
+                        except ocr.OcrError as exc:
+                            raise ExtractionError(f"page {number} could not be read by OCR: {exc}") from exc
+                        ocr_pages.append(number)
+                        confidences += page_confidences
+                pages.append(lines)
                 heights.append(float(page.height))
             metadata = dict(pdf.metadata or {})
             title = str(metadata.get("Title", "") or "")
@@ -337,7 +358,16 @@ def extract(path: Path, max_pages: int = 500) -> Extracted:
             "export it again from the source document, or run OCR on it"
         )
     if sum(len(ln.text) for lines in pages for ln in lines) < 20:
-        raise ExtractionError("the PDF has no text layer (a scanned image?); run OCR on it first")
+        if scanned and not ocr.available():
+            raise ExtractionError("the PDF has no text layer (a scanned image?); install tesseract-ocr with its Polish "
+                                  "and Ukrainian data (tesseract-ocr-pol, tesseract-ocr-ukr) to read it, or run OCR on it first")
+        raise ExtractionError("the PDF has no text layer (a scanned image?) and OCR found no text in it" if ocr_pages
+                              else "the PDF has no text layer (a scanned image?); run OCR on it first")
+    if len(scanned) > len(ocr_pages) and ocr.available():
+        raise ExtractionError(f"the PDF has {len(scanned)} scanned pages, over the OCR limit of {max_ocr_pages} "
+                              "(setting max_ocr_pages); split it")
+    read_by_ocr = {"ocr_pages": tuple(ocr_pages),
+                   "ocr_confidence": round(sum(confidences) / len(confidences), 1) if confidences else 0.0}
     repeats = _margin_repeats(pages, heights)
     sizes = [ln.size for lines in pages for ln in lines if not ln.cells]
     body_size = statistics.median(sizes) if sizes else 10.0
@@ -361,5 +391,5 @@ def extract(path: Path, max_pages: int = 500) -> Extracted:
         text_lines = [ln for ln in kept if not ln.cells]
         dropped = {id(ln) for ln, keep in zip(text_lines, chrome_free([ln.text for ln in text_lines])) if not keep}
         kept = [ln for ln in kept if id(ln) not in dropped]
-        return Extracted(clean_blocks(_blocks(kept)), pages=len(pages), title=without_site_name(title))
-    return Extracted(_blocks(kept), pages=len(pages), title=title)
+        return Extracted(clean_blocks(_blocks(kept)), pages=len(pages), title=without_site_name(title), **read_by_ocr)
+    return Extracted(_blocks(kept), pages=len(pages), title=title, **read_by_ocr)

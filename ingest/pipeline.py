@@ -6,18 +6,19 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
 from pathlib import Path
 
 from kb.config import Settings
 from kb.knowledge import KnowledgeBase
-from kb.models import Practice
+from kb.models import Practice, practice_id
 from kb.store import DocumentRecord
 
 from . import docx, pdf, text
 from .blocks import Extracted, ExtractionError
 from .enrich import to_practice
+from .screen import is_practice
 from .segment import segment
 
 logger = logging.getLogger(__name__)
@@ -124,23 +125,38 @@ def extract(path: Path, settings: Settings) -> Extracted:
     if kind == "docx":
         return docx.extract(path)
     if kind == "pdf":
-        return pdf.extract(path, max_pages=settings.max_pages)
+        return pdf.extract(path, max_pages=settings.max_pages, max_ocr_pages=settings.max_ocr_pages)
     return text.extract(path)
 
 
 def read_practices(path: Path, settings: Settings, digest: str) -> tuple[list[Practice], int]:
     """Extract, segment and enrich one file; raises ExtractionError with a reason a user can act on."""
     extracted = extract(path, settings)
+    if not any(b.text.strip() for b in extracted.blocks):
+        raise ExtractionError("no text found in the file")
     drafts = segment(extracted)
-    if not drafts:
-        raise ExtractionError("no text found that could be a practice")
     document = str(path.resolve())
-    doc_title = extracted.title or (drafts[0].context[0] if drafts[0].context else "")
-    practices = [
-        to_practice(d, document=document, given_path=str(path), checksum=digest, ordinal=n, doc_title=doc_title)
+    doc_title = extracted.title or (drafts[0].context[0] if drafts and drafts[0].context else "")
+    found = [
+        to_practice(d, document=document, given_path=str(path), checksum=digest, ordinal=n, doc_title=doc_title,
+                    ocr_confidence=extracted.ocr_confidence if _read_by_ocr(d, extracted) else None)
         for n, d in enumerate(drafts, start=1)
     ]
+    # A law, a survey or an announcement holds no practice: the document is stored without any.
+    practices = [_numbered(p, document, n) for n, p in enumerate(filter(is_practice, found), start=1)]
     return practices, extracted.pages
+
+
+def _numbered(practice: Practice, document: str, ordinal: int) -> Practice:
+    """The practice as the `ordinal`-th of its document (records screened out leave no gaps)."""
+    if practice.source.ordinal == ordinal:
+        return practice
+    return replace(practice, id=practice_id(document, ordinal), source=replace(practice.source, ordinal=ordinal))
+
+
+def _read_by_ocr(draft, extracted: Extracted) -> bool:
+    first, last = draft.pages
+    return bool(first) and any(first <= page <= last for page in extracted.ocr_pages)
 
 
 def _read_safely(args: tuple[Path, Settings, str]) -> tuple[list[Practice], int] | ExtractionError:

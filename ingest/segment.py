@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .blocks import Block, Extracted, Kind
 from .labels import (
@@ -70,6 +70,22 @@ _BYLINE = re.compile(
     rf"|^\W*(?:{_DATE})\W*$")  # a date alone
 
 
+# A line of a table of contents or a list of figures: "3.2 Case study: Vienna ........ 14", "Rys. 4. Mapa   27".
+_CONTENTS_LINE = re.compile(r"(?:\.{3,}|…{2,}|(?:\s\.){3,}|_{3,})\s*\d{1,4}\s*$|\S\s{2,}\d{1,4}\s*$|^\s*\d{1,4}\s*$")
+
+
+def is_contents(block: Block) -> bool:
+    """True for a table of contents (or a list of figures or tables) as text: most of its lines end in a page
+    number after dot leaders or a gap, or a single line does after dot leaders."""
+    lines = [ln for ln in block.text.splitlines() if ln.strip()]
+    if block.kind == Kind.ROW:
+        lines = [" ".join(block.cells)]
+    dotted = sum(1 for ln in lines if _CONTENTS_LINE.search(ln))
+    if len(lines) == 1:
+        return bool(re.search(r"(?:\.{4,}|…{2,}|(?:\s\.){4,})\s*\d{1,4}\s*$", lines[0]))
+    return dotted >= max(2, 0.6 * len(lines))
+
+
 def _title(doc: Extracted) -> tuple[str, int]:
     """The document's title and the index of its block (-1 when taken from metadata).
 
@@ -86,10 +102,18 @@ def _title(doc: Extracted) -> tuple[str, int]:
     if candidates:
         _, i = max(candidates)
         return doc.blocks[i].text, i
-    if doc.title:
+    if doc.title and not _generic_file_title(doc.title):
         return doc.title, -1
-    first = next((b for b in doc.blocks if b.text.strip()), None)
-    return (_headline(first.text) if first else ""), -1
+    # A table's header row ("Name of the community | Object | Power, kW") or a byline is never a title.
+    first = next((b for b in doc.blocks if b.text.strip() and b.kind != Kind.ROW and not _BYLINE.search(b.text)), None)
+    return (_headline(first.text) if first else doc.title), -1
+
+
+def _generic_file_title(title: str) -> bool:
+    """A file's metadata title that names the file, not the document ("Microsoft Word - raport.docx", "untitled")."""
+    key = title.strip().lower()
+    return (not key or key in {"untitled", "title", "document", "dokument", "документ", "presentation", "prezentacja"}
+            or bool(re.search(r"\.(?:docx?|pdf|pptx?|odt|indd|xlsx?)$|^microsoft (?:word|powerpoint)|^\d+$", key)))
 
 
 def _headline(text: str, limit: int = 110) -> str:
@@ -267,7 +291,8 @@ def _kept(drafts: list[Draft]) -> list[Draft]:
 
 def segment(doc: Extracted) -> list[Draft]:
     """Practices in document order; framing sections (introductions, next steps, participants) are left out."""
-    blocks = doc.blocks
+    blocks = [b for b in doc.blocks if not is_contents(b)]  # tables of contents and lists of figures
+    doc = replace(doc, blocks=blocks)
     if not blocks:
         return []
     from_tables, used = _table_practices(blocks)

@@ -115,6 +115,8 @@ def tqdm_write(line: str) -> None:
 
 
 def _describe(result) -> str:
+    if not result.practices and not result.removed and not result.kept:
+        return "no practice found (a law, a survey, an announcement…?); stored as a document without practices"
     parts = [f"{result.practices} practice{'s' if result.practices != 1 else ''}"]
     if result.added and result.status == "updated":
         parts.append(f"{len(result.added)} new")

@@ -84,6 +84,17 @@ def _token(n: int) -> str:
 
 
 @lru_cache(maxsize=1)
+def _single_words() -> frozenset[str]:
+    return frozenset(seq[0] for starts in thesaurus()._starts.values() for seq, _ in starts if len(seq) == 1)
+
+
+def is_common_word(word: str) -> bool:
+    """True when a word is one of the thesaurus's one-word terms in any language ("фонди", "park", "hub"):
+    an ordinary word of urban policy, which the thesaurus never lists a place name as."""
+    return key(word) in _single_words()
+
+
+@lru_cache(maxsize=1)
 def thesaurus() -> Thesaurus:
     """The shipped thesaurus, read once per process."""
     text = resources.files("kb").joinpath("data/thesaurus.tsv").read_text(encoding="utf-8")

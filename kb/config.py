@@ -20,6 +20,7 @@ class Settings:
     passage_words: int = 120  # long practices are split into passages of about this many words
     max_file_mb: float = 50.0  # larger files are refused at ingest
     max_pages: int = 500  # PDFs with more pages are refused
+    max_ocr_pages: int = 50  # PDFs with more scanned pages (read by OCR, a few seconds each) are refused
     exact_limit: int = 50_000  # up to this many passages the index is exact (flat); beyond, approximate (IVF)
     host: str = "127.0.0.1"
     port: int = 8000

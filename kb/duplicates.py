@@ -1,7 +1,7 @@
 """Versions of one practice: the same practice in two files, or in two languages, linked as one group.
 
-Two records are versions of one practice when they are about the same city (or carry the same title)
-and their texts are close in the de-biased multilingual space: the mean of their passage vectors has
+Two records are versions of one practice when they are about the same city (or carry the same title that
+names an initiative, not a kind of section), come from two documents or two languages, and their texts are close in the de-biased multilingual space: the mean of their passage vectors has
 a cosine of at least SIMILARITY. Measured on bench/ingest-set with the corpus (66 practices): the two
 true pairs (a Polish sheet and an English newsletter article; a Ukrainian sheet and a Polish bulletin
 article) score 0.57 and 0.64; the other practices from the same city score 0.32 at most. Two practices in
@@ -39,13 +39,31 @@ def practice_vectors(index: FaissIndex, store: SqliteStore, practice_ids: list[s
     return out
 
 
+def _generic(title: str) -> bool:
+    """A title that names a kind of section, not an initiative ("Description", "Case study", "Data")."""
+    return len(title.split()) <= 2 and not any(c.isupper() for c in title[1:]) and not any(c.isdigit() for c in title)
+
+
+def could_be_versions(a: Practice, b: Practice) -> bool:
+    """Whether two records may be one practice at all, before their texts are compared: two practices of one
+    document in one language are two practices; two named places that differ are two practices; a shared
+    generic title ("Description") says nothing."""
+    if a.source.path == b.source.path and a.language == b.language:
+        return False
+    if a.city and b.city and (a.city, a.country) != (b.city, b.country):
+        return False
+    if a.country and b.country and a.country != b.country:
+        return False
+    return bool(a.city and b.city) or (a.title.casefold() == b.title.casefold() and not _generic(a.title))
+
+
 def _candidates(store: SqliteStore, practice: Practice) -> list[Practice]:
     found = {p.id: p for p in store.with_title(practice.title)}
     if practice.city:
         found.update((p.id, p) for p in store.in_city(practice.city, practice.country))
     for other in (practice.id, *store.not_versions(practice.id)):  # an advisor split them: never again
         found.pop(other, None)
-    return list(found.values())
+    return [p for p in found.values() if could_be_versions(practice, p)]
 
 
 def link_versions(index: FaissIndex, store: SqliteStore, practice_ids: list[str]) -> list[tuple[str, str, float]]:

@@ -50,6 +50,8 @@ EXTRACTION_FLAGS: dict[str, float] = {
     "no_fields": 0.1,  # no labelled sheet field (resources, evidence…) was recognised
     "short": 0.15,  # under 60 words: perhaps a fragment, not a practice
     "long_title": 0.1,  # a title of over 20 words: perhaps a sentence taken for a heading
+    "ocr": 0.1,  # read from a scanned page by OCR: words may be misread
+    "ocr_poor": 0.2,  # and the OCR's own confidence was low
 }
 
 

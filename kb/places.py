@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 # Countries whose towns of 5,000+ we keep; elsewhere only cities of 100,000+.
@@ -72,12 +73,40 @@ def inflection_match(mention: str, name: str) -> bool:
     return common >= max(4, len(name) - 2) and len(name) - common <= 2 and mention[common:] in ENDINGS
 
 
+_CYRILLIC = re.compile(r"^[Ѐ-ӿ'’ .\-]+$")
+_NOT_UKRAINIAN = re.compile(r"[ыэёъўЫЭЁЪЎ]")
+
+
+def _ukrainian_spelling(name: str, spellings: set[str]) -> str:
+    """Of a Ukrainian place's Cyrillic spellings (GeoNames mixes Ukrainian, Russian and Belarusian ones), the
+    Ukrainian one: no Russian or Belarusian letters, and the one whose official romanisation is closest to
+    GeoNames' own Latin name ("Vinnytsya": Вінниця, not Винница)."""
+    from translitua import UkrainianKMU, translit
+
+    candidates = [s for s in spellings if _CYRILLIC.match(s) and not _NOT_UKRAINIAN.search(s)]
+    scored = [(SequenceMatcher(None, name.lower(), translit(s, UkrainianKMU).lower()).ratio()
+               + 0.05 * bool(re.search("[іїєґІЇЄҐ]", s)), s) for s in candidates]
+    best = max(scored, default=(0.0, ""))
+    return best[1] if best[0] >= 0.7 else ""
+
+
+def official_name(name: str, spellings: set[str]) -> tuple[str, str]:
+    """A Ukrainian place's name in Ukraine's official romanisation (KMU 2010, as road signs and every current
+    source write it: Vinnytsia, Mykolaiv, Oleksandriia) and in Ukrainian; GeoNames keeps older spellings
+    (Vinnytsya, Mykolayiv, Oleksandriya). ("", "") when no Ukrainian spelling is known."""
+    from translitua import UkrainianKMU, translit
+
+    ukrainian = _ukrainian_spelling(name, spellings)
+    return (translit(ukrainian, UkrainianKMU), ukrainian) if ukrainian else ("", "")
+
+
 class Gazetteer:
     def __init__(self) -> None:
         self.cities: dict[str, list[Place]] = defaultdict(list)  # first 3 folded letters -> places
         self.names: dict[str, list[tuple[str, Place]]] = defaultdict(list)
         self.countries: dict[str, list[tuple[str, str]]] = defaultdict(list)
         self.spellings: dict[tuple[str, str], set[str]] = defaultdict(set)  # (name, country) -> folded spellings
+        self.ukrainian: dict[tuple[str, str], str] = {}  # (name, country) -> the Ukrainian spelling, where known
         self._load_cities()
         self._load_countries()
 
@@ -89,8 +118,15 @@ class Gazetteer:
             cc, pop = city["countrycode"], int(city["population"])
             if cc not in EUROPE and pop < 100_000:
                 continue
-            place = Place(city["name"], cc, pop)
             spellings = {city["name"], *city.get("alternatenames", ())}
+            name = city["name"]
+            if cc == "UA":
+                official, ukrainian = official_name(name, spellings)
+                name = official or name
+                if ukrainian:
+                    self.ukrainian[(name, cc)] = ukrainian
+                spellings.add(name)
+            place = Place(name, cc, pop)
             for spelling in spellings:
                 if len(spelling) < 3 or not re.match(r"^[A-Za-zÀ-žЀ-ӿ'’ .\-]+$", spelling):
                     continue
@@ -163,13 +199,52 @@ def _mentions(text: str):
                 yield " ".join(span), before
 
 
+# A line of a bibliography or a footnote ("Warszawa: Wydawnictwo Naukowe PWN, 2019", "Kyiv, 2021. – 120 p.",
+# "doi:…"): the places in it are where a book was printed, not where a practice happened.
+_REFERENCE = re.compile(
+    r"(?i)\b(?:isbn|issn|doi|https?://|www\.|wydawnictw\w*|publish\w*|press|verlag|видавництв\w*|вид-во|et al)\b"
+    r"|^\W*[^\W\d][\w .-]{1,40}[:,]\s+[^\n]{2,80}?,\s*(?:19|20)\d\d\b"  # "City: Publisher, 2019"
+    r"|\b(?:19|20)\d\d\.?\s*[-–—]\s*\d+\s*(?:s|p|pp|с|стор)\b")  # "2021. – 120 p."
+# Words that name the practice's place outright: "miasto Żyrardów", "громада", "City of Ghent".
+STRONG_CUES = set("miasto miasta mieście gmina gminy gminie m m.st місто міста місті громада громади громаді м "
+                  "city town municipality".split())
+# A labelled line that gives the practice's place ("Lokalizacja: Żyrardów", "Location: Tartu, Estonia").
+_PLACE_LINE = re.compile(
+    r"(?im)^\s*(?:location|city|town|municipality|place|lokalizacja|miasto|gmina|miejsce|місто|громада|"
+    r"місто/громада|населений пункт|розташування|місце)\s*:\s*(.+)$")
+LEAD_CHARS = 400  # the opening of a practice, where it says whose it is
+
+
+def _without_references(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not _REFERENCE.search(line))
+
+
+def _common_words(text: str) -> set[str]:
+    """Folded words the text writes in lower case: an ordinary word ("фонди", "hub"), not a name, when the
+    same word starts a sentence with a capital."""
+    return {fold(w) for w in _WORD.findall(text) if w[0].islower()}
+
+
 def locate(text: str, title: str = "", language: str = "") -> Location:
-    """The city (and its country) a practice is about; the country alone when no city is named."""
+    """The city (and its country) a practice is about; the country alone when no city is named.
+
+    A city counts where the text names it as a place: after a cue word ("w Żyrardowie", "у Житомирі"), in
+    a title or a "Location:" line, as a name of several words, or a sizeable city named exactly; never an
+    ordinary word that happens to be a town's name somewhere ("Фонди", "Hub"), nor the place of a
+    publisher in a bibliography. The practice's own place (title, labelled line, opening sentences)
+    outweighs places the text merely mentions. A wrong city costs more than none."""
+    from .concepts import is_common_word
+
     g = gazetteer()
     home = LANGUAGE_COUNTRY.get(language, "")
     scores: Counter[tuple[str, str]] = Counter()
+    mentions: Counter[tuple[str, str]] = Counter()
     countries: Counter[str] = Counter()
-    for weight, part in ((3.0, title), (1.0, text)):
+    text = _without_references(text)
+    lowercase = _common_words(f"{title}\n{text}")
+    labelled = "\n".join(m.group(1) for m in _PLACE_LINE.finditer(text))
+    lead = text[:LEAD_CHARS]
+    for weight, part in ((3.0, title), (3.0, labelled), (1.0, lead), (1.0, text)):
         counted: set[tuple[str, str]] = set()
         for mention, before in _mentions(part):
             code = g.lookup_country(mention)
@@ -179,26 +254,39 @@ def locate(text: str, title: str = "", language: str = "") -> Location:
             places, exact = g.lookup_city(mention)
             if not places:
                 continue
+            single = " " not in mention
+            if single and (fold(mention) in lowercase or is_common_word(mention)) and before not in STRONG_CUES:
+                continue  # an ordinary word of the text, capitalised at a sentence start
             # An inflected form ("Żyrardowie") only counts after a cue word ("w", "у", "from"); an exact
             # name counts in a title, as several words, or when it is a sizeable city.
             cued = before in PLACE_CUES
             big = max(p.population for p in places) >= 50_000
             # In a title a small town's name counts where a title puts places: "Tartu: …", "… (Żyrardów)".
-            placed = weight > 1 and re.search(rf"{re.escape(mention)}\s*[:,)–—-]|\(\s*{re.escape(mention)}|{re.escape(mention)}\s*$", part)
-            if not (cued or exact and (placed or " " in mention or big)):
+            placed = weight > 1 and re.search(rf"{re.escape(mention)}\s*[:,)–—-]|\(\s*{re.escape(mention)}|{re.escape(mention)}\s*$|^\s*{re.escape(mention)}", part)
+            if not (cued or exact and (placed or not single or big)):
                 continue
             # The same spelling may name several towns: prefer the document's country, then the largest.
             best = max(places, key=lambda p: (p.country == home, p.population))
+            if not exact and best.country != home and best.population < 100_000:
+                continue  # "na Starym Mieście" is not Staritsa: a small town abroad is named in full
             key = (best.name, best.country)
             bonus = 1.0 + len(mention.split()) * 0.5 + math.log10(max(best.population, 10)) / 10
-            scores[key] += weight * bonus * (0.5 if key in counted else 1.0)
+            scores[key] += weight * bonus * (0.5 if key in counted else 1.0) * (1.5 if cued else 1.0)
+            mentions[key] += 1
             counted.add(key)
-    if scores:
-        (city, country), _ = scores.most_common(1)[0]
-        return Location(city, country)
+    for (city, country), score in scores.most_common():
+        # A single passing mention of a town abroad, in a text that names no place of that country, is a
+        # name in a list or an author's address, not the practice's place.
+        passing = mentions[(city, country)] <= 1 and score < MIN_PLACE_SCORE
+        foreign = country != home and not countries.get(country)
+        if not (passing and foreign):
+            return Location(city, country)
     if countries:
         return Location("", countries.most_common(1)[0][0])
     return Location()
+
+
+MIN_PLACE_SCORE = 3.0
 
 
 class QueryPlaces:

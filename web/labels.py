@@ -20,6 +20,7 @@ FLAG_NAMES = {
     "no_country": _("no country found"), "no_themes": _("no themes"),
     "themes_guessed": _("themes assigned from the text"), "no_fields": _("no labelled sheet fields"),
     "short": _("short text"), "long_title": _("very long title"),
+    "ocr": _("read by OCR from a scanned page"), "ocr_poor": _("OCR confidence low: check the text against the scan"),
 }
 ACTION_NAMES = {
     "edit": _("edited"), "approved": _("approved"), "rejected": _("rejected"), "draft": _("back to draft"),

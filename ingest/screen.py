@@ -1,0 +1,76 @@
+"""Is it a practice? A record found in a document must describe an initiative of some place: a law's
+articles, a consultation report, a technical survey or an event announcement is not one, and a document
+that holds only such text is stored as a document without practices.
+
+The evidence is what a reader looks for: a named place, words that say something was done or planned
+("launched", "wdrożono", "запровадили", "programme", "residents"), and none of the marks of a legal text
+("Art. 5 ust. 2", "§ 3", "стаття 12") or an announcement ("registration", "zgłoszenia", "реєстрація").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kb.models import Practice
+
+# Stems that say an initiative was carried out or is planned, or name the people and bodies that do it.
+_INITIATIVE = re.compile(
+    r"(?i)\b(?:implement|launch|introduc|pilot|project|initiativ|programme|program|scheme|residents|citizens|"
+    r"inhabitants|municipal|council|neighbourhood|neighborhood|community|communities|renovat|built|opened|"
+    r"wdro[żz]|realizow|zrealiz|uruchom|wprowadz|projekt|inicjatyw|mieszka[ńn]c|gmin|samorz[aą]d|"
+    r"rewitaliz|zbudow|otwar|remont|впровад|реаліз|запуст|запровад|проєкт|проект|ініціатив|програм|"
+    r"мешкан|жител|громад|міськ|селищ|відкрил|збудува|облаштува|відремонт)\w*")
+# Marks of a legal text: articles, paragraphs, journals of laws, directives.
+_LEGAL = re.compile(
+    r"(?i)(?:\bart\.\s*\d|§\s*\d|\bust\.\s*\d|\bpkt\s*\d|\bdz\.\s*u\.|\bdziennik ustaw|\bстат(?:тя|ті|тею)\s+\d|"
+    r"\bст\.\s*\d|\bпункт\w*\s+\d|\bч\.\s*\d|\barticle\s+\d|\bparagraph\s+\d|\bregulation\s*\(e[uc]\)|"
+    r"\bdirective\s+\d|\brozporz[aą]dzeni|\bustaw[aąyie]\b|\bзакон\w*\s+україни|\bпостанов\w*\s+кабінет)")
+# An announcement of an event to come ("W listopadzie w Kielcach odbędzie się Kongres…"): the opening says
+# an event will take place, or invites to register.
+_ANNOUNCEMENT = re.compile(
+    r"(?i)\b(?:register now|registration is open|apply by|zapisy|rejestracja|zapraszamy|odbędzie się|odbędą się|"
+    r"реєстрацію відкрито|запрошуємо|відбудеться|відбудуться|will take place|will be held|join us)\b")
+_EVENT = re.compile(
+    r"(?i)\b(?:kongres\w*|konferencj\w*|forum|seminar\w*|webinar\w*|szkoleni\w*|warsztat\w*|conference|congress|"
+    r"workshop|summit|festival|festiwal\w*|конференц\w*|форум\w*|семінар\w*|вебінар\w*|конгрес\w*|тренінг\w*|"
+    r"фестивал\w*)")
+LEAD = 300  # characters: where an announcement says what it announces
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What a record shows of being a practice, per 100 words where it is a count."""
+
+    words: int
+    initiative: float  # words that say something was done or planned, or by whom
+    legal: float  # article and paragraph references, names of laws
+    announcement: bool  # the opening announces an event to come
+    place: bool  # a city was found
+
+    @property
+    def is_practice(self) -> bool:
+        if self.legal >= LEGAL_LIMIT or self.announcement:
+            return False
+        return self.place or self.initiative >= MIN_INITIATIVE
+
+
+LEGAL_LIMIT = 1.0  # legal references per 100 words: a law, its justification or a legal opinion
+MIN_INITIATIVE = 1.5  # without a named place, words that say what was done (per 100 words)
+
+
+def evidence(practice: Practice) -> Evidence:
+    text = f"{practice.title}\n{practice.body}"
+    words = max(len(text.split()), 1)
+    per_100 = 100 / words
+    return Evidence(
+        words=words,
+        initiative=len(_INITIATIVE.findall(text)) * per_100,
+        legal=len(_LEGAL.findall(text)) * per_100,
+        announcement=bool(_ANNOUNCEMENT.search(text[: len(practice.title) + LEAD])
+                          and _EVENT.search(text[: len(practice.title) + LEAD])),
+        place=bool(practice.city),
+    )
+
+
+def is_practice(practice: Practice) -> bool:
+    return evidence(practice).is_practice
