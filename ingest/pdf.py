@@ -5,7 +5,7 @@ import re
 import statistics
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import ocr
@@ -176,6 +176,19 @@ def _aligned_table(words: list[dict], number: int) -> tuple[list[Line], list[dic
 
 
 def _page_lines(page, number: int) -> list[Line]:
+    """The page's lines in reading order; an underlined short line counts as bold (a heading's mark)."""
+    lines = _laid_out_lines(page, number)
+    rules = [(float(r["top"]), float(r["x0"]), float(r["x1"])) for r in (*page.lines, *page.rects)
+             if float(r["bottom"]) - float(r["top"]) <= 2.5 and float(r["x1"]) - float(r["x0"]) > 20]
+    if not rules:
+        return lines
+    return [replace(ln, bold=True) if not ln.bold and not ln.cells and len(ln.text.split()) <= 10
+            and not ln.text.rstrip().endswith((".", ",", ";")) and any(
+        (ln.top + ln.bottom) / 2 <= top <= ln.bottom + 4 and x0 <= ln.x0 + 3 and x1 >= ln.x1 - 3
+        and x1 - x0 <= (ln.x1 - ln.x0) * 1.3 for top, x0, x1 in rules) else ln for ln in lines]
+
+
+def _laid_out_lines(page, number: int) -> list[Line]:
     words = page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False, use_text_flow=False)
     table_rows, boxes = _table_rows(page, number)
     if not boxes:

@@ -37,6 +37,23 @@ _EVENT = re.compile(
 LEAD = 300  # characters: where an announcement says what it announces
 
 
+# Marks of a form or a template to fill in: blanks, boxes, "signature", "name and surname".
+_FORM = re.compile(
+    r"(?i)_{4,}|\.{6,}(?!\s*\d)|…{3,}|[☐□■▢]|\[\s\]|\b(?:signature|name and surname|date of birth|"
+    r"imię i nazwisko|podpis|czytelny podpis|pieczęć|pieczątka|data i podpis|підпис|прізвище|ім'я та по батькові|п\.\s*і\.\s*б)\b")
+# Prescriptions of a manual, a procedure, terms of use or a specification.
+_PRESCRIPTIVE = re.compile(
+    r"(?i)\b(?:shall|must|is required to|are required to|należy|powinien|powinna|powinno|powinny|musi|muszą|"
+    r"wykonawc\w+|zamawiając\w+|dostawc\w+|użytkownik\w*|повинен|повинна|повинні|зобов'язан\w*|"
+    r"користувач\w*|забороняється)\b")
+# A vacancy notice or a personal-data clause (GDPR/RODO): not a practice, whatever place it names.
+_NOTICE = re.compile(
+    r"(?i)\b(?:we are looking for|job description|vacancy|curriculum vitae|cv|personal data|data controller|gdpr|"
+    r"poszukujemy|oferujemy|wymagania|rekrutacj\w*|wynagrodzeni\w*|dan\w* osobow\w*|administrator\w* danych|rodo|"
+    r"шукаємо|вакансі\w*|резюме|персональн\w* дан\w*|заробітн\w* плат\w*)\b")
+
+
+
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """What a record shows of being a practice, per 100 words where it is a count."""
@@ -46,22 +63,36 @@ class Evidence:
     legal: float  # article and paragraph references, names of laws
     announcement: bool  # the opening announces an event to come
     place: bool  # a city was found
+    form: float = 0.0  # blanks, boxes and "signature" lines
+    prescriptive: float = 0.0  # "shall", "należy", "the contractor", "користувач"
+    notice: float = 0.0  # a vacancy's or a data clause's words
+    table: float = 0.0  # the share of its words in table rows (a list of projects, a budget, a schedule)
 
     @property
     def is_practice(self) -> bool:
-        if self.legal >= LEGAL_LIMIT or self.announcement:
+        if self.legal >= LEGAL_LIMIT or self.announcement or self.form >= FORM_LIMIT:
             return False
+        if self.prescriptive >= PRESCRIPTIVE_LIMIT or self.notice >= NOTICE_LIMIT:
+            return False
+        if self.table >= MAX_TABLE:
+            return False  # a table that is not one practice a row (those are split at segmentation)
         return self.place or self.initiative >= MIN_INITIATIVE
 
 
 LEGAL_LIMIT = 1.0  # legal references per 100 words: a law, its justification or a legal opinion
 MIN_INITIATIVE = 1.5  # without a named place, words that say what was done (per 100 words)
+FORM_LIMIT = 1.0
+PRESCRIPTIVE_LIMIT = 1.0
+NOTICE_LIMIT = 1.0
+MAX_TABLE = 0.6
+MIN_WORDS_FOR_RATES = 150
 
 
-def evidence(practice: Practice) -> Evidence:
+def evidence(practice: Practice, table_share: float = 0.0) -> Evidence:
+    """`table_share`: the share of the record's words that its document set in table rows."""
     text = f"{practice.title}\n{practice.body}"
     words = max(len(text.split()), 1)
-    per_100 = 100 / words
+    per_100 = 100 / max(words, MIN_WORDS_FOR_RATES)  # one word in a short text is not a density
     return Evidence(
         words=words,
         initiative=len(_INITIATIVE.findall(text)) * per_100,
@@ -69,8 +100,12 @@ def evidence(practice: Practice) -> Evidence:
         announcement=bool(_ANNOUNCEMENT.search(text[: len(practice.title) + LEAD])
                           and _EVENT.search(text[: len(practice.title) + LEAD])),
         place=bool(practice.city),
+        form=len(_FORM.findall(text)) * per_100,
+        prescriptive=len(_PRESCRIPTIVE.findall(text)) * per_100,
+        notice=len(_NOTICE.findall(text)) * per_100,
+        table=table_share,
     )
 
 
-def is_practice(practice: Practice) -> bool:
-    return evidence(practice).is_practice
+def is_practice(practice: Practice, table_share: float = 0.0) -> bool:
+    return evidence(practice, table_share).is_practice

@@ -40,6 +40,15 @@ class Draft:
         return "\n".join(parts)
 
     @property
+    def table_share(self) -> float:
+        """The share of its words set in table rows; a practice from a table's row is one practice, not a table."""
+        if self.meta.get("from_table"):
+            return 0.0
+        words = _words(self.blocks) or 1
+        # Two-cell rows are a sheet's "field | value" table, not a table of many things.
+        return sum(len(b.text.split()) for b in self.blocks if b.kind == Kind.ROW and len(b.cells) != 2) / words
+
+    @property
     def pages(self) -> tuple[int, int]:
         pages = [b.page for b in self.blocks if b.page]
         return (min(pages), max(pages)) if pages else (0, 0)
@@ -109,6 +118,11 @@ def _title(doc: Extracted) -> tuple[str, int]:
     return (_headline(first.text) if first else doc.title), -1
 
 
+def document_title(doc: Extracted) -> str:
+    """The document's own title (its top heading, its metadata title, or its first line)."""
+    return _title(replace(doc, blocks=[b for b in doc.blocks if not is_contents(b)]))[0]
+
+
 def _generic_file_title(title: str) -> bool:
     """A file's metadata title that names the file, not the document ("Microsoft Word - raport.docx", "untitled")."""
     key = title.strip().lower()
@@ -143,14 +157,18 @@ def _practice_starts(blocks: list[Block], title_at: int) -> list[int]:
             return starts
 
     def practice_like(i: int) -> bool:
-        return not labels[i] and not is_framing(blocks[i].text) and _words(blocks[i + 1 : _section(blocks, i)]) >= MIN_PRACTICE_WORDS
+        return (not labels[i] and not is_framing(blocks[i].text) and _named(blocks[i].text)
+                and _words(blocks[i + 1 : _section(blocks, i)]) >= MIN_PRACTICE_WORDS)
 
-    def inner(i: int) -> int:
+    def inner_starts(i: int) -> list[int]:
         """Practice-like headings one level or more below heading i, inside its section."""
         end = _section(blocks, i)
         deeper = [j for j in headings if i < j < end and blocks[j].level > blocks[i].level]
         level = min((blocks[j].level for j in deeper), default=None)
-        return sum(1 for j in deeper if blocks[j].level == level and practice_like(j))
+        return [j for j in deeper if blocks[j].level == level and practice_like(j)]
+
+    def inner(i: int) -> int:
+        return len(inner_starts(i))
 
     # Sibling headings that are neither labels nor framing and each hold enough text; when they are
     # chapters that hold such headings themselves, the practices are one level down.
@@ -162,12 +180,24 @@ def _practice_starts(blocks: list[Block], title_at: int) -> list[int]:
                 return []  # field labels sit beside them: they are one sheet's sections
             if sum(inner(i) >= 2 for i in group) * 2 >= len(group):
                 continue  # chapters of a catalogue
-            return group
+            # A report's chapters, one of which lists initiatives under headings of its own ("On-going
+            # initiatives": "Renewable energy", "C-PACE", …): those are the practices, not the chapter.
+            return [j for i in group for j in (inner_starts(i) if inner(i) >= 2 else [i])]
         if len(group) == 1 and _has_fields(blocks[group[0] + 1 : _section(blocks, group[0])]):
             return group  # one section holds the sheet; the rest of the document frames it
         if any(labels[i] for i in at_level):
             return []  # a sheet: its sections are labelled fields
     return []
+
+
+def _named(heading: str) -> bool:
+    """A heading that can name a practice: a word of three letters or more, not a figure ("20%", "2018")
+    nor a caption ("Figure 3 – …", "Rys. 2.", "Таблиця 4")."""
+    return bool(re.search(r"[^\W\d_]{3,}", heading)) and not _CAPTION.match(heading)
+
+
+_CAPTION = re.compile(r"(?i)^\s*(?:fig(?:ure)?|table|chart|map|photo|source|rys(?:unek)?|tab(?:ela)?|wykres|mapa|"
+                      r"fot(?:o)?|źródło|рис(?:унок)?|таблиця|табл|діаграма|карта|фото|джерело)\.?\s*\d")
 
 
 def _has_fields(blocks: list[Block]) -> bool:
@@ -248,6 +278,7 @@ def _table_practices(blocks: list[Block]) -> tuple[list[Draft], set[int]]:
             draft.fields = {r: v for r, v in values.items() if r and r not in ("title", "city", "country", "themes")}
             draft.meta.update({r: values[r] for r in ("city", "country", "themes") if values.get(r)})  # the row's own
             draft.fields.setdefault("description", longest)
+            draft.meta["from_table"] = "1"
             drafts.append(draft)
             used.add(number)
     return (drafts, used) if len(drafts) >= 2 else ([], set())

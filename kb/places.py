@@ -63,6 +63,8 @@ def inflection_match(mention: str, name: str) -> bool:
         return True
     if mention[:3] != name[:3]:
         return False
+    if " " in name and mention.count(" ") == name.count(" "):  # "dąbrowie górniczej" / "dąbrowa górnicza"
+        return all(inflection_match(a, b) for a, b in zip(mention.split(" "), name.split(" ")))
     if "-" in name and mention.count("-") == name.count("-"):  # "bielsku-białej" / "bielsko-biała"
         return all(inflection_match(a, b) or a == b for a, b in zip(mention.split("-"), name.split("-")))
     common = 0
@@ -107,6 +109,8 @@ class Gazetteer:
         self.countries: dict[str, list[tuple[str, str]]] = defaultdict(list)
         self.spellings: dict[tuple[str, str], set[str]] = defaultdict(set)  # (name, country) -> folded spellings
         self.ukrainian: dict[tuple[str, str], str] = {}  # (name, country) -> the Ukrainian spelling, where known
+        self.own: dict[tuple[str, str], set[str]] = defaultdict(set)  # GeoNames' own name, official, Ukrainian
+        self._looked_up: dict[str, tuple[list[Place], bool]] = {}  # folded mention -> lookup_city's answer
         self._load_cities()
         self._load_countries()
 
@@ -127,6 +131,7 @@ class Gazetteer:
                     self.ukrainian[(name, cc)] = ukrainian
                 spellings.add(name)
             place = Place(name, cc, pop)
+            self.own[(name, cc)].update(fold(n) for n in (city["name"], name, self.ukrainian.get((name, cc), "")) if n)
             for spelling in spellings:
                 if len(spelling) < 3 or not re.match(r"^[A-Za-zÀ-žЀ-ӿ'’ .\-]+$", spelling):
                     continue
@@ -154,6 +159,13 @@ class Gazetteer:
     def lookup_city(self, mention: str) -> tuple[list[Place], bool]:
         """Places the mention may name, and whether it names them exactly (not by an inflected form)."""
         key = fold(mention)
+        if key not in self._looked_up:
+            if len(self._looked_up) > 100_000:
+                self._looked_up.clear()
+            self._looked_up[key] = self._lookup_city(key)
+        return self._looked_up[key]
+
+    def _lookup_city(self, key: str) -> tuple[list[Place], bool]:
         bucket = self.names.get(key[:3], ())
         exact = [place for name, place in bucket if name == key]
         if exact:
@@ -180,7 +192,8 @@ class Location:
 
 
 def _mentions(text: str):
-    """Capitalised word spans (up to 5 words, with connectors such as 'de'), with the word before them."""
+    """Capitalised word spans (up to 5 words, with connectors such as 'de'), with the word before them, the
+    longest first for each first word."""
     words = [(m.group(0), m.start()) for m in _WORD.finditer(text)]
     shouting = text.isupper()  # a heading in capitals: its words are names, not acronyms
     for i, (word, _) in enumerate(words):
@@ -189,14 +202,15 @@ def _mentions(text: str):
         if word.isupper() and len(word) <= 5 and not shouting:
             continue  # an acronym (SIM, ZGM, ВПО, ОСББ), not a place
         before = words[i - 1][0].lower().rstrip(".") if i else ""
-        span = [word]
-        yield " ".join(span), before
+        span, spans = [word], [word]
         for nxt, _ in words[i + 1 : i + 6]:
             if not (nxt[0].isupper() or nxt.lower() in CONNECTORS):
                 break
             span.append(nxt)
             if nxt[0].isupper():
-                yield " ".join(span), before
+                spans.append(" ".join(span))
+        for mention in reversed(spans):
+            yield mention, before, i
 
 
 # A line of a bibliography or a footnote ("Warszawa: Wydawnictwo Naukowe PWN, 2019", "Kyiv, 2021. – 120 p.",
@@ -213,16 +227,23 @@ _PLACE_LINE = re.compile(
     r"(?im)^\s*(?:location|city|town|municipality|place|lokalizacja|miasto|gmina|miejsce|місто|громада|"
     r"місто/громада|населений пункт|розташування|місце)\s*:\s*(.+)$")
 LEAD_CHARS = 400  # the opening of a practice, where it says whose it is
+MAX_TEXT = 30_000
 
 
 def _without_references(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if not _REFERENCE.search(line))
 
 
+# Months and weekdays, capitalised in English ("In March of 2014"), and words of report headings.
+_CALENDAR = frozenset(fold(w) for w in (
+    "January February March April May June July August September October November December Monday Tuesday "
+    "Wednesday Thursday Friday Saturday Sunday Progress Overview Summary Annex Action Goal Target Future").split())
+
+
 def _common_words(text: str) -> set[str]:
     """Folded words the text writes in lower case: an ordinary word ("фонди", "hub"), not a name, when the
     same word starts a sentence with a capital."""
-    return {fold(w) for w in _WORD.findall(text) if w[0].islower()}
+    return {fold(w) for w in _WORD.findall(text) if w[0].islower()} | _CALENDAR
 
 
 def locate(text: str, title: str = "", language: str = "") -> Location:
@@ -240,16 +261,20 @@ def locate(text: str, title: str = "", language: str = "") -> Location:
     scores: Counter[tuple[str, str]] = Counter()
     mentions: Counter[tuple[str, str]] = Counter()
     countries: Counter[str] = Counter()
-    text = _without_references(text)
+    text = _without_references(text[:MAX_TEXT])  # a practice names its place early; a 300-page table need not be read
     lowercase = _common_words(f"{title}\n{text}")
     labelled = "\n".join(m.group(1) for m in _PLACE_LINE.finditer(text))
     lead = text[:LEAD_CHARS]
     for weight, part in ((3.0, title), (3.0, labelled), (1.0, lead), (1.0, text)):
         counted: set[tuple[str, str]] = set()
-        for mention, before in _mentions(part):
+        matched_at = -1
+        for mention, before, at in _mentions(part):
+            if at == matched_at:
+                continue  # "Dąbrowie Górniczej" matched: "Dąbrowie" alone is not another place
             code = g.lookup_country(mention)
             if code:
                 countries[code] += weight
+                matched_at = at
                 continue
             places, exact = g.lookup_city(mention)
             if not places:
@@ -267,9 +292,14 @@ def locate(text: str, title: str = "", language: str = "") -> Location:
                 continue
             # The same spelling may name several towns: prefer the document's country, then the largest.
             best = max(places, key=lambda p: (p.country == home, p.population))
-            if not exact and best.country != home and best.population < 100_000:
-                continue  # "na Starym Mieście" is not Staritsa: a small town abroad is named in full
+            foreign = best.country != home
+            if foreign and not exact and (best.population < 100_000 or len(fold(best.name)) < 5):
+                continue  # "na Starym Mieście" is not Staritsa, "na Jazdowie" not Yazd: a town abroad is named in full
+            if foreign and exact and not cued and fold(mention) not in g.own[(best.name, best.country)] \
+                    and best.population < 500_000:
+                continue  # one of a foreign town's spellings in other languages ("Rasa" for Lhasa, "Una" for Unna)
             key = (best.name, best.country)
+            matched_at = at
             bonus = 1.0 + len(mention.split()) * 0.5 + math.log10(max(best.population, 10)) / 10
             scores[key] += weight * bonus * (0.5 if key in counted else 1.0) * (1.5 if cued else 1.0)
             mentions[key] += 1
@@ -321,7 +351,7 @@ class QueryPlaces:
     def find(self, query: str) -> tuple[str, str] | None:
         """The city a query names, in any spelling and inflection ("ze Lwowa", "досвід Гданська"): a query is
         too short for the gazetteer's cue-word rules, and only the knowledge base's cities can match."""
-        for mention, before in _mentions(query):
+        for mention, before, _ in _mentions(query):
             key = fold(mention)
             for name, city in self.names.get(key[:3], ()):
                 if name == key or ((before in PLACE_CUES or len(name) >= 5) and inflection_match(key, name)):

@@ -1,0 +1,217 @@
+"""Shapes of documents as third parties publish them (tables of contents, front and back matter, laws and
+announcements without any practice, event reports presenting several practices, scanned pages), and
+places as such documents name them. The documents are written here, shape by shape; figures on real
+third-party documents come from bench/eval_ingest.py."""
+import pytest
+
+from ingest.blocks import ExtractionError
+from ingest.pipeline import ingest_paths, read_practices
+from kb.config import Settings
+from kb.places import locate
+
+from .fixtures.builders import docx_file
+
+PRACTICE_EN = ("In 2021 the city of Tartu opened a repair café in a former bus depot. Residents bring broken "
+               "bicycles, toasters and clothes; volunteers fix them with the owners, and the municipality pays the "
+               "rent and insurance. In three years 4,000 items were repaired and two similar cafés opened nearby.")
+PRACTICE_PL = ("Od 2019 roku miasto Żyrardów przekazuje mieszkańcom pustostany do samodzielnego remontu. Najemca "
+               "pokrywa koszt prac, a w zamian otrzymuje umowę najmu na czas nieokreślony i obniżony czynsz. "
+               "Program objął już ponad 120 mieszkań i jest wzorem dla innych miast w Polsce.")
+LAW_PL = ("Art. 1. Ustawa określa zasady nadzoru nad systemami sztucznej inteligencji. Art. 2. 1. Organem nadzoru "
+          "jest Komisja, o której mowa w art. 5 ust. 2. 2. Przepisy rozdziału 3 stosuje się odpowiednio, z "
+          "zastrzeżeniem § 4 pkt 2. Art. 3. Ustawa wchodzi w życie po upływie 14 dni od dnia ogłoszenia w "
+          "Dzienniku Ustaw, z wyjątkiem art. 7 ust. 1, który wchodzi w życie z dniem 1 stycznia 2027 r.")
+
+
+def read(path):
+    return read_practices(path, Settings(), "checksum")[0]
+
+
+def _docx(path, blocks):
+    """A Word document from (style, text) pairs: 'Title', 'Heading 1', 'Heading 2' or a paragraph ('')."""
+    import docx
+
+    document = docx.Document()
+    for style, text in blocks:
+        if style == "Title":
+            document.add_heading(text, level=0)
+        elif style.startswith("Heading"):
+            document.add_heading(text, level=int(style[-1]))
+        else:
+            document.add_paragraph(text)
+    document.save(path)
+    return path
+
+
+def test_front_and_back_matter_of_a_deliverable_are_never_practices(tmp_path):
+    path = _docx(tmp_path / "d3.2.docx", [
+        ("Title", "D3.2 Inventory of local practices"),
+        ("Heading 1", "Table of Contents"),
+        ("", "1 Executive Summary ........ 3\n2 Methodology ........ 4\n3 Case studies ........ 5\n4 Annex ........ 9"),
+        ("Heading 1", "Executive Summary"),
+        ("", "This deliverable presents two local practices collected by the consortium partners. " * 4),
+        ("Heading 1", "Methodology"),
+        ("", "Partners filled in a template and interviewed officers of the municipalities concerned. " * 4),
+        ("Heading 1", "Case studies"),
+        ("Heading 2", "Repair café in a bus depot"),
+        ("", PRACTICE_EN),
+        ("Heading 2", "Mieszkanie za remont"),
+        ("", PRACTICE_PL),
+        ("Heading 1", "Annex 1: Template"),
+        ("", "Name of the practice, owner, location, start date, resources, evidence of success. " * 4),
+        ("Heading 1", "References"),
+        ("", "Smith, J. (2019). Repair cultures. London: Routledge, 2019. " * 3),
+    ])
+    practices = read(path)
+    assert [p.title for p in practices] == ["Repair café in a bus depot", "Mieszkanie za remont"]
+    assert [(p.city, p.country) for p in practices] == [("Tartu", "EE"), ("Żyrardów", "PL")]
+
+
+def test_a_law_is_stored_as_a_document_without_practices(kb, tmp_path):
+    law = docx_file(tmp_path / "ustawa.docx", "Ustawa o systemach sztucznej inteligencji", paragraphs=[LAW_PL] * 3)
+    sheet = docx_file(tmp_path / "sheet.docx", "Mieszkanie za remont", paragraphs=[PRACTICE_PL])
+    assert read(law) == []
+    report = ingest_paths(kb, [law, sheet], workers=1)
+    by_name = {r.path.rsplit("/", 1)[-1]: r for r in report.files}
+    assert by_name["ustawa.docx"].status == "added" and by_name["ustawa.docx"].practices == 0
+    assert by_name["sheet.docx"].practices == 1
+    assert kb.store.document(str(law.resolve())) is not None  # stored, so a second run says "unchanged"
+    again = ingest_paths(kb, [law], workers=1)
+    assert again.files[0].status == "unchanged"
+
+
+def test_the_cli_says_no_practice_found(tmp_path):
+    from click.testing import CliRunner
+
+    from kb.cli import cli
+
+    law = docx_file(tmp_path / "ustawa.docx", "Ustawa o systemach sztucznej inteligencji", paragraphs=[LAW_PL] * 3)
+    result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path / "data"), "--model", "hashing", "ingest", str(law)])
+    assert result.exit_code == 0, result.output
+    assert "no practice found" in result.output
+
+
+def test_an_event_announcement_holds_no_practice(tmp_path):
+    path = docx_file(tmp_path / "kongres.docx", "Kongres Polityki Miejskiej", paragraphs=[
+        "W listopadzie w Kielcach odbędzie się Kongres Polityki Miejskiej – wielkie wydarzenie dla wszystkich, "
+        "którzy interesują się miastem. Zapraszamy ekspertów, urzędników i mieszkańców.",
+        "Podczas sesji porozmawiamy o mieszkalnictwie, zieleni miejskiej i transporcie. Rejestracja potrwa do "
+        "końca października, a udział jest bezpłatny dla przedstawicieli samorządów."])
+    assert read(path) == []
+
+
+def test_an_event_report_yields_the_practices_it_presents(tmp_path):
+    path = docx_file(tmp_path / "seminarium.docx", "Drugie Międzyregionalne Seminarium Tematyczne", paragraphs=[
+        "W dniach 9–10 kwietnia 2024 roku miasto Las Palmas de Gran Canaria zorganizowało seminarium projektu "
+        "w ramach programu Interreg Europe.",
+        "Podczas pierwszego dnia partnerzy przedstawili siedem dobrych praktyk, w tym program „Mieszkanie za "
+        "remont” z Żyrardowa. Program pozwala mieszkańcom uzyskać mieszkanie w zamian za jego remont.",
+        "Uczestnicy odwiedzili trzy ogrody miejskie „Huecos Urbanos” w Las Palmas de Gran Canaria, które "
+        "prowadzą grupy obywatelskie i które oferują edukację ekologiczną.",
+        "Kolejne spotkanie partnerów odbędzie się w Bukareszcie."])
+    practices = read(path)
+    assert [(p.title, p.city) for p in practices] == [
+        ("Mieszkanie za remont", "Żyrardów"), ("Huecos Urbanos", "Las Palmas de Gran Canaria")]
+    assert all("Seminarium" in p.source.locator for p in practices)  # the report is where they come from
+
+
+def test_a_table_header_row_is_never_a_title(tmp_path):
+    import docx
+
+    document = docx.Document()
+    table = document.add_table(rows=0, cols=4)
+    for row in [("Назва громади", "Об'єкт", "Потужність, кВт", "Вартість, тис. грн"),
+                ("Ніжинська", "Дах школи №3", "30", "950"), ("Прилуцька", "Дах лікарні", "50", "1500")]:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, row):
+            cell.text = text
+    document.add_paragraph("Перелік запропонованих об'єктів для встановлення сонячних електростанцій на дахах "
+                           "комунальних будівель громад області, підготовлений для конкурсу проєктів.")
+    document.save(tmp_path / "perelik.docx")
+    for p in read(tmp_path / "perelik.docx"):
+        assert "Назва громади" not in p.title and "|" not in p.title
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("Фонди міста спрямовано на ремонт шкіл. Місто виділило фонди на укриття.", "uk", ""),  # not Fondi (Italy)
+    ("Hub for social innovation opened in 2020. The hub is run by volunteers.", "en", ""),
+    ("Program wsparcia mieszkańców.\nKowalski J., Polityka mieszkaniowa, Warszawa: Wydawnictwo Naukowe PWN, 2019.",
+     "pl", ""),  # the publisher's city in a bibliography
+    ("У Вінниці запрацював центр безпеки громади.", "uk", "Vinnytsia"),  # the official romanisation
+    ("Миколаїв отримав нові тролейбуси для міських маршрутів.", "uk", "Mykolaiv"),
+    ("Od 2019 roku w Dąbrowie Górniczej działa program zazieleniania podwórek.", "pl", "Dąbrowa Górnicza"),
+])
+def test_places_are_named_places_not_ordinary_words(text, language, expected):
+    assert locate(text, language=language).city == expected
+
+
+def test_a_labelled_village_the_gazetteer_does_not_know_is_kept_as_written(tmp_path):
+    import docx
+
+    document = docx.Document()
+    table = document.add_table(rows=0, cols=3)
+    rows = [("Громада", "Назва", "Опис"),
+            ("Шипинки, Чернівецька обл.", "Сільський сквер", "Жителі села разом з радою облаштували сквер біля "
+             "клубу: висадили сорок дерев, поставили лавки та дитячий майданчик, а молодь провела толоку. " * 2),
+            ("Несолонь", "Шкільний автобус", "Громада купила автобус, який щодня возить дітей з трьох віддалених "
+             "сіл до опорної школи, а ввечері – на гуртки і секції в будинку культури громади. " * 2)]
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, row):
+            cell.text = text
+    document.save(tmp_path / "hromady.docx")
+    practices = read(tmp_path / "hromady.docx")
+    assert [(p.title, p.city, p.country) for p in practices] == [
+        ("Сільський сквер", "Шипинки", "UA"), ("Шкільний автобус", "Несолонь", "UA")]
+
+
+def test_a_summary_never_starts_with_a_metadata_line(tmp_path):
+    path = _docx(tmp_path / "kartka.docx", [
+        ("Title", "Громадський бюджет для школярів"),
+        ("", "Місто/громада: Житомир | Країна: Україна"),
+        ("", "Школярі міста пропонують і обирають проєкти для своїх шкіл: з 2021 року реалізовано 46 ідей, "
+             "від майстерень до спортивних майданчиків, а голосування проходить онлайн."),
+    ])
+    [p] = read(path)
+    assert p.summary.startswith("Школярі міста")
+
+
+def _scanned_pdf(path, lines):
+    """A PDF whose only page is an image of text, as a scanner makes it."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from .fixtures.builders import FONT_DIR
+
+    image = Image.new("RGB", (1654, 2339), "white")
+    draw = ImageDraw.Draw(image)
+    bold = ImageFont.truetype(str(FONT_DIR / "DejaVuSans-Bold.ttf"), 64)
+    regular = ImageFont.truetype(str(FONT_DIR / "DejaVuSans.ttf"), 44)
+    draw.text((150, 200), lines[0], font=bold, fill="black")
+    for n, line in enumerate(lines[1:]):
+        draw.text((150, 360 + 70 * n), line, font=regular, fill="black")
+    image.save(path, resolution=200)
+    return path
+
+
+SCAN = ["Mieszkanie za remont w Żyrardowie", "Od 2019 roku miasto Żyrardów przekazuje mieszkańcom",
+        "lokale komunalne do samodzielnego remontu.", "Najemca pokrywa koszt prac, a w zamian",
+        "otrzymuje umowę najmu na czas nieokreślony.", "Program objął już ponad 120 mieszkań."]
+
+
+def test_a_scanned_pdf_is_read_by_ocr_and_marked_so(tmp_path):
+    [p] = read(_scanned_pdf(tmp_path / "scan.pdf", SCAN))
+    assert p.title == "Mieszkanie za remont w Żyrardowie" and p.city == "Żyrardów" and p.language == "pl"
+    assert "umowę najmu" in p.body
+    assert "ocr" in p.flags and p.confidence < 1.0  # provenance: the review queue says it was read by OCR
+
+
+def test_without_tesseract_a_scan_is_refused_with_a_reason(tmp_path, monkeypatch):
+    from ingest import ocr
+
+    ocr.languages.cache_clear()
+    monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract on the PATH
+    try:
+        with pytest.raises(ExtractionError, match="tesseract-ocr"):
+            read(_scanned_pdf(tmp_path / "scan.pdf", SCAN))
+    finally:
+        ocr.languages.cache_clear()
