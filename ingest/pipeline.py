@@ -171,7 +171,8 @@ def _about_one_initiative(found: list[Practice], drafts: list[Draft], extracted:
     press release with its subheadings, a case study in parts): one practice, titled as the document."""
     cities = {p.city for p in found if p.city}
     short = (extracted.pages or 1) <= SHORT_PAGES and sum(len(d.body.split()) for d in drafts) <= 3000
-    return (len(found) >= 2 and short and len(cities) == 1 and len({tuple(d.context) for d in drafts}) == 1
+    contexts = {tuple(d.context) for d in drafts}  # side by side right under the title, not inside a chapter
+    return (len(found) >= 2 and short and len(cities) == 1 and len(contexts) == 1 and len(drafts[0].context) <= 1
             and bool(title) and not _COLLECTION.search(title) and not any(d.meta.get("from_table") for d in drafts))
 
 

@@ -76,10 +76,10 @@ def inflection_match(mention: str, name: str) -> bool:
 
 
 _CYRILLIC = re.compile(r"^[Ѐ-ӿ'’ .\-]+$")
-_NOT_UKRAINIAN = re.compile(r"[ыэёъўЫЭЁЪЎ]")
+_NOT_UKRAINIAN = re.compile(r"[ыэёъўђјљњћџѓќѕЫЭЁЪЎЂЈЉЊЋЏЃЌЅ]")
 
 
-def _ukrainian_spelling(name: str, spellings: set[str]) -> str:
+def _ukrainian_spelling(name: str, spellings: set[str], least: float = 0.7) -> str:
     """Of a Ukrainian place's Cyrillic spellings (GeoNames mixes Ukrainian, Russian and Belarusian ones), the
     Ukrainian one: no Russian or Belarusian letters, and the one whose official romanisation is closest to
     GeoNames' own Latin name ("Vinnytsya": Вінниця, not Винница)."""
@@ -89,7 +89,7 @@ def _ukrainian_spelling(name: str, spellings: set[str]) -> str:
     scored = [(SequenceMatcher(None, name.lower(), translit(s, UkrainianKMU).lower()).ratio()
                + 0.05 * bool(re.search("[іїєґІЇЄҐ]", s)), s) for s in candidates]
     best = max(scored, default=(0.0, ""))
-    return best[1] if best[0] >= 0.7 else ""
+    return best[1] if best[0] >= least else ""
 
 
 def official_name(name: str, spellings: set[str]) -> tuple[str, str]:
@@ -110,6 +110,7 @@ class Gazetteer:
         self.spellings: dict[tuple[str, str], set[str]] = defaultdict(set)  # (name, country) -> folded spellings
         self.ukrainian: dict[tuple[str, str], str] = {}  # (name, country) -> the Ukrainian spelling, where known
         self.own: dict[tuple[str, str], set[str]] = defaultdict(set)  # GeoNames' own name, official, Ukrainian
+        self.written: dict[tuple[str, str], set[str]] = {}  # (name, country) -> its Cyrillic spellings as written
         self._looked_up: dict[str, tuple[list[Place], bool]] = {}  # folded mention -> lookup_city's answer
         self._load_cities()
         self._load_countries()
@@ -131,6 +132,9 @@ class Gazetteer:
                     self.ukrainian[(name, cc)] = ukrainian
                 spellings.add(name)
             place = Place(name, cc, pop)
+            cyrillic = {sp for sp in spellings if _CYRILLIC.match(sp)}
+            if cyrillic:
+                self.written[(name, cc)] = cyrillic
             self.own[(name, cc)].update(fold(n) for n in (city["name"], name, self.ukrainian.get((name, cc), "")) if n)
             for spelling in spellings:
                 if len(spelling) < 3 or not re.match(r"^[A-Za-zÀ-žЀ-ӿ'’ .\-]+$", spelling):
@@ -324,29 +328,42 @@ class QueryPlaces:
     query names ("ze Lwowa", "з Кракова", "in Ghent"). Small: built once from the gazetteer and kept as
     JSON beside the index, so a search in a fresh process does not load the whole gazetteer."""
 
-    def __init__(self, cities: set[tuple[str, str]], names: dict[str, tuple[str, str]]):
+    def __init__(self, cities: set[tuple[str, str]], names: dict[str, tuple[str, str]],
+                 local: dict[str, dict[str, str]] | None = None):
         self.cities = cities
         self.names: dict[str, list[tuple[str, tuple[str, str]]]] = defaultdict(list)
         for key, city in names.items():
             self.names[key[:3]].append((key, city))
+        self.local = local or {}  # "Vinnytsia|UA" -> {"uk": "Вінниця", "pl": "Winnica"}
 
     @classmethod
     def build(cls, cities: set[tuple[str, str]]) -> "QueryPlaces":
         g = gazetteer()
         names: dict[str, tuple[str, str]] = {}
+        local: dict[str, dict[str, str]] = {}
+        polish = _polish_names()
         for city in sorted(cities):
             for key in g.spellings.get(city, ()) | {fold(city[0])}:
                 if len(key) >= 3:
                     names.setdefault(key, city)
-        return cls(set(cities), names)
+            ukrainian = g.ukrainian.get(city) or _ukrainian_spelling(city[0], g.written.get(city, set()), least=0.5)
+            found = {"uk": ukrainian, "pl": polish.get(city, "")}
+            if any(found.values()):
+                local[f"{city[0]}|{city[1]}"] = {k: v for k, v in found.items() if v}
+        return cls(set(cities), names, local)
 
     def to_json(self) -> dict:
         names = {key: list(city) for bucket in self.names.values() for key, city in bucket}
-        return {"cities": sorted(map(list, self.cities)), "names": names}
+        return {"cities": sorted(map(list, self.cities)), "names": names, "local": self.local}
 
     @classmethod
     def from_json(cls, data: dict) -> "QueryPlaces":
-        return cls({tuple(c) for c in data["cities"]}, {k: tuple(v) for k, v in data["names"].items()})
+        return cls({tuple(c) for c in data["cities"]}, {k: tuple(v) for k, v in data["names"].items()},
+                   data.get("local", {}))
+
+    def name(self, city: str, country: str, lang: str) -> str:
+        """The city's name in a language where it has one of its own ("Вінниця", "Lwów"), else as stored."""
+        return self.local.get(f"{city}|{country}", {}).get(lang, city)
 
     def find(self, query: str) -> tuple[str, str] | None:
         """The city a query names, in any spelling and inflection ("ze Lwowa", "досвід Гданська"): a query is
@@ -366,6 +383,22 @@ def country_name(code: str, lang: str) -> str:
     return Locale.parse(lang).territories.get(code, code) if code else ""
 
 
-def place_name(city: str, country: str, lang: str) -> str:
-    """'Żyrardów, Polska': the city and its country's name in a language; either alone when the other is unknown."""
-    return ", ".join(x for x in (city, country_name(country, lang)) if x)
+def place_name(city: str, country: str, lang: str, names: QueryPlaces | None = None) -> str:
+    """'Żyrardów, Polska': the city and its country's name in a language; either alone when the other is unknown.
+    With the knowledge base's `names`, the city too is named in that language where it has a name of its own."""
+    local = names.name(city, country, lang) if names and city else city
+    return ", ".join(x for x in (local, country_name(country, lang)) if x)
+
+
+@lru_cache(maxsize=1)
+def _polish_names() -> dict[tuple[str, str], str]:
+    """Polish names of places that Polish writes its own way (kb/data/place_names.tsv)."""
+    from importlib import resources
+
+    rows = resources.files("kb").joinpath("data/place_names.tsv").read_text(encoding="utf-8").splitlines()
+    out = {}
+    for row in rows:
+        parts = row.split("\t")
+        if len(parts) == 3 and not row.startswith("#") and parts[0] != "name":
+            out[(parts[0], parts[1])] = parts[2]
+    return out

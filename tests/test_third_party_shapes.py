@@ -215,3 +215,32 @@ def test_without_tesseract_a_scan_is_refused_with_a_reason(tmp_path, monkeypatch
             read(_scanned_pdf(tmp_path / "scan.pdf", SCAN))
     finally:
         ocr.languages.cache_clear()
+
+
+def test_a_report_chapter_that_lists_initiatives_yields_them(tmp_path):
+    initiative = ("The city installed solar panels on the roofs of three schools and a library, and signed a "
+                  "two-year agreement to buy power from a landfill solar farm run by the municipal utility. ")
+    path = _docx(tmp_path / "plan.docx", [
+        ("Title", "City of Hartford Energy Action Plan"),
+        ("Heading 1", "Overview"), ("", "The plan sets the goals of the city for the next six years. " * 6),
+        ("Heading 1", "Current energy profile"), ("", "Buildings use most of the energy the city pays for. " * 6),
+        ("Heading 1", "On-going initiatives"), ("", "The city's primary initiatives are outlined below."),
+        ("Heading 2", "Renewable energy"), ("", initiative * 2),
+        ("Heading 2", "Retro-commissioning of schools"), ("", initiative.replace("installed", "tuned") * 2),
+        ("Heading 2", "Alternative fuel vehicles"), ("", initiative.replace("solar", "electric") * 2),
+    ])
+    titles = [p.title for p in read(path)]
+    assert titles[-3:] == ["Renewable energy", "Retro-commissioning of schools", "Alternative fuel vehicles"]
+    assert "On-going initiatives" not in titles and "Overview" not in titles
+    assert all(p.city == "Hartford" for p in read(path))  # sections inherit the document's city
+
+
+def test_place_names_in_the_interface_language():
+    from kb.places import QueryPlaces, place_name
+
+    names = QueryPlaces.build({("Vinnytsia", "UA"), ("Lviv", "UA"), ("Kraków", "PL")})
+    assert place_name("Vinnytsia", "UA", "uk", names) == "Вінниця, Україна"
+    assert place_name("Lviv", "UA", "pl", names) == "Lwów, Ukraina"
+    assert place_name("Kraków", "PL", "uk", names) == "Краків, Польща"
+    assert place_name("Lviv", "UA", "en", names) == "Lviv, Ukraine"
+    assert QueryPlaces.from_json(names.to_json()).name("Lviv", "UA", "uk") == "Львів"  # kept beside the index

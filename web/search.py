@@ -9,6 +9,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    g,
     jsonify,
     make_response,
     redirect,
@@ -106,8 +107,10 @@ def country_name(code: str) -> str:
 
 
 def place(p) -> str:
-    """'Żyrardów, Polska' in the interface language; the country alone when the city is unknown."""
-    return places.place_name(p.city, p.country, str(get_locale())) or gettext("City unknown")
+    """'Вінниця, Україна' in the interface language; the country alone when the city is unknown."""
+    if "query_places" not in g:  # the knowledge base's own city names, read once a request
+        g.query_places = _kb().query_places()
+    return places.place_name(p.city, p.country, str(get_locale()), g.query_places) or gettext("City unknown")
 
 
 @bp.app_context_processor
