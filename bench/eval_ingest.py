@@ -35,7 +35,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from ingest import ocr  # noqa: E402
+try:
+    from ingest import ocr  # noqa: E402
+except ImportError:  # an extractor from before OCR (a baseline run)
+    ocr = None
 from ingest.labels import strip_numbering  # noqa: E402
 from ingest.pipeline import read_practices  # noqa: E402
 from kb.config import Settings  # noqa: E402
@@ -205,7 +208,8 @@ def _timed_ocr(read_page):
     return timed
 
 
-ocr.read_page = _timed_ocr(ocr.read_page)
+if ocr is not None:
+    ocr.read_page = _timed_ocr(ocr.read_page)
 
 
 def measure(docs: Path, files: list[str], expected: dict[str, list[dict]], settings: Settings, verbose: bool) -> Tally:

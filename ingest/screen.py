@@ -16,10 +16,10 @@ from kb.models import Practice
 # Stems that say an initiative was carried out or is planned, or name the people and bodies that do it.
 _INITIATIVE = re.compile(
     r"(?i)\b(?:implement|launch|introduc|pilot|project|initiativ|programme|program|scheme|residents|citizens|"
-    r"inhabitants|municipal|council|neighbourhood|neighborhood|community|communities|renovat|built|opened|"
-    r"wdro[żz]|realizow|zrealiz|uruchom|wprowadz|projekt|inicjatyw|mieszka[ńn]c|gmin|samorz[aą]d|"
+    r"inhabitants|municipal|council|city|cities|neighbourhood|neighborhood|community|communities|renovat|built|opened|"
+    r"miast|wdro[żz]|realizow|zrealiz|uruchom|wprowadz|projekt|inicjatyw|mieszka[ńn]c|gmin|samorz[aą]d|"
     r"rewitaliz|zbudow|otwar|remont|впровад|реаліз|запуст|запровад|проєкт|проект|ініціатив|програм|"
-    r"мешкан|жител|громад|міськ|селищ|відкрил|збудува|облаштува|відремонт)\w*")
+    r"мешкан|жител|громад|міськ|місто|міста|місті|селищ|відкрил|збудува|облаштува|відремонт)\w*")
 # Marks of a legal text: articles, paragraphs, journals of laws, directives.
 _LEGAL = re.compile(
     r"(?i)(?:\bart\.\s*\d|§\s*\d|\bust\.\s*\d|\bpkt\s*\d|\bdz\.\s*u\.|\bdziennik ustaw|\bстат(?:тя|ті|тею)\s+\d|"
@@ -95,7 +95,7 @@ def evidence(practice: Practice, table_share: float = 0.0) -> Evidence:
     per_100 = 100 / max(words, MIN_WORDS_FOR_RATES)  # one word in a short text is not a density
     return Evidence(
         words=words,
-        initiative=len(_INITIATIVE.findall(text)) * per_100,
+        initiative=len(_INITIATIVE.findall(text)) * 100 / words,
         legal=len(_LEGAL.findall(text)) * per_100,
         announcement=bool(_ANNOUNCEMENT.search(text[: len(practice.title) + LEAD])
                           and _EVENT.search(text[: len(practice.title) + LEAD])),
