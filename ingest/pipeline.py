@@ -147,12 +147,12 @@ def read_practices(path: Path, settings: Settings, digest: str) -> tuple[list[Pr
                     ocr_confidence=extracted.ocr_confidence if _read_by_ocr(d, extracted) else None)
         for n, d in enumerate(drafts, start=1)
     ]
-    # A law, a survey or an announcement holds no practice: the document is stored without any.
     if _about_one_initiative(found, drafts, extracted, doc_title):
         whole = Draft(title=doc_title, blocks=[b for d in drafts for b in d.blocks], context=[])
         found = [to_practice(whole, document=document, given_path=str(path), checksum=digest, ordinal=1,
                              doc_title=doc_title, ocr_confidence=extracted.ocr_confidence if extracted.ocr_pages else None)]
         drafts = [whole]
+    # A law, a form or an announcement holds no practice: the document is then stored without any.
     kept = [p for p, d in zip(found, drafts) if is_practice(p, d.table_share)]
     practices = [_numbered(p, document, n) for n, p in enumerate(kept, start=1)]
     return practices, extracted.pages

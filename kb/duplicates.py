@@ -1,7 +1,8 @@
 """Versions of one practice: the same practice in two files, or in two languages, linked as one group.
 
 Two records are versions of one practice when they are about the same city (or carry the same title that
-names an initiative, not a kind of section), come from two documents or two languages, and their texts are close in the de-biased multilingual space: the mean of their passage vectors has
+names an initiative, not a kind of section), come from two documents or two languages, and their texts are
+close in the de-biased multilingual space: the mean of their passage vectors has
 a cosine of at least SIMILARITY. Measured on bench/ingest-set with the corpus (66 practices): the two
 true pairs (a Polish sheet and an English newsletter article; a Ukrainian sheet and a Polish bulletin
 article) score 0.57 and 0.64; the other practices from the same city score 0.32 at most. Two practices in
