@@ -291,7 +291,8 @@ def locate(text: str, title: str = "", language: str = "") -> Location:
             cued = before in PLACE_CUES
             big = max(p.population for p in places) >= 50_000
             # In a title a small town's name counts where a title puts places: "Tartu: …", "… (Żyrardów)".
-            placed = weight > 1 and re.search(rf"{re.escape(mention)}\s*[:,)–—-]|\(\s*{re.escape(mention)}|{re.escape(mention)}\s*$|^\s*{re.escape(mention)}", part)
+            name = re.escape(mention)
+            placed = weight > 1 and re.search(rf"{name}\s*[:,)–—-]|\(\s*{name}|{name}\s*$|^\s*{name}", part)
             if not (cued or exact and (placed or not single or big)):
                 continue
             # The same spelling may name several towns: prefer the document's country, then the largest.
@@ -359,7 +360,7 @@ class QueryPlaces:
     @classmethod
     def from_json(cls, data: dict) -> "QueryPlaces":
         return cls({tuple(c) for c in data["cities"]}, {k: tuple(v) for k, v in data["names"].items()},
-                   data.get("local", {}))
+                   data["local"])  # a table from before local names were kept (KeyError): built again
 
     def name(self, city: str, country: str, lang: str) -> str:
         """The city's name in a language where it has one of its own ("Вінниця", "Lwów"), else as stored."""
