@@ -73,10 +73,11 @@ def to_practice(draft: Draft, *, document: str, given_path: str, checksum: str, 
     named = draft.meta.get("city", "")
     if named:  # a table's "Miasto"/"City" column names the place outright
         given = locate(named, title=named, language=language)
+        written = _as_written(named)
         if given.city:
             place = given
-        elif _as_written(named):  # a village or hromada the gazetteer does not know: kept as written
-            place = Location(_as_written(named), given.country or place.country or LANGUAGE_COUNTRY.get(language, ""))
+        elif written:  # a village or hromada the gazetteer does not know: kept as written
+            place = Location(written, given.country or place.country or LANGUAGE_COUNTRY.get(language, ""))
     from_document = False
     if not place.city:  # a tip in a workshop summary may name its city only in the document title
         outer = locate(" ".join(draft.context), title=doc_title, language=language)

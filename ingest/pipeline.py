@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -13,14 +12,13 @@ from pathlib import Path
 
 from kb.config import Settings
 from kb.knowledge import KnowledgeBase
-from kb.language import detect_language
 from kb.models import Practice, practice_id
 from kb.store import DocumentRecord
 
 from . import docx, pdf, text
 from .blocks import Extracted, ExtractionError
 from .enrich import to_practice
-from .reports import split_report
+from .reports import about_one_initiative, split_report
 from .screen import is_practice
 from .segment import Draft, document_title, segment
 
@@ -139,7 +137,7 @@ def read_practices(path: Path, settings: Settings, digest: str) -> tuple[list[Pr
         raise ExtractionError("no text found in the file")
     drafts = segment(extracted)
     if len(drafts) == 1:  # a news item or an event report may present several practices by name
-        drafts = split_report(drafts[0], detect_language(f"{drafts[0].title}\n{drafts[0].body}"))
+        drafts = split_report(drafts[0])
     document = str(path.resolve())
     doc_title = document_title(extracted)
     found = [
@@ -147,7 +145,7 @@ def read_practices(path: Path, settings: Settings, digest: str) -> tuple[list[Pr
                     ocr_confidence=extracted.ocr_confidence if _read_by_ocr(d, extracted) else None)
         for n, d in enumerate(drafts, start=1)
     ]
-    if _about_one_initiative(found, drafts, extracted, doc_title):
+    if about_one_initiative(found, drafts, extracted.pages, doc_title):
         whole = Draft(title=doc_title, blocks=[b for d in drafts for b in d.blocks], context=[])
         found = [to_practice(whole, document=document, given_path=str(path), checksum=digest, ordinal=1,
                              doc_title=doc_title, ocr_confidence=extracted.ocr_confidence if extracted.ocr_pages else None)]
@@ -156,24 +154,6 @@ def read_practices(path: Path, settings: Settings, digest: str) -> tuple[list[Pr
     kept = [p for p, d in zip(found, drafts) if is_practice(p, d.table_share)]
     practices = [_numbered(p, document, n) for n, p in enumerate(kept, start=1)]
     return practices, extracted.pages
-
-
-# Titles of documents that collect several practices: never read as one.
-_COLLECTION = re.compile(
-    r"(?i)newsletter|bulletin|biuletyn|бюлетень|вісник|digest|catalog|katalog|каталог|practices|praktyk|практик|"
-    r"case stud|studi\w* przypadk|examples|przykład|приклад|inventory|compendium|collection|zbiór|збірка|"
-    r"annex|załącznik|додаток|projects|projekty|проєкти|проекти")
-SHORT_PAGES = 6  # a press release or a one-initiative case study: a few pages
-
-
-def _about_one_initiative(found: list[Practice], drafts: list[Draft], extracted: Extracted, title: str) -> bool:
-    """A short document whose sections are all about one place and sit side by side under its title (a
-    press release with its subheadings, a case study in parts): one practice, titled as the document."""
-    cities = {p.city for p in found if p.city}
-    short = (extracted.pages or 1) <= SHORT_PAGES and sum(len(d.body.split()) for d in drafts) <= 3000
-    contexts = {tuple(d.context) for d in drafts}  # side by side right under the title, not inside a chapter
-    return (len(found) >= 2 and short and len(cities) == 1 and len(contexts) == 1 and len(drafts[0].context) <= 1
-            and bool(title) and not _COLLECTION.search(title) and not any(d.meta.get("from_table") for d in drafts))
 
 
 def _numbered(practice: Practice, document: str, ordinal: int) -> Practice:

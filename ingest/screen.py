@@ -30,10 +30,10 @@ _LEGAL = re.compile(
 _ANNOUNCEMENT = re.compile(
     r"(?i)\b(?:register now|registration is open|apply by|zapisy|rejestracja|zapraszamy|odbędzie się|odbędą się|"
     r"реєстрацію відкрито|запрошуємо|відбудеться|відбудуться|will take place|will be held|join us)\b")
-_EVENT = re.compile(
-    r"(?i)\b(?:kongres\w*|konferencj\w*|forum|seminar\w*|webinar\w*|szkoleni\w*|warsztat\w*|conference|congress|"
-    r"workshop|summit|festival|festiwal\w*|конференц\w*|форум\w*|семінар\w*|вебінар\w*|конгрес\w*|тренінг\w*|"
-    r"фестивал\w*)")
+EVENTS = (r"kongres\w*|konferencj\w*|forum|seminar\w*|webinar\w*|warsztat\w*|conference|congress|workshop\w*|"
+          r"конференц\w*|форум\w*|семінар\w*")  # kinds of event, in PL/UK/EN (the report splitter's too)
+_EVENT = re.compile(rf"(?i)\b(?:{EVENTS}|szkoleni\w*|summit|festival|festiwal\w*|вебінар\w*|конгрес\w*|тренінг\w*|"
+                    r"фестивал\w*)")
 LEAD = 300  # characters: where an announcement says what it announces
 
 

@@ -41,9 +41,7 @@ class Draft:
 
     @property
     def table_share(self) -> float:
-        """The share of its words set in table rows; a practice from a table's row is one practice, not a table."""
-        if self.meta.get("from_table"):
-            return 0.0
+        """The share of its words set in table rows (a practice read from one row holds paragraphs, not rows)."""
         words = _words(self.blocks) or 1
         # Two-cell rows are a sheet's "field | value" table, not a table of many things.
         return sum(len(b.text.split()) for b in self.blocks if b.kind == Kind.ROW and len(b.cells) != 2) / words

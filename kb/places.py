@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+from .concepts import is_common_word
+
 # Countries whose towns of 5,000+ we keep; elsewhere only cities of 100,000+.
 EUROPE = set(
     "AL AD AT BY BE BA BG HR CY CZ DK EE FI FR DE GR HU IS IE IT XK LV LI LT LU MT MD MC ME NL MK NO PL PT RO "
@@ -79,26 +81,26 @@ _CYRILLIC = re.compile(r"^[Ѐ-ӿ'’ .\-]+$")
 _NOT_UKRAINIAN = re.compile(r"[ыэёъўђјљњћџѓќѕЫЭЁЪЎЂЈЉЊЋЏЃЌЅ]")
 
 
-def _ukrainian_spelling(name: str, spellings: set[str], least: float = 0.7) -> str:
-    """Of a Ukrainian place's Cyrillic spellings (GeoNames mixes Ukrainian, Russian and Belarusian ones), the
+def _ukrainian_spelling(name: str, cyrillic: set[str], least: float = 0.7) -> str:
+    """Of a place's Cyrillic spellings (GeoNames mixes Ukrainian, Russian, Belarusian and Serbian ones), the
     Ukrainian one: no Russian or Belarusian letters, and the one whose official romanisation is closest to
     GeoNames' own Latin name ("Vinnytsya": Вінниця, not Винница)."""
     from translitua import UkrainianKMU, translit
 
-    candidates = [s for s in spellings if _CYRILLIC.match(s) and not _NOT_UKRAINIAN.search(s)]
+    candidates = [s for s in cyrillic if not _NOT_UKRAINIAN.search(s)]
     scored = [(SequenceMatcher(None, name.lower(), translit(s, UkrainianKMU).lower()).ratio()
                + 0.05 * bool(re.search("[іїєґІЇЄҐ]", s)), s) for s in candidates]
     best = max(scored, default=(0.0, ""))
     return best[1] if best[0] >= least else ""
 
 
-def official_name(name: str, spellings: set[str]) -> tuple[str, str]:
+def official_name(name: str, cyrillic: set[str]) -> tuple[str, str]:
     """A Ukrainian place's name in Ukraine's official romanisation (KMU 2010, as road signs and every current
     source write it: Vinnytsia, Mykolaiv, Oleksandriia) and in Ukrainian; GeoNames keeps older spellings
     (Vinnytsya, Mykolayiv, Oleksandriya). ("", "") when no Ukrainian spelling is known."""
     from translitua import UkrainianKMU, translit
 
-    ukrainian = _ukrainian_spelling(name, spellings)
+    ukrainian = _ukrainian_spelling(name, cyrillic)
     return (translit(ukrainian, UkrainianKMU), ukrainian) if ukrainian else ("", "")
 
 
@@ -125,14 +127,14 @@ class Gazetteer:
                 continue
             spellings = {city["name"], *city.get("alternatenames", ())}
             name = city["name"]
+            cyrillic = {sp for sp in spellings if _CYRILLIC.match(sp)}
             if cc == "UA":
-                official, ukrainian = official_name(name, spellings)
+                official, ukrainian = official_name(name, cyrillic)
                 name = official or name
                 if ukrainian:
                     self.ukrainian[(name, cc)] = ukrainian
                 spellings.add(name)
             place = Place(name, cc, pop)
-            cyrillic = {sp for sp in spellings if _CYRILLIC.match(sp)}
             if cyrillic:
                 self.written[(name, cc)] = cyrillic
             self.own[(name, cc)].update(fold(n) for n in (city["name"], name, self.ukrainian.get((name, cc), "")) if n)
@@ -258,8 +260,6 @@ def locate(text: str, title: str = "", language: str = "") -> Location:
     ordinary word that happens to be a town's name somewhere ("Фонди", "Hub"), nor the place of a
     publisher in a bibliography. The practice's own place (title, labelled line, opening sentences)
     outweighs places the text merely mentions. A wrong city costs more than none."""
-    from .concepts import is_common_word
-
     g = gazetteer()
     home = LANGUAGE_COUNTRY.get(language, "")
     scores: Counter[tuple[str, str]] = Counter()
@@ -300,7 +300,7 @@ def locate(text: str, title: str = "", language: str = "") -> Location:
             foreign = best.country != home
             if foreign and not exact and (best.population < 100_000 or len(fold(best.name)) < 5):
                 continue  # "na Starym Mieście" is not Staritsa, "na Jazdowie" not Yazd: a town abroad is named in full
-            if foreign and exact and not cued and fold(mention) not in g.own[(best.name, best.country)] \
+            if foreign and exact and not cued and fold(mention) not in g.own.get((best.name, best.country), ()) \
                     and best.population < 500_000:
                 continue  # one of a foreign town's spellings in other languages ("Rasa" for Lhasa, "Una" for Unna)
             key = (best.name, best.country)
@@ -394,12 +394,9 @@ def place_name(city: str, country: str, lang: str, names: QueryPlaces | None = N
 @lru_cache(maxsize=1)
 def _polish_names() -> dict[tuple[str, str], str]:
     """Polish names of places that Polish writes its own way (kb/data/place_names.tsv)."""
+    import csv
     from importlib import resources
 
-    rows = resources.files("kb").joinpath("data/place_names.tsv").read_text(encoding="utf-8").splitlines()
-    out = {}
-    for row in rows:
-        parts = row.split("\t")
-        if len(parts) == 3 and not row.startswith("#") and parts[0] != "name":
-            out[(parts[0], parts[1])] = parts[2]
-    return out
+    text = resources.files("kb").joinpath("data/place_names.tsv").read_text(encoding="utf-8")
+    rows = csv.DictReader((ln for ln in text.splitlines() if not ln.startswith("#")), delimiter="\t")
+    return {(row["name"], row["country"]): row["pl"] for row in rows}
