@@ -132,6 +132,7 @@ class Tally:
     framing_titles: list[str] = field(default_factory=list)
     language: int = 0
     country: int = 0
+    stage: int = 0
     city_predicted: int = 0
     city_right_of_predicted: int = 0
     city_labelled: int = 0
@@ -160,6 +161,7 @@ class Tally:
               + (f" ({'; '.join(self.framing_titles[:6])})" if self.framing_titles else ""))
         print(f"language         accuracy  {share(self.language, self.matched)}")
         print(f"country          accuracy  {share(self.country, self.matched)}")
+        print(f"stage            accuracy  {share(self.stage, self.matched)} (implemented, ongoing, planned)")
         print(f"city             precision {share(self.city_right_of_predicted, self.city_predicted)} "
               f"({self.city_right_of_predicted}/{self.city_predicted})   recall "
               f"{share(self.city_right_of_labelled, self.city_labelled)} ({self.city_right_of_labelled}/{self.city_labelled})")
@@ -247,6 +249,9 @@ def measure(docs: Path, files: list[str], expected: dict[str, list[dict]], setti
             t.matched += 1
             t.language += best.language == want["lang"]
             t.country += best.country == want.get("country", "")
+            t.stage += best.stage == want.get("stage", "")
+            if verbose and best.stage != want.get("stage", ""):
+                t.misses.append(f"{name}: stage {best.stage or '-'!r} for {want.get('stage', '-')!r} ({want['title'][:50]!r})")
             city = want.get("city", "")
             if best.city:
                 t.city_predicted += 1

@@ -9,6 +9,7 @@ from kb.places import LANGUAGE_COUNTRY, Location, locate
 from kb.themes import assign_themes, named_themes
 
 from .segment import Draft
+from .stage import stage_of
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZĄĆĘŁŃÓŚŹŻА-ЯІЇЄҐ0-9„\"«])")
 
@@ -102,6 +103,7 @@ def to_practice(draft: Draft, *, document: str, given_path: str, checksum: str, 
         city=place.city,
         country=place.country,
         themes=themes,
+        stage=str(stage_of(draft.title, body) or ""),
         fields=dict(draft.fields),
         confidence=round(max(0.0, 1.0 - sum(EXTRACTION_FLAGS[f] for f in flags)), 2),
         flags=tuple(flags),

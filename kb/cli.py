@@ -10,6 +10,7 @@ import click
 
 from .config import Settings
 from .index import IndexNotReady
+from .models import Stage
 
 STATUS_MARK = {"added": "+", "updated": "~", "unchanged": "=", "failed": "✗"}
 
@@ -141,13 +142,15 @@ def _describe(result) -> str:
 @click.option("--city", help="Only practices from this city (as `kb list` shows it: Żyrardów, Lviv, ...).")
 @click.option("--status", type=click.Choice(["approved", "draft", "rejected"]), help="Only practices with this status.")
 @click.option("--source", help="Only practices from this source document (its file name or path).")
+@click.option("--stage", type=click.Choice([str(s) for s in Stage]),
+              help="Only practices at this stage, as their text says (implemented, ongoing or planned).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--batch", type=click.File("r", encoding="utf-8"),
               help="A file with one query per line ('-' for stdin); prints one JSON line per query.")
 @click.pass_context
 def search(ctx: click.Context, query: str | None, limit: int, lang: str | None, country: str | None,
-           theme: str | None, city: str | None, status: str | None, source: str | None, as_json: bool,
-           batch) -> None:
+           theme: str | None, city: str | None, status: str | None, source: str | None, stage: str | None,
+           as_json: bool, batch) -> None:
     """Find practices for a query in any language."""
     from .search import search_index
     from .themes import BY_ID
@@ -155,7 +158,8 @@ def search(ctx: click.Context, query: str | None, limit: int, lang: str | None, 
     kb = _open(ctx)
     if theme and theme not in BY_ID:
         raise click.BadParameter(f"unknown theme {theme!r}; themes: {', '.join(BY_ID)}", param_hint="--theme")
-    filters = {"language": lang, "country": country, "theme": theme, "city": city, "status": status, "source": source}
+    filters = {"language": lang, "country": country, "theme": theme, "city": city, "status": status, "source": source,
+               "stage": stage}
     if batch is None and not query:
         raise click.UsageError("Give a QUERY, or --batch FILE.")
     try:
@@ -181,7 +185,7 @@ def search(ctx: click.Context, query: str | None, limit: int, lang: str | None, 
             click.echo("    — weaker matches —")
         p = hit.practice
         place = ", ".join(x for x in (p.city, p.country) if x) or "place unknown"
-        click.echo(f"{n:2}. [{p.language}] {p.title}  ({place})  score {hit.score:.3f}")
+        click.echo(f"{n:2}. [{p.language}] {p.title}  ({place}{', ' + p.stage if p.stage else ''})  score {hit.score:.3f}")
         click.echo(f"    {p.source.path} {p.source.locator and '· ' + p.source.locator}")
 
 

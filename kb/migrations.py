@@ -151,10 +151,15 @@ M008_CONCEPTS = """
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
+# Where a practice stands (implemented, ongoing, planned; kb.models.Stage), as its text says; "" unknown.
+M009_STAGE = """
+        ALTER TABLE practices ADD COLUMN stage TEXT NOT NULL DEFAULT '';
+"""
+
 # Each migration is an SQL script or a function, run in one transaction with the version bump.
 MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     M001_CREATE_TABLES, m002_passages_fulltext, M003_FULLTEXT_VOCABULARY, M004_PRACTICE_GROUPS, M005_CHECKLISTS,
-    M006_CURATION, M007_DETACHED, M008_CONCEPTS,
+    M006_CURATION, M007_DETACHED, M008_CONCEPTS, M009_STAGE,
 ]
 
 

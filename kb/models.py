@@ -16,6 +16,14 @@ class Status(StrEnum):
     REJECTED = "rejected"
 
 
+class Stage(StrEnum):
+    """Where the practice itself stands, as its text says: carried out, running now, or proposed."""
+
+    IMPLEMENTED = "implemented"
+    ONGOING = "ongoing"
+    PLANNED = "planned"
+
+
 class Review(StrEnum):
     """Why an already reviewed practice is back in the review queue."""
 
@@ -90,6 +98,7 @@ class Practice:
     city: str = ""
     country: str = ""  # ISO 3166-1 alpha-2
     themes: tuple[str, ...] = ()
+    stage: str = ""  # a Stage value, or "" when the text does not say
     fields: dict[str, str] = field(default_factory=dict)  # keys from SHEET_FIELDS
     status: Status = Status.DRAFT
     created_at: str = ""
@@ -105,6 +114,7 @@ class Practice:
         """What decides whether a re-ingested practice changed."""
         parts = [self.title, self.body, self.language, self.city, self.country, ",".join(self.themes)]
         parts += [f"{k}={v}" for k, v in sorted(self.fields.items())]
+        parts += [f"stage={self.stage}"] if self.stage else []  # records from before stages keep their hashes
         return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
     def values(self) -> dict:
@@ -179,6 +189,7 @@ class SearchHit:
             "city": p.city,
             "country": p.country,
             "themes": list(p.themes),
+            "stage": p.stage,
             "score": round(self.score, 4),
             "match": self.match,
             "source": p.source.path,

@@ -78,6 +78,7 @@ def search_index(
     city: str | None = None,
     status: str | None = None,
     source: str | None = None,
+    stage: str | None = None,
     vector: np.ndarray | None = None,
 ) -> list[SearchHit]:
     """Best practices for a query: each scored by its best passage (dense, less the query's mean similarity to the
@@ -96,7 +97,7 @@ def search_index(
     query_themes = set(themes_named_in(query)) if theme_boost else set()
     concepts = kb.store.concept_query(thesaurus().tokens(query)) if concept_weight else None
     filters = {"language": language, "country": country, "theme": theme, "city": city, "status": status,
-               "source": source}
+               "source": source, "stage": stage}
     only = kb.store.passage_ids_where(**filters) if any(filters.values()) else None
     wanted = max(k * CANDIDATES_PER_RESULT, 50)
     offsets: dict[str, float] = {}
@@ -184,14 +185,14 @@ def lexical_practices(kb: KnowledgeBase, query: str, k: int = 10) -> list[str]:
     return ranked[:k]
 
 
-FACETS = ("language", "country", "city", "theme", "status", "source")
+FACETS = ("language", "country", "city", "theme", "status", "source", "stage")
 
 
 def facet_values(practice) -> dict[str, tuple[str, ...]]:
     """The values a practice has for each facet (a source is its file name)."""
     p = practice
     return {"language": (p.language,), "country": (p.country,), "city": (p.city,), "theme": tuple(p.themes),
-            "status": (str(p.status),), "source": (p.source.name,)}
+            "status": (str(p.status),), "source": (p.source.name,), "stage": (p.stage,) if p.stage else ()}
 
 
 def facets(hits: list[SearchHit], chosen: dict[str, str | None] | None = None) -> dict[str, dict[str, int]]:

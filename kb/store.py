@@ -65,7 +65,7 @@ CONCEPT_CANDIDATE_MIN = 200
 _COLUMNS = (
     "p.rowid, p.id, p.ordinal, p.title, p.summary, p.body, p.language, p.city, p.country, p.themes, "
     "p.fields, p.source_path, p.source_checksum, p.locator, p.status, p.created_at, p.updated_at, p.group_id, "
-    "p.confidence, p.flags, p.edited, p.review"
+    "p.confidence, p.flags, p.edited, p.review, p.stage"
 )
 
 
@@ -233,7 +233,7 @@ class SqliteStore:
                         db.execute(
                             "UPDATE practices SET ordinal=?, title=?, summary=?, body=?, language=?, city=?, "
                             "country=?, themes=?, fields=?, source_path=?, source_checksum=?, locator=?, "
-                            "content_hash=?, confidence=?, flags=?, updated_at=?, detached=0, "
+                            "content_hash=?, confidence=?, flags=?, stage=?, updated_at=?, detached=0, "
                             "review=CASE WHEN status = 'draft' THEN '' ELSE ? END WHERE rowid=?",
                             (*_practice_values(practice), stamp, str(Review.CHANGED), rowid),
                         )
@@ -242,8 +242,8 @@ class SqliteStore:
                         cur = db.execute(
                             "INSERT INTO practices(ordinal, title, summary, body, language, city, country, "
                             "themes, fields, source_path, source_checksum, locator, content_hash, confidence, flags, "
-                            "id, document_id, status, created_at, updated_at) "
-                            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                            "stage, id, document_id, status, created_at, updated_at) "
+                            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                             (*_practice_values(practice), practice.id, doc_id, str(practice.status), stamp, stamp),
                         )
                         rowid = cur.lastrowid
@@ -716,7 +716,7 @@ class SqliteStore:
 
     def passage_ids_where(self, language: str | None = None, country: str | None = None,
                           theme: str | None = None, city: str | None = None, status: str | None = None,
-                          source: str | None = None) -> list[int]:
+                          source: str | None = None, stage: str | None = None) -> list[int]:
         """Passages of the practices that match every given filter (source: the file name or path as given)."""
         sql = "SELECT s.id FROM passages s JOIN practices p ON p.rowid = s.practice_rowid WHERE 1=1"
         args: list[str] = []
@@ -730,6 +730,8 @@ class SqliteStore:
             sql, args = sql + " AND p.city = ?", [*args, city]
         if status:
             sql, args = sql + " AND p.status = ?", [*args, status]
+        if stage:
+            sql, args = sql + " AND p.stage = ?", [*args, stage]
         if source:
             sql += " AND (p.source_path = ? OR p.source_path LIKE ? ESCAPE '\\')"
             escaped = source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -808,15 +810,16 @@ def _practice_values(p: Practice) -> tuple:
         p.source.ordinal, p.title, p.summary, p.body, p.language, p.city, p.country,
         json.dumps(list(p.themes), ensure_ascii=False), json.dumps(p.fields, ensure_ascii=False),
         p.source.path, p.source.checksum, p.source.locator, p.content_hash, p.confidence, json.dumps(list(p.flags)),
+        p.stage,
     )
 
 
 def _to_practice(row: Sequence) -> Practice:
     (_rowid, pid, ordinal, title, summary, body, language, city, country, themes, fields_,
-     source_path, checksum, locator, status, created, updated, group_id, confidence, flags, edited, review) = row
+     source_path, checksum, locator, status, created, updated, group_id, confidence, flags, edited, review, stage) = row
     return Practice(
         id=pid, title=title, body=body, language=language, summary=summary, city=city, country=country,
-        themes=tuple(json.loads(themes)), fields=json.loads(fields_), status=Status(status),
+        themes=tuple(json.loads(themes)), stage=stage, fields=json.loads(fields_), status=Status(status),
         source=SourceRef(path=source_path, checksum=checksum, locator=locator, ordinal=ordinal),
         created_at=created, updated_at=updated, group_id=group_id, confidence=confidence,
         flags=tuple(json.loads(flags)), edited=tuple(json.loads(edited)), review=Review(review),

@@ -244,3 +244,38 @@ def test_place_names_in_the_interface_language():
     assert place_name("Kraków", "PL", "uk", names) == "Краків, Польща"
     assert place_name("Lviv", "UA", "en", names) == "Lviv, Ukraine"
     assert QueryPlaces.from_json(names.to_json()).name("Lviv", "UA", "uk") == "Львів"  # kept beside the index
+
+
+@pytest.mark.parametrize("title, body, expected", [
+    ("Rooftop solar on schools", "Proposed plants: the council plans to install 30 kW on each school roof by 2030.",
+     "planned"),
+    ("Mieszkanie za remont", "Od 2015 roku miasto nadal przekazuje pustostany; program trwa i co roku obejmuje "
+     "kolejne lokale.", "ongoing"),
+    ("Сквер біля клубу", "Жителі села облаштували сквер: висаджено сорок дерев, проєкт завершено у 2021 році.",
+     "implemented"),
+    ("Spotkanie mieszkańców", "Mieszkańcy rozmawiali o zieleni.", None),  # the text says nothing of it
+])
+def test_the_stage_is_what_the_text_says(title, body, expected):
+    from ingest.stage import stage_of
+
+    assert stage_of(title, body) == expected
+
+
+def test_the_stage_is_stored_filtered_and_counted(kb, tmp_path):
+    from kb.search import facets, search_index
+
+    from .fixtures.builders import approve_all
+
+    planned = docx_file(tmp_path / "solar.docx", "Dachy szkół z fotowoltaiką", paragraphs=[
+        "Zaplanowano instalacje fotowoltaiczne na dachach pięciu szkół w Żyrardowie. Projekt zakłada, że do 2030 "
+        "roku panele pokryją połowę zużycia energii szkół, a mieszkańcy poznają efekty na lekcjach otwartych."])
+    done = docx_file(tmp_path / "dachy.docx", "Zielone dachy przystanków", paragraphs=[
+        "W Krakowie zrealizowano zielone dachy na dwudziestu przystankach. Rośliny zakończonego projektu "
+        "zatrzymują deszczówkę i chłodzą przystanki; mieszkańcy wybrali lokalizacje w konsultacjach."])
+    ingest_paths(kb, [planned, done], workers=1)
+    approve_all(kb)
+    stages = {p.title: p.stage for p in kb.store.list()}
+    assert stages == {"Dachy szkół z fotowoltaiką": "planned", "Zielone dachy przystanków": "implemented"}
+    hits = search_index(kb, "dachy", k=5)
+    assert facets(hits)["stage"] == {"planned": 1, "implemented": 1}
+    assert [h.practice.title for h in search_index(kb, "dachy", k=5, stage="planned")] == ["Dachy szkół z fotowoltaiką"]

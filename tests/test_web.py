@@ -104,7 +104,7 @@ def test_openapi_describes_every_api_route_and_the_responses_match_it(client, kb
                   for r in client.application.url_map.iter_rules() if r.rule.startswith("/api/") or "export" in r.rule}
     assert app_routes == set(spec["paths"]), app_routes ^ set(spec["paths"])
     params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
-    assert params == {"q", "k", "lang", "country", "city", "theme", "status", "source"}
+    assert params == {"q", "k", "lang", "country", "city", "theme", "status", "source", "stage"}
 
     hits = client.get("/api/search?q=remont&k=3").get_json()
     assert hits
@@ -136,6 +136,19 @@ def test_every_filter_narrows_the_results_and_facets_count_under_the_other_filte
     # With Polish chosen, the language facet still counts the other languages (what choosing them would give).
     assert 'value="en"' in page and "English (1)" in page and "Polish (2)" in page
     assert 'name="city"' in page and 'name="source"' in page and 'name="status"' not in page  # advisors' filter
+
+
+def test_the_stage_facet_counts_what_its_filter_gives(client):
+    import re
+
+    page = client.get("/?q=lokale").get_data(as_text=True)
+    assert 'name="stage"' in page
+    counted = re.search(r'<option value="ongoing" >[^<]*\((\d+)\)</option>', page)
+    assert counted, "no count beside the 'ongoing' stage"
+    ongoing = client.get("/api/search?q=lokale&k=50&stage=ongoing").get_json()
+    assert ongoing and {h["stage"] for h in ongoing} == {"ongoing"}
+    page = client.get("/?q=lokale&stage=ongoing").get_data(as_text=True)
+    assert page.count('class="stage"') == len(ongoing) == int(counted.group(1))
 
 
 def test_language_switch_only_goes_back_to_this_site(client):

@@ -12,6 +12,7 @@ FIELD_NAMES = {
     "transfer": _("Potential for learning or transfer"), "stakeholders": _("Stakeholders"), "contact": _("Contact"),
 }
 STATUS_NAMES = {"draft": _("draft"), "approved": _("approved"), "rejected": _("rejected")}
+STAGE_NAMES = {"implemented": _("implemented"), "ongoing": _("ongoing"), "planned": _("planned or proposed")}
 REVIEW_NAMES = {"": _("new"), "changed": _("changed by a new ingest"), "proposed": _("new extraction proposed"),
                 "gone": _("no longer in its document")}
 ROLE_NAMES = {"advisor": _("advisor"), "admin": _("admin")}
@@ -34,5 +35,5 @@ ACTION_NAMES = {
 
 
 def names() -> dict:
-    return {"field_names": FIELD_NAMES, "status_names": STATUS_NAMES, "review_names": REVIEW_NAMES,
+    return {"field_names": FIELD_NAMES, "status_names": STATUS_NAMES, "stage_names": STAGE_NAMES, "review_names": REVIEW_NAMES,
             "role_names": ROLE_NAMES, "flag_names": FLAG_NAMES, "action_names": ACTION_NAMES}

@@ -153,7 +153,7 @@ def _kb() -> KnowledgeBase:
 
 # Filter name in kb.search -> query-string parameter (the language filter is "lang", as in the CLI).
 FILTER_PARAMS = {"language": "lang", "country": "country", "city": "city", "theme": "theme", "status": "status",
-                 "source": "source"}
+                 "source": "source", "stage": "stage"}
 
 
 def _filters() -> dict[str, str | None]:
