@@ -23,6 +23,7 @@ LABELS: dict[str, dict[str, str]] = {
     "en": {
         "sheet": "Good practice sheet", "catalogue": "Catalogue of good practices", "contents": "Contents",
         "location": "Location", "themes": "Themes", "language": "Language", "source": "Source",
+        "stage": "Stage", "implemented": "Implemented", "ongoing": "Ongoing", "planned": "Planned or proposed",
         "status": "Status", "approved": "Approved by an advisor", "draft": "Draft (not yet reviewed)", "rejected": "Rejected by an advisor",
         "description": "About the practice", "resources": "Resources needed", "timescale": "Timescale",
         "evidence": "Evidence of success", "difficulties": "Difficulties encountered",
@@ -33,6 +34,7 @@ LABELS: dict[str, dict[str, str]] = {
     "pl": {
         "sheet": "Karta dobrej praktyki", "catalogue": "Katalog dobrych praktyk", "contents": "Spis treści",
         "location": "Lokalizacja", "themes": "Tematy", "language": "Język", "source": "Źródło",
+        "stage": "Etap", "implemented": "Zrealizowana", "ongoing": "W toku", "planned": "Planowana lub proponowana",
         "status": "Status", "approved": "Zatwierdzona przez doradcę", "draft": "Robocza (jeszcze nie sprawdzona)", "rejected": "Odrzucona przez doradcę",
         "description": "Opis praktyki", "resources": "Potrzebne zasoby", "timescale": "Okres realizacji",
         "evidence": "Dowody sukcesu", "difficulties": "Napotkane trudności", "transfer": "Potencjał transferu",
@@ -43,6 +45,7 @@ LABELS: dict[str, dict[str, str]] = {
     "uk": {
         "sheet": "Картка доброї практики", "catalogue": "Каталог добрих практик", "contents": "Зміст",
         "location": "Розташування", "themes": "Теми", "language": "Мова", "source": "Джерело",
+        "stage": "Етап", "implemented": "Реалізована", "ongoing": "Триває", "planned": "Запланована або запропонована",
         "status": "Статус", "approved": "Затверджена консультантом", "draft": "Чернетка (ще не перевірена)", "rejected": "Відхилена консультантом",
         "description": "Опис практики", "resources": "Необхідні ресурси", "timescale": "Період реалізації",
         "evidence": "Докази успіху", "difficulties": "Труднощі", "transfer": "Потенціал для перенесення",
@@ -122,6 +125,7 @@ def build_sheet(practice: Practice, lang: str = "en") -> Sheet:
     facts = [
         (names["location"], place(practice, lang) or names["unknown"]),
         (names["themes"], ", ".join(theme_label(t, lang) for t in practice.themes) or names["unknown"]),
+        (names["stage"], names[practice.stage] if practice.stage else names["unknown"]),
         (names["language"], language_name(practice.language, lang)),
         (names["source"], source_text(practice)),
         (names["status"], names[str(practice.status)]),

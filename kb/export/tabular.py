@@ -9,7 +9,7 @@ from datetime import date
 from ..models import SHEET_FIELDS, Practice
 
 FORMAT_VERSION = "urban-practices-kb/1"
-CSV_COLUMNS = ("id", "title", "city", "country", "language", "themes", "status", "summary", *SHEET_FIELDS,
+CSV_COLUMNS = ("id", "title", "city", "country", "language", "themes", "stage", "status", "summary", *SHEET_FIELDS,
                "source", "locator", "group_id", "created_at", "updated_at")
 
 
@@ -26,7 +26,7 @@ def practices_csv(practices: list[Practice]) -> bytes:
     writer.writeheader()
     for p in practices:
         row = {"id": p.id, "title": p.title, "city": p.city, "country": p.country, "language": p.language,
-               "themes": "; ".join(p.themes), "status": str(p.status), "summary": p.summary,
+               "themes": "; ".join(p.themes), "stage": p.stage, "status": str(p.status), "summary": p.summary,
                "source": p.source.path, "locator": p.source.locator, "group_id": p.group_id,
                "created_at": p.created_at,
                "updated_at": p.updated_at}
