@@ -189,46 +189,93 @@ def _page_lines(page, number: int) -> list[Line]:
 
 
 def _laid_out_lines(page, number: int) -> list[Line]:
-    words = page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False, use_text_flow=False)
+    laid_out = _layout_lines(page, number)
+    words = [w for line in laid_out for w in line[1]]
+    lines = [line for line, _ in laid_out]
     table_rows, boxes = _table_rows(page, number)
     if not boxes:
         aligned, rest = _aligned_table(words, number)
         if aligned:
-            lines = _page_text_lines(page, number, rest)
+            kept = {id(w) for w in rest}
+            lines = [ln for ln, ws in laid_out if all(id(w) in kept for w in ws)]
             merged = [ln for ln in lines if ln.top < aligned[0].top]
             return merged + aligned + [ln for ln in lines if ln.top >= aligned[0].top]
-    if boxes:
-        inside = lambda w, b: b[0] - 1 <= w["x0"] and w["x1"] <= b[2] + 1 and b[1] - 1 <= w["top"] and w["bottom"] <= b[3] + 1  # noqa: E731
-        words = [w for w in words if not any(inside(w, b) for b in boxes)]
-        lines = _page_text_lines(page, number, words)
-        merged: list[Line] = []
-        for line in lines:  # each table row goes where its top puts it in the reading order
-            while table_rows and table_rows[0].top <= line.top:
-                merged.append(table_rows.pop(0))
-            merged.append(line)
-        return merged + table_rows
-    return _page_text_lines(page, number, words)
+        return lines
+    inside = lambda ln, b: (b[0] - 1 <= ln.x0 and ln.x1 <= b[2] + 1 and b[1] - 1 <= (ln.top + ln.bottom) / 2 <= b[3] + 1)  # noqa: E731
+    lines = [ln for ln in lines if not any(inside(ln, b) for b in boxes)]
+    merged: list[Line] = []
+    for line in lines:  # each table row goes where its top puts it in the reading order
+        while table_rows and table_rows[0].top <= line.top:
+            merged.append(table_rows.pop(0))
+        merged.append(line)
+    return merged + table_rows
 
 
-def _page_text_lines(page, number: int, words: list[dict]) -> list[Line]:
-    gutter = _gutter(words, float(page.width))
-    if gutter is None:
-        return _lines_from_words(words, number)
-    # Lines that span the gutter (titles over both columns) cut the page into bands; in each band the
-    # left column is read before the right one.
-    crossing_tops = sorted({round(w["top"]) for w in words if w["x0"] < gutter < w["x1"]})
-    wide_words = [w for w in words if any(abs(w["top"] - t) <= 2.5 for t in crossing_tops)]
-    wide = _lines_from_words(wide_words, number)
-    rest = [w for w in words if not any(abs(w["top"] - t) <= 2.5 for t in crossing_tops)]
-    out: list[Line] = []
-    edges = [-1.0] + [ln.top for ln in wide] + [float(page.height) + 1]
-    for i in range(len(edges) - 1):
-        band = [w for w in rest if edges[i] <= w["top"] < edges[i + 1]]
-        out += _lines_from_words([w for w in band if w["x1"] <= gutter + 1], number)
-        out += _lines_from_words([w for w in band if w["x1"] > gutter + 1], number)
-        if i < len(wide):
-            out.append(wide[i])
+# Font weights that mark a heading as bold does, whatever the font calls them ("Avenir-Black", "Semibold").
+_BOLD_FONT = re.compile(r"(?i)bold|black|heavy|semibold|demibold|demi\b|extrabold|ultrabold|-sb\b|,bold")
+
+
+def _text_lines(item) -> list:
+    """pdfminer's text lines under a layout item, in its reading order (text boxes, and figures' text)."""
+    from pdfminer.layout import LTContainer, LTTextLine
+
+    if isinstance(item, LTTextLine):
+        return [item]
+    if isinstance(item, LTContainer):
+        return [line for child in item for line in _text_lines(child)]
+    return []
+
+
+def _layout_lines(page, number: int) -> list[tuple[Line, list[dict]]]:
+    """The page's lines in reading order as pdfminer's layout analysis finds them (text boxes ordered by
+    position, so columns, side bars and captions are read one at a time, and a large heading set beside a
+    column is a line of its own), each with its words. A line's type size and weight are those of most of
+    its letters, so a large figure at its start ("39 buildings …") does not make a heading of it."""
+    from pdfminer.layout import LTChar
+
+    mb_x0, mb_top = page.mediabox[:2]
+    height = float(page.height)
+    out = []
+    for item in _text_lines(page.layout):
+        chars = [c for c in item if isinstance(c, LTChar)]
+        if not chars:
+            continue
+        words: list[list] = [[]]
+        for c in item:
+            if isinstance(c, LTChar) and c.get_text().strip():
+                words[-1].append(c)
+            elif words[-1]:
+                words.append([])
+        word_dicts = []
+        for w in (w for w in words if w):
+            text = _clean("".join(c.get_text() for c in w)).strip()
+            if text:  # pdfplumber's coordinates: from the top of the page, relative to the media box
+                word_dicts.append({"text": text, "x0": min(c.x0 for c in w) + mb_x0, "x1": max(c.x1 for c in w) + mb_x0,
+                                   "top": height - max(c.y1 for c in w) + mb_top,
+                                   "bottom": height - min(c.y0 for c in w) + mb_top,
+                                   "size": Counter(round(c.size, 1) for c in w).most_common(1)[0][0],
+                                   "fontname": w[0].fontname})
+        if not word_dicts:
+            continue
+        letters = [c for c in chars if c.get_text().strip()]
+        size = Counter(round(c.size, 1) for c in letters).most_common(1)[0][0] if letters else 0.0
+        bold = sum(1 for c in letters if _BOLD_FONT.search(str(c.fontname))) > len(letters) / 2
+        text = " ".join(w["text"] for w in word_dicts)
+        line = Line(text, min(w["top"] for w in word_dicts), max(w["bottom"] for w in word_dicts),
+                    min(w["x0"] for w in word_dicts), max(w["x1"] for w in word_dicts), size, bold, number)
+        out.append((line, word_dicts))
     return out
+
+
+def _rows(lines: list[Line]) -> list[str]:
+    """Lines side by side at one height read as one ("file:///…/page.html" and "1/2" in a browser's footer)."""
+    rows: list[list[Line]] = []
+    for ln in sorted(lines, key=lambda ln: (ln.top, ln.x0)):
+        if rows and abs(rows[-1][0].top - ln.top) <= 2.5:
+            rows[-1].append(ln)
+        else:
+            rows.append([ln])
+    return [" ".join(ln.text for ln in sorted(row, key=lambda ln: ln.x0)) for row in rows]
 
 
 def _margin_repeats(pages: list[list[Line]], heights: list[float]) -> set[str]:
@@ -282,7 +329,14 @@ def _blocks(lines: list[Line]) -> list[Block]:
             previous = ln
             continue
         words = len(ln.text.split())
-        is_heading = words <= 16 and (ln.size > body_size * 1.12 or (ln.bold and not (previous and previous.bold and current)))
+        # A figure set large ("39", "300 MWp", "12,700 public") is a callout, not a heading; so is a line in
+        # large type that starts in lower case (a callout's "more than", a subtitle's "with ambitious targets").
+        letters = sum(ch.isalpha() for ch in ln.text)
+        continues_heading = (previous is not None and blocks and blocks[-1].kind == Kind.HEADING and not current
+                             and previous.page == ln.page and abs(previous.size - ln.size) < 0.2
+                             and previous.bold == ln.bold and ln.top - previous.bottom < para_gap)
+        is_heading = (words <= 16 and letters >= 0.6 * len(ln.text.replace(" ", ""))
+                      and (continues_heading or not ln.text[:1].islower()) and (ln.size > body_size * 1.12 or (ln.bold and not (previous and previous.bold and current))))
         if is_heading and ln.size > body_size * 1.12:
             level = 1 + sizes.index(round(ln.size, 1)) if round(ln.size, 1) in sizes else 3
         else:
@@ -330,7 +384,9 @@ def extract(path: Path, max_pages: int = 500, max_ocr_pages: int = 50) -> Extrac
         import pdfplumber
         from pdfminer.pdfdocument import PDFPasswordIncorrect
 
-        pdf = pdfplumber.open(str(path))
+        # Layout analysis (pdfminer's): letters into lines where they are close, lines into text boxes;
+        # all_texts reads the text of figures (form XObjects) too.
+        pdf = pdfplumber.open(str(path), laparams={"char_margin": 3.0, "line_margin": 0.5, "all_texts": True})
     except Exception as exc:
         if "password" in repr(exc).lower() or type(exc).__name__ in {"PDFPasswordIncorrect", "PDFEncryptionError"}:
             raise ExtractionError("the PDF is encrypted (password-protected); save an unprotected copy") from exc
@@ -396,8 +452,8 @@ def extract(path: Path, max_pages: int = 500, max_ocr_pages: int = 50) -> Extrac
             if at_edge and not ln.cells and (ln.size < body_size * 0.9 or _PAGE_SUFFIX.search(ln.text)):
                 continue
             kept.append(ln)
-    margins = [ln.text for lines, height in zip(pages, heights) for ln in lines
-               if ln.top < height * 0.1 or ln.bottom > height * 0.9]
+    margins = [text for lines, height in zip(pages, heights) for text in _rows(
+        [ln for ln in lines if ln.top < height * 0.1 or ln.bottom > height * 0.9])]
     if printed_by_browser(metadata, margins, len(pages), [ln.text for ln in kept if not ln.cells]):
         # A web page saved as PDF: menu runs out before lines join into paragraphs, then the page around
         # the article (ingest/webpage.py).

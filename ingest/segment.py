@@ -15,6 +15,8 @@ from .labels import (
 )
 
 MIN_PRACTICE_WORDS = 35
+# A chapter that lists initiatives under headings of its own opens with a short introduction at most.
+MAX_CHAPTER_LEAD_WORDS = 150
 
 
 @dataclass(slots=True)
@@ -99,14 +101,19 @@ def _title(doc: Extracted) -> tuple[str, int]:
     The title is a top-level heading before the first paragraph; of several (a web page's site name,
     its section, its headline), the longest.
     """
-    headings = [b.level for b in doc.blocks if b.kind == Kind.HEADING]
     first_para = next((i for i, b in enumerate(doc.blocks) if b.kind != Kind.HEADING), len(doc.blocks))
-    candidates = [
-        (len(b.text.split()), i) for i, b in enumerate(doc.blocks[: max(first_para, 1)])
-        if b.kind == Kind.HEADING and b.level == min(headings) and not field_of(b.text) and not is_framing(b.text)
-        and not _BYLINE.search(b.text)
-    ]
+    before = [i for i, b in enumerate(doc.blocks[: max(first_para, 1)]) if b.kind == Kind.HEADING
+              and not field_of(b.text) and not is_framing(b.text) and not _BYLINE.search(b.text)]
+    # The title is on the first page that has one: a report's cover, not the large type of the pages after.
+    on_page = [i for i in before if doc.blocks[i].page == doc.blocks[before[0]].page] if before else []
+    top = min((doc.blocks[i].level for i in on_page), default=0)
+    candidates = [(len(doc.blocks[i].text.split()), i) for i in on_page if doc.blocks[i].level == top]
     if candidates:
+        run = [i for i in on_page if doc.blocks[i].level == top]
+        run = run[: next((k for k in range(1, len(run)) if run[k] != run[k - 1] + 1), len(run))]
+        # A cover set in short lines of the same type ("City of Hartford" / "Energy Action Plan") is one title.
+        if doc.pages > 2 and 2 <= len(run) <= 3 and all(len(doc.blocks[i].text.split()) <= 6 for i in run):
+            return " ".join(doc.blocks[i].text for i in run), run[-1]
         _, i = max(candidates)
         return doc.blocks[i].text, i
     if doc.title and not _generic_file_title(doc.title):
@@ -166,7 +173,13 @@ def _practice_starts(blocks: list[Block], title_at: int) -> list[int]:
         return [j for j in deeper if blocks[j].level == level and practice_like(j)]
 
     def inner(i: int) -> int:
-        return len(inner_starts(i))
+        """How many practices chapter i holds under headings of its own; 0 or 1 when it is one text. A chapter
+        whose own text runs on before its first inner heading (a city's profile, then "About the prize")
+        is one practice, not a list of them."""
+        starts = inner_starts(i)
+        if len(starts) >= 2 and _words(blocks[i + 1 : starts[0]]) > MAX_CHAPTER_LEAD_WORDS:
+            return 0
+        return len(starts)
 
     # Sibling headings that are neither labels nor framing and each hold enough text; when they are
     # chapters that hold such headings themselves, the practices are one level down.

@@ -279,3 +279,54 @@ def test_the_stage_is_stored_filtered_and_counted(kb, tmp_path):
     hits = search_index(kb, "dachy", k=5)
     assert facets(hits)["stage"] == {"planned": 1, "implemented": 1}
     assert [h.practice.title for h in search_index(kb, "dachy", k=5, stage="planned")] == ["Dachy szkół z fotowoltaiką"]
+
+
+def _profiles_pdf(path, cities):
+    """A prize brochure as designers set it: a cover, then on each page a city's facts in a narrow left column,
+    its name in 40-point type under them, and its profile in two narrow columns on the right whose lines run
+    level with the name and the facts; a callout ("39" and "buildings", in large type) at the foot."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    from .fixtures.builders import FONT_DIR
+
+    pdfmetrics.registerFont(TTFont("Body", str(FONT_DIR / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont("Heavy", str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+    page = canvas.Canvas(str(path), pagesize=landscape(A4))
+    width, height = landscape(A4)
+    page.setFont("Heavy", 30)
+    page.drawString(36, height / 2, "Prize laureates 2010-2020")  # the cover
+    page.showPage()
+    for city, text in cities:
+        words, lines = text.split(), []
+        while words:
+            lines.append(" ".join(words[:6]))
+            words = words[6:]
+        half = (len(lines) + 1) // 2
+        page.setFont("Body", 9)
+        for n, line in enumerate(lines):  # the profile, over two columns
+            page.drawString(330 if n < half else 590, height - 60 - 12 * (n % half), line)
+        for n, fact in enumerate(["Population 1,900,000", "Area 415 km2", "Mayor since 2018"]):
+            page.drawString(36, height - 60 - 12 * n, fact)
+        page.setFont("Body", 40)
+        page.drawString(36, height - 60 - 12 * 6, city)  # level with the columns' seventh line
+        page.setFont("Heavy", 40)
+        page.drawString(330, height - 400, "39")
+        page.setFont("Body", 16)
+        page.drawString(330, height - 420, "buildings")
+        page.showPage()
+    page.save()
+    return path
+
+
+def test_a_large_name_beside_a_column_is_a_heading_of_its_own(tmp_path):
+    profile = ("{0} is recognised for a citywide programme of neighbourhood oases: residents turn parking lanes "
+               "into parklets, the city pays for benches and planters, and {0} district offices keep them for "
+               "three years. Since 2015 more than 150 oases were built and most were kept by their neighbours. ")
+    cities = [("Vienna", profile.format("Vienna") * 2), ("Lisbon", profile.format("Lisbon") * 2)]
+    practices = read(_profiles_pdf(tmp_path / "laureates.pdf", cities))
+    assert [p.title for p in practices] == ["Vienna", "Lisbon"]
+    assert [p.city for p in practices] == ["Vienna", "Lisbon"]
+    assert "parking lanes into parklets" in practices[0].body  # the column's lines are read as one text
