@@ -18,21 +18,27 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "sytuacja przed wdrożeniem", "about this good practice", "about the practice", "description",
         "what was done", "background", "context", "the problem", "objectives", "aim", "activities",
         "опис практики", "опис", "мета", "заходи", "контекст", "проблема", "діяльність", "що зроблено",
+        "опис проблеми", "опис проєкту", "опис проекту", "мета проєкту", "мета та завдання", "доцільність проєкту",
+        "opis projektu", "cel projektu", "cel i zakres", "project description", "project objectives", "rationale",
     ),
     "resources": (
         "potrzebne zasoby", "zasoby", "budżet", "koszty", "finansowanie", "źródła finansowania",
         "resources needed", "resources", "budget", "costs", "funding",
-        "необхідні ресурси", "ресурси", "бюджет", "фінансування", "вартість",
+        "необхідні ресурси", "ресурси", "бюджет", "фінансування", "вартість", "необхідні фінансові ресурси",
+        "нефінансові ресурси", "джерела фінансування", "можливі джерела співфінансування", "орієнтовна вартість",
+        "szacowany koszt", "koszt projektu", "estimated cost", "funding sources", "sources of funding",
     ),
     "timescale": (
         "okres realizacji", "czas realizacji", "harmonogram", "wstępny harmonogram", "termin realizacji",
         "timescale", "timeline", "duration", "dates", "period",
-        "терміни", "строки", "період реалізації", "термін реалізації",
+        "терміни", "строки", "період реалізації", "термін реалізації", "графік реалізації", "ключові етапи реалізації",
+        "етапи реалізації", "implementation schedule", "schedule", "key stages",
     ),
     "evidence": (
         "dowody sukcesu", "efekty", "rezultaty", "wyniki", "osiągnięcia", "oczekiwany efekt",
         "evidence of success", "results", "impact", "outcomes", "achievements",
-        "докази успіху", "результати", "ефект", "досягнення",
+        "докази успіху", "результати", "ефект", "досягнення", "очікувані результати", "oczekiwane rezultaty",
+        "expected results", "expected outcomes",
     ),
     "difficulties": (
         "trudności", "napotkane trudności", "wyzwania", "bariery", "ryzyka",
@@ -47,7 +53,8 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
     "stakeholders": (
         "interesariusze", "partnerzy", "podmioty odpowiedzialne za realizację", "podmioty odpowiedzialne",
         "realizatorzy", "stakeholders", "partners", "key actors", "main institution", "beneficiaries",
-        "партнери", "стейкхолдери", "зацікавлені сторони", "виконавці", "бенефіціари",
+        "партнери", "стейкхолдери", "зацікавлені сторони", "виконавці", "бенефіціари", "відповідальні",
+        "podmiot odpowiedzialny", "lead organisation", "responsible body",
     ),
     "contact": ("kontakt", "dane kontaktowe", "contact", "contacts", "контакти", "контакт", "контактна особа"),
 }
@@ -106,7 +113,7 @@ FRAMING = (
     "виконавче резюме", "загальні положення",
 )
 
-_NUMBERING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]?|[ivx]{1,4}[.)]|[a-z][.)])\s+", re.I)
+_NUMBERING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*(?:[.)]\s*(?=[^\W\d_])|[.)]?\s+)|(?:[ivx]{1,4}|[a-z])[.)]\s+)", re.I)
 _NOTE = re.compile(r"\[[^\]]*\]|\([^)]*\)")
 
 
@@ -137,7 +144,7 @@ def field_of(label: str) -> str | None:
 
 def is_framing(heading: str) -> bool:
     key = _key(heading)
-    return any(key == f or key.startswith(f + " ") or key.startswith(f + ":") for f in _FRAMING)
+    return any(key == f or key.startswith((f + " ", f + ":", f + ".")) for f in _FRAMING)
 
 
 def split_label(text: str) -> tuple[str, str] | None:

@@ -64,9 +64,12 @@ SHORT_PAGES = 6  # a press release or a one-initiative case study: a few pages
 
 def about_one_initiative(found: list[Practice], drafts: list[Draft], pages: int, title: str) -> bool:
     """A short document whose sections are all about one place and sit side by side under its title (a
-    press release with its subheadings, a case study in parts): one practice, titled as the document."""
+    press release with its subheadings, a case study in parts): one practice, titled as the document. Not
+    when the sections are sheets of their own, each with labelled fields (a programme's project cards)."""
     cities = {p.city for p in found if p.city}
     short = (pages or 1) <= SHORT_PAGES and sum(len(d.body.split()) for d in drafts) <= 3000
     contexts = {tuple(d.context) for d in drafts}  # side by side right under the title, not inside a chapter
+    sheets = sum(len(d.fields) >= 3 for d in drafts) >= 2  # sections that are sheets of their own (project cards)
     return (len(found) >= 2 and short and len(cities) == 1 and len(contexts) == 1 and len(drafts[0].context) <= 1
-            and bool(title) and not _COLLECTION.search(title) and not any(d.meta.get("from_table") for d in drafts))
+            and bool(title) and not _COLLECTION.search(title) and not any(d.meta.get("from_table") for d in drafts)
+            and not sheets)

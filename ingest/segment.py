@@ -17,6 +17,8 @@ from .labels import (
 MIN_PRACTICE_WORDS = 35
 # A chapter that lists initiatives under headings of its own opens with a short introduction at most.
 MAX_CHAPTER_LEAD_WORDS = 150
+# A section that labels this many different sheet fields is a practice's sheet.
+SHEET_FIELDS = 4
 
 
 @dataclass(slots=True)
@@ -189,6 +191,11 @@ def _practice_starts(blocks: list[Block], title_at: int) -> list[int]:
         if len(group) >= 2:
             if any(labels[i] for i in at_level):
                 return []  # field labels sit beside them: they are one sheet's sections
+            # A programme whose projects are sheets (a "project passport" of labelled rows) beside chapters
+            # about the place and its goals: the sheets are the practices.
+            sheets = [i for i in group if _fields(blocks[i + 1 : _section(blocks, i)]) >= SHEET_FIELDS]
+            if len(sheets) >= 2:
+                return sheets
             if sum(inner(i) >= 2 for i in group) * 2 >= len(group):
                 continue  # chapters of a catalogue
             # A report's chapters, one of which lists initiatives under headings of its own ("On-going
@@ -213,6 +220,11 @@ _CAPTION = re.compile(r"(?i)^\s*(?:fig(?:ure)?|table|chart|map|photo|source|rys(
 
 def _has_fields(blocks: list[Block]) -> bool:
     """True when the blocks carry at least two labelled sheet fields (headings, table rows or 'Label:')."""
+    return _fields(blocks) >= 2
+
+
+def _fields(blocks: list[Block]) -> int:
+    """How many different sheet fields the blocks label (headings, table rows or 'Label:')."""
     found = set()
     for b in blocks:
         if b.kind == Kind.HEADING and field_of(b.text):
@@ -221,7 +233,7 @@ def _has_fields(blocks: list[Block]) -> bool:
             found.add(field_of(b.cells[0]))
         elif split_label(b.text):
             found.add(split_label(b.text)[0])
-    return len(found) >= 2
+    return len(found)
 
 
 def _fill_fields(draft: Draft) -> None:
@@ -276,7 +288,8 @@ def _table_practices(blocks: list[Block]) -> tuple[list[Draft], set[int]]:
         if "title" not in roles and "description" not in roles:
             continue
         labelled = sum(1 for r in data if r.cells and (field_of(r.cells[0]) or meta_of(r.cells[0])))
-        if len(header) == 2 and labelled >= max(2, len(data) // 2):
+        if len(header) == 2 and (labelled >= max(2, len(data) // 2)
+                                 or (field_of(header[0]) == "title" and not column_of(header[1]))):
             continue  # a two-column sheet (field | value) whose first row names the practice
         for row in data:
             if len(row.cells) != len(header) or max(len(c.split()) for c in row.cells) < 20:

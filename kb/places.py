@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from .concepts import is_common_word
+from .concepts import is_common_word, key as concept_key
 
 # Countries whose towns of 5,000+ we keep; elsewhere only cities of 100,000+.
 EUROPE = set(
@@ -246,6 +246,31 @@ _CALENDAR = frozenset(fold(w) for w in (
     "Wednesday Thursday Friday Saturday Sunday Progress Overview Summary Annex Action Goal Target Future").split())
 
 
+# Words that name a document or a part of one, capitalised in running text ("у Плані дій", "w Programie"):
+# never places, in any inflected form (compared by stem), whatever town bears the name (Plano, Programa).
+_DOCUMENT_WORDS = frozenset(concept_key(w) for w in (
+    "План Програма Проєкт Проект Стратегія Звіт Положення Рішення Додаток Plan Program Programme Projekt Strategia "
+    "Raport Sprawozdanie Uchwała Załącznik Strategy Report Project Annex Appendix").split())
+
+
+# A rural or settlement hromada, Ukraine's basic unit of local government, named by its adjective in any case:
+# "Широківської сільської територіальної громади" is Широківська громада, "Shyrokivska hromada" in the
+# official romanisation. A city hromada ("Житомирська міська громада") is left to its city's name.
+_HROMADA = re.compile(
+    r"\b([А-ЯІЇЄҐ][а-яіїєґ'’]+?(?:ськ|цьк|зьк))(?:а|ої|ій|у|ою)\s+"
+    r"(?:(сільськ|селищн|міськ)(?:а|ої|ій|у|ою)\s+)?(?:територіальн(?:а|ої|ій|у|ою)\s+)?громад(?:а|и|і|у|ою)\b")
+
+
+def hromada_of(text: str) -> str:
+    """The first rural or settlement hromada the text names, in the official romanisation, or ''."""
+    from translitua import UkrainianKMU, translit
+
+    for m in _HROMADA.finditer(text):
+        if m.group(2) != "міськ":
+            return f"{translit(m.group(1) + 'а', UkrainianKMU)} hromada"
+    return ""
+
+
 def _common_words(text: str) -> set[str]:
     """Folded words the text writes in lower case: an ordinary word ("фонди", "hub"), not a name, when the
     same word starts a sentence with a capital."""
@@ -284,7 +309,8 @@ def locate(text: str, title: str = "", language: str = "") -> Location:
             if not places:
                 continue
             single = " " not in mention
-            if single and (fold(mention) in lowercase or is_common_word(mention)) and before not in STRONG_CUES:
+            if single and (fold(mention) in lowercase or is_common_word(mention)
+                           or concept_key(mention) in _DOCUMENT_WORDS) and before not in STRONG_CUES:
                 continue  # an ordinary word of the text, capitalised at a sentence start
             # An inflected form ("Żyrardowie") only counts after a cue word ("w", "у", "from"); an exact
             # name counts in a title, as several words, or when it is a sizeable city.
@@ -309,6 +335,11 @@ def locate(text: str, title: str = "", language: str = "") -> Location:
             scores[key] += weight * bonus * (0.5 if key in counted else 1.0) * (1.5 if cued else 1.0)
             mentions[key] += 1
             counted.add(key)
+    for weight, part in ((3.0, title), (3.0, labelled), (2.0, lead)):
+        hromada = hromada_of(part)
+        if hromada:  # the practice's own hromada, named where a practice names its place
+            scores[(hromada, "UA")] += weight * 3
+            mentions[(hromada, "UA")] += 1
     for (city, country), score in scores.most_common():
         # A single passing mention of a town abroad, in a text that names no place of that country, is a
         # name in a list or an author's address, not the practice's place.

@@ -330,3 +330,37 @@ def test_a_large_name_beside_a_column_is_a_heading_of_its_own(tmp_path):
     assert [p.title for p in practices] == ["Vienna", "Lisbon"]
     assert [p.city for p in practices] == ["Vienna", "Lisbon"]
     assert "parking lanes into parklets" in practices[0].body  # the column's lines are read as one text
+
+
+def test_a_programme_with_project_passports_yields_one_practice_a_project(tmp_path):
+    """A Ukrainian local economic development programme: chapters about the hromada, then each project as a
+    "passport" (a two-column table of numbered fields) under a heading "Проєкт N. …"."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Програма місцевого економічного розвитку Широківської громади", level=0)
+    document.add_heading("Загальна характеристика", level=1)
+    document.add_paragraph("Громада розташована в Запорізькому районі. " * 20)
+    document.add_heading("Стратегічне бачення громади", level=1)
+    document.add_paragraph("Громада, де зручно жити, працювати та відпочивати. " * 10)
+    projects = [("Створення інвестиційного порталу", "портал з даними про вільні земельні ділянки та приміщення"),
+                ("Облаштування велосипедних маршрутів", "три веломаршрути між селами громади з указівниками")]
+    for n, (name, what) in enumerate(projects, start=1):
+        document.add_heading(f"Проєкт {n}. {name} Широківської громади", level=1)
+        rows = [("1. Назва проєкту", f"{name} Широківської громади"),
+                ("2. Мета та завдання проєкту", f"Мета: залучення інвесторів і туристів; створити {what}."),
+                ("3. Опис проблеми або потреби", "Громада не має зручних джерел інформації для інвесторів. " * 3),
+                ("4. Опис проєкту", f"Проєкт передбачає {what}. Графік наводиться у Плані дій громади. " * 3),
+                ("5. Очікувані результати", "Зросте кількість інвесторів і туристів, створено нові робочі місця."),
+                ("6. Необхідні фінансові ресурси, тис. грн", "49"),
+                ("7. Виконавці проєкту", "Виконавчий комітет сільської ради")]
+        table = document.add_table(rows=len(rows), cols=2)
+        for row, (label, value) in zip(table.rows, rows):
+            row.cells[0].text, row.cells[1].text = label, value
+    document.add_heading("План дій з впровадження Програми", level=1)
+    document.add_paragraph("Заходи програми виконуються у 2021–2023 роках відповідно до плану. " * 5)
+    document.save(tmp_path / "programme.docx")
+    practices = read(tmp_path / "programme.docx")
+    assert [p.title for p in practices] == [f"{name} Широківської громади" for name, _ in projects]
+    assert all(p.city == "Shyrokivska hromada" and p.country == "UA" for p in practices)  # not Plano (у Плані)
+    assert "інвесторів" in practices[0].fields["description"]
