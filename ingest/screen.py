@@ -41,16 +41,26 @@ LEAD = 300  # characters: where an announcement says what it announces
 _FORM = re.compile(
     r"(?i)_{4,}|\.{6,}(?!\s*\d)|…{3,}|[☐□■▢]|\[\s\]|\b(?:signature|name and surname|date of birth|"
     r"imię i nazwisko|podpis|czytelny podpis|pieczęć|pieczątka|data i podpis|підпис|прізвище|ім'я та по батькові|п\.\s*і\.\s*б)\b")
+# A questionnaire or a template to fill in: questions, each awaiting its answer ("What roles did the city
+# leaders play? Answer"). A practice tells; it seldom asks.
+_QUESTION = re.compile(r"\?(?=\s|$)")
 # Prescriptions of a manual, a procedure, terms of use or a specification.
 _PRESCRIPTIVE = re.compile(
     r"(?i)\b(?:shall|must|is required to|are required to|należy|powinien|powinna|powinno|powinny|musi|muszą|"
     r"wykonawc\w+|zamawiając\w+|dostawc\w+|użytkownik\w*|повинен|повинна|повинні|зобов'язан\w*|"
     r"користувач\w*|забороняється)\b")
-# A vacancy notice or a personal-data clause (GDPR/RODO): not a practice, whatever place it names.
+# A vacancy notice, a personal-data clause (GDPR/RODO), a website's terms of use, financial statements or
+# an event's time table: not a practice, whatever place it names.
 _NOTICE = re.compile(
     r"(?i)\b(?:we are looking for|job description|vacancy|curriculum vitae|cv|personal data|data controller|gdpr|"
     r"poszukujemy|oferujemy|wymagania|rekrutacj\w*|wynagrodzeni\w*|dan\w* osobow\w*|administrator\w* danych|rodo|"
-    r"шукаємо|вакансі\w*|резюме|персональн\w* дан\w*|заробітн\w* плат\w*)\b")
+    r"шукаємо|вакансі\w*|резюме|персональн\w* дан\w*|заробітн\w* плат\w*|"
+    r"terms of use|terms and conditions|liabilit\w*|warrant(?:y|ies)|intellectual property|trademarks?|privacy policy|"
+    r"warunk\w* korzystania|gwarancj\w*|własnoś\w* intelektualn\w*|znak\w* towarow\w*|polityk\w* prywatności|"
+    r"умов\w* використання|загальн\w* умов\w*|гаранті\w*|конфіденційн\w*|інтелектуальн\w* власн\w*|товарн\w* знак\w*|"
+    r"balance sheet|income statement|profit and loss|sprawozdani\w* finansow\w*|bilans\w*|rachun\w* zysków|"
+    r"фінансов\w* звітн\w*|баланс\w*|чист\w* прибут\w*|"
+    r"\d{1,2}[:.]\d{2}\s*[-–—]\s*\d{1,2}[:.]\d{2})\b")
 
 
 
@@ -67,6 +77,8 @@ class Evidence:
     prescriptive: float = 0.0  # "shall", "należy", "the contractor", "користувач"
     notice: float = 0.0  # a vacancy's or a data clause's words
     table: float = 0.0  # the share of its words in table rows (a list of projects, a budget, a schedule)
+    questions: float = 0.0  # questions asked (a questionnaire, a template)
+    initiative_words: int = 0  # how many words say something was done or planned
 
     @property
     def is_practice(self) -> bool:
@@ -76,7 +88,10 @@ class Evidence:
             return False
         if self.table >= MAX_TABLE:
             return False  # a table that is not one practice a row (those are split at segmentation)
-        return self.place or self.initiative >= MIN_INITIATIVE
+        if self.questions >= QUESTION_LIMIT:
+            return False
+        # Without a named place, words that say what was done: a rate, and more than one such word.
+        return self.place or (self.initiative >= MIN_INITIATIVE and self.initiative_words >= 2)
 
 
 LEGAL_LIMIT = 1.0  # legal references per 100 words: a law, its justification or a legal opinion
@@ -85,6 +100,7 @@ FORM_LIMIT = 1.0
 PRESCRIPTIVE_LIMIT = 1.0
 NOTICE_LIMIT = 1.0
 MAX_TABLE = 0.6
+QUESTION_LIMIT = 2.0  # questions per 100 words
 MIN_WORDS_FOR_RATES = 150
 
 
@@ -93,9 +109,12 @@ def evidence(practice: Practice, table_share: float = 0.0) -> Evidence:
     text = f"{practice.title}\n{practice.body}"
     words = max(len(text.split()), 1)
     per_100 = 100 / max(words, MIN_WORDS_FOR_RATES)  # one word in a short text is not a density
+    initiative = len(_INITIATIVE.findall(text))
     return Evidence(
         words=words,
-        initiative=len(_INITIATIVE.findall(text)) * 100 / words,
+        initiative=initiative * 100 / words,
+        initiative_words=initiative,
+        questions=len(_QUESTION.findall(text)) * per_100,
         legal=len(_LEGAL.findall(text)) * per_100,
         announcement=bool(_ANNOUNCEMENT.search(text[: len(practice.title) + LEAD])
                           and _EVENT.search(text[: len(practice.title) + LEAD])),

@@ -364,3 +364,26 @@ def test_a_programme_with_project_passports_yields_one_practice_a_project(tmp_pa
     assert [p.title for p in practices] == [f"{name} Широківської громади" for name, _ in projects]
     assert all(p.city == "Shyrokivska hromada" and p.country == "UA" for p in practices)  # not Plano (у Плані)
     assert "інвесторів" in practices[0].fields["description"]
+
+
+@pytest.mark.parametrize("name, blocks", [
+    ("template.docx", [  # a prize's report template: questions awaiting answers
+        ("Title", "Stage B report template"),
+        ("Heading 1", "Section A | City portfolio"),
+        ("", "What is the governance structure of the city? Answer"),
+        ("", "What roles did the city leaders play to transform the city? Answer"),
+        ("", "Who are the key organisations and stakeholders involved in the city's transformation? Answer"),
+        ("Heading 1", "Section B | Demonstration project"),
+        ("", "Describe the project. What problem did the project address in the city? Answer"),
+        ("", "How were residents involved in the project? How was it funded? What were its results? Answer"),
+    ]),
+    ("umovy.docx", [  # a city portal's terms of use, in Ukrainian
+        ("Title", "Загальні умови використання сайту «Місто для людей»"),
+        ("Heading 1", "Права на товарні знаки"),
+        ("", "Товарні знаки, розміщені на сайті, є інтелектуальною власністю Власника. Загальні умови "
+             "використання не надають права на товарні знаки. Власник не надає гарантій щодо контенту, і "
+             "конфіденційність відомостей регулюють Загальні умови. Умови використання діють у Житомирі. " * 2),
+    ]),
+])
+def test_a_template_or_terms_of_use_hold_no_practice(tmp_path, name, blocks):
+    assert read(_docx(tmp_path / name, blocks)) == []
