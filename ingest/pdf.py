@@ -300,11 +300,20 @@ def _join(lines: list[Line]) -> str:
     return text
 
 
+def _body_size(lines: list[Line]) -> float:
+    """The type size of the body text: the one that sets the most letters (not the median line, which the many
+    short lines of side bars, captions and footnotes pull down)."""
+    sizes: Counter[float] = Counter()
+    for ln in lines:
+        sizes[round(ln.size, 1)] += len(ln.text)
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
 def _blocks(lines: list[Line]) -> list[Block]:
     if not lines:
         return []
     text_lines = [ln for ln in lines if not ln.cells]
-    body_size = statistics.median(ln.size for ln in text_lines) if text_lines else 10.0
+    body_size = _body_size(text_lines)
     gaps = [b.top - a.bottom for a, b in zip(text_lines, text_lines[1:]) if a.page == b.page and 0 <= b.top - a.bottom < 30]
     # The usual gap between lines of one paragraph: the lower quartile, since in a short sheet the gaps
     # around headings and between paragraphs can be as many as those inside paragraphs.
@@ -349,7 +358,9 @@ def _blocks(lines: list[Line]) -> list[Block]:
                    and following.bold == ln.bold and following.top - ln.bottom < para_gap)
         if is_heading and (not ln.text.rstrip().endswith((",", ";")) or wrapped):
             flush()
-            if blocks and blocks[-1].kind == Kind.HEADING and blocks[-1].level == level and previous and ln.top - previous.bottom < para_gap:
+            # (large type has wide leading: the gap is measured against the type size too)
+            if blocks and blocks[-1].kind == Kind.HEADING and blocks[-1].level == level and previous \
+                    and ln.top - previous.bottom < max(para_gap, 0.5 * ln.size):
                 last = blocks.pop()  # a heading wrapped over two lines
                 blocks.append(Block(Kind.HEADING, f"{last.text} {ln.text}", level=level, page=last.page))
             else:
