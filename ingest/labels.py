@@ -164,7 +164,9 @@ def strip_numbering(text: str) -> str:
 # Column headers of tables that list one practice per row.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "title": ("nazwa", "tytuł", "praktyka", "dobra praktyka", "rozwiązanie", "name", "title", "practice",
-              "good practice", "назва", "практика", "рішення"),
+              "good practice", "назва", "практика", "рішення", "initiative", "initiatives", "project", "projects",
+              "inicjatywa", "inicjatywy", "projekt", "projekty", "przedsięwzięcie", "ініціатива", "ініціативи",
+              "проєкт", "проєкти", "проект", "проекти"),
     "city": ("miasto", "gmina", "lokalizacja", "miejsce", "city", "town", "municipality", "location",
              "місто", "громада", "місце", "розташування"),
     "country": ("kraj", "państwo", "country", "країна", "держава"),

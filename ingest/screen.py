@@ -79,6 +79,7 @@ class Evidence:
     table: float = 0.0  # the share of its words in table rows (a list of projects, a budget, a schedule)
     questions: float = 0.0  # questions asked (a questionnaire, a template)
     initiative_words: int = 0  # how many words say something was done or planned
+    listed: bool = False  # a row of a table whose columns name initiatives or practices
 
     @property
     def is_practice(self) -> bool:
@@ -91,7 +92,7 @@ class Evidence:
         if self.questions >= QUESTION_LIMIT:
             return False
         # Without a named place, words that say what was done: a rate, and more than one such word.
-        return self.place or (self.initiative >= MIN_INITIATIVE and self.initiative_words >= 2)
+        return self.place or self.listed or (self.initiative >= MIN_INITIATIVE and self.initiative_words >= 2)
 
 
 LEGAL_LIMIT = 1.0  # legal references per 100 words: a law, its justification or a legal opinion
@@ -104,8 +105,9 @@ QUESTION_LIMIT = 2.0  # questions per 100 words
 MIN_WORDS_FOR_RATES = 150
 
 
-def evidence(practice: Practice, table_share: float = 0.0) -> Evidence:
-    """`table_share`: the share of the record's words that its document set in table rows."""
+def evidence(practice: Practice, table_share: float = 0.0, listed: bool = False) -> Evidence:
+    """`table_share`: the share of the record's words that its document set in table rows; `listed`: the
+    record is a row of a table of practices (its document says it is one)."""
     text = f"{practice.title}\n{practice.body}"
     words = max(len(text.split()), 1)
     per_100 = 100 / max(words, MIN_WORDS_FOR_RATES)  # one word in a short text is not a density
@@ -123,8 +125,9 @@ def evidence(practice: Practice, table_share: float = 0.0) -> Evidence:
         prescriptive=len(_PRESCRIPTIVE.findall(text)) * per_100,
         notice=len(_NOTICE.findall(text)) * per_100,
         table=table_share,
+        listed=listed,
     )
 
 
-def is_practice(practice: Practice, table_share: float = 0.0) -> bool:
-    return evidence(practice, table_share).is_practice
+def is_practice(practice: Practice, table_share: float = 0.0, listed: bool = False) -> bool:
+    return evidence(practice, table_share, listed).is_practice

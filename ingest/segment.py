@@ -280,8 +280,9 @@ def _table_practices(blocks: list[Block]) -> tuple[list[Draft], set[int]]:
     for b in blocks:
         if b.kind == Kind.ROW and b.table:
             tables.setdefault(b.table, []).append(b)
+    tables = _continued(tables)
     for number, rows in tables.items():
-        header, data = rows[0].cells, rows[1:]
+        header, data = rows[0].cells, _joined_rows(rows[1:], len(rows[0].cells))
         if len(header) < 2 or len(data) < 2 or any(len(c.split()) > 6 for c in header):
             continue
         roles = [column_of(c) or ("themes" if meta_of(c) == "themes" else None) for c in header]
@@ -297,6 +298,7 @@ def _table_practices(blocks: list[Block]) -> tuple[list[Draft], set[int]]:
             values = dict(zip(roles, row.cells))
             longest = max(row.cells, key=lambda c: len(c.split()))
             title = values.get("title") or next((c for c in row.cells if c != longest and len(c.split()) <= 15), "")
+            title = _cell_name(title)
             text = [Block(Kind.PARAGRAPH, f"{h}: {c}", page=row.page) for h, c in zip(header, row.cells) if c != title]
             draft = Draft(title=title or longest[:100], blocks=text)
             draft.fields = {r: v for r, v in values.items() if r and r not in ("title", "city", "country", "themes")}
@@ -306,6 +308,49 @@ def _table_practices(blocks: list[Block]) -> tuple[list[Draft], set[int]]:
             drafts.append(draft)
             used.add(number)
     return (drafts, used) if len(drafts) >= 2 else ([], set())
+
+
+def _continued(tables: dict[int, list[Block]]) -> dict[int, list[Block]]:
+    """A table that runs over several pages is one table: a table on the next page whose first row has as many
+    cells as the previous table's header and is not a header itself continues it."""
+    merged: dict[int, list[Block]] = {}
+    last: int | None = None
+    for number, rows in tables.items():
+        if last is not None:
+            previous = merged[last]
+            first = rows[0]
+            same_width = len(first.cells) == len(previous[0].cells) or len(first.cells) < len(previous[0].cells)
+            header_like = all(len(c.split()) <= 6 for c in first.cells) and any(column_of(c) for c in first.cells)
+            if same_width and not header_like and 0 < first.page - previous[-1].page <= 1:
+                previous.extend(rows)
+                continue
+        merged[number] = list(rows)
+        last = number
+    return merged
+
+
+def _joined_rows(rows: list[Block], width: int) -> list[Block]:
+    """Rows with fewer cells than the header: a group's name between rows ("Energy Reset") is left out, and the
+    rest of a row broken over a page ("and to phase out such emissions…") is joined to the row above."""
+    out: list[Block] = []
+    for row in rows:
+        if len(row.cells) == width or width <= 2:
+            out.append(row)
+        elif out and row.cells and (row.cells[0][:1].islower() or len(row.cells[0].split()) > 8):
+            cells = list(out[-1].cells)
+            longest = max(range(len(cells)), key=lambda k: len(cells[k].split()))
+            cells[longest] = f"{cells[longest]} {' '.join(row.cells)}"
+            out[-1] = replace(out[-1], cells=tuple(cells), text=" | ".join(cells))
+    return out
+
+
+_ENUMERATION = re.compile(r"\s(?:[ivx]{1,4}\.|[●•▪◦·]|\(?[a-z1-9]\))\s")
+
+
+def _cell_name(cell: str) -> str:
+    """A practice's name in a table cell that goes on to list its measures ("Green energy i. Promote …")."""
+    head = _ENUMERATION.split(cell, maxsplit=1)[0].strip()
+    return head if head != cell.strip() and 1 <= len(head.split()) <= 12 else cell
 
 
 def _drafts(blocks: list[Block], starts: list[int]) -> list[Draft]:

@@ -387,3 +387,37 @@ def test_a_programme_with_project_passports_yields_one_practice_a_project(tmp_pa
 ])
 def test_a_template_or_terms_of_use_hold_no_practice(tmp_path, name, blocks):
     assert read(_docx(tmp_path / name, blocks)) == []
+
+
+def test_a_table_of_initiatives_over_pages_yields_one_practice_a_row(tmp_path):
+    """A national plan's annex: a ruled table "No. | Initiatives | Targets" that runs over two pages, rows grouped
+    under a pillar's name, each initiative's name followed in its cell by its measures ("i. …")."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    from .fixtures.builders import FONT_DIR
+
+    pdfmetrics.registerFont(TTFont("Body", str(FONT_DIR / "DejaVuSans.ttf")))
+    style = ParagraphStyle("cell", fontName="Body", fontSize=9, leading=11)
+    names = ["More nature parks", "Green commutes", "Cleaner-energy vehicles", "Food waste to energy",
+             "Cool roofs for public housing", "Rainwater gardens in schools"]
+    measures = ("i. Add 200 ha of parks and park connectors so that every household is a short walk from a park "
+                "ii. Plant one million more trees along streets, in estates and on industrial land by 2030 "
+                "iii. Restore mangroves and coastal habitats with volunteers from schools and residents' groups ")
+    rows = [["No.", "Initiatives", "Targets"]]
+    for n, name in enumerate(names):
+        if n % 3 == 0:
+            rows.append(["", f"Pillar {n // 3 + 1}", ""])  # a group's name between rows
+        rows.append([chr(97 + n), Paragraph(f"{name} {measures * 2}", style),
+                     Paragraph("Double the area of parks by 2030; halve emissions by 2035.", style)])
+    table = Table(rows, colWidths=[30, 330, 150])
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("FONTNAME", (0, 0), (-1, -1), "Body"),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    SimpleDocTemplate(str(tmp_path / "annex.pdf"), pagesize=A4, title="Initiatives and Targets").build(
+        [Paragraph("Initiatives and targets under the Green Plan 2030", style), table])
+    practices = read(tmp_path / "annex.pdf")
+    assert [p.title for p in practices] == names
+    assert len({p.source.locator for p in practices}) > 1  # the table ran over pages: its rows there are practices too
