@@ -175,11 +175,49 @@ def _aligned_table(words: list[dict], number: int) -> tuple[list[Line], list[dic
     return [], words
 
 
-def _page_lines(page, number: int) -> list[Line]:
+@dataclass(slots=True)
+class _Drawn:
+    """What a page's layout holds besides its text lines: read from pdfminer's layout, so that a page without
+    ruling lines never pays for pdfplumber's objects (every letter as a dict) and its table finder."""
+
+    glyphs: list[str]
+    images: int
+    edges: int  # horizontal and vertical edges (lines, rectangles' sides) that could rule a table: the fewer of the two
+    rules: list[tuple[float, float, float]]  # thin horizontal lines and rectangles: (top, x0, x1)
+
+
+def _drawn(page) -> _Drawn:
+    from pdfminer.layout import LTChar, LTContainer, LTCurve, LTImage
+
+    mb_x0, mb_top = page.mediabox[:2]
+    height = float(page.height)
+    glyphs: list[str] = []
+    images = across = down = 0
+    rules: list[tuple[float, float, float]] = []
+    stack = [page.layout]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, LTChar):
+            glyphs.append(item.get_text())
+        elif isinstance(item, LTImage):
+            images += 1
+        elif isinstance(item, LTCurve):  # LTLine and LTRect are curves too
+            flat, upright = item.y1 - item.y0 <= 2.5, item.x1 - item.x0 <= 2.5
+            across += 1 if flat else 0 if upright else 2  # a rectangle: two sides each way
+            down += 1 if upright else 0 if flat else 2
+            if flat and item.x1 - item.x0 > 20:
+                rules.append((height - item.y1 + mb_top, item.x0 + mb_x0, item.x1 + mb_x0))
+        if isinstance(item, LTContainer):
+            stack.extend(item)
+    return _Drawn(glyphs, images, min(across, down), rules)
+
+
+def _page_lines(page, number: int, drawn: _Drawn | None = None) -> list[Line]:
     """The page's lines in reading order; an underlined short line counts as bold (a heading's mark)."""
-    lines = _laid_out_lines(page, number)
-    rules = [(float(r["top"]), float(r["x0"]), float(r["x1"])) for r in (*page.lines, *page.rects)
-             if float(r["bottom"]) - float(r["top"]) <= 2.5 and float(r["x1"]) - float(r["x0"]) > 20]
+    drawn = drawn or _drawn(page)
+    # A ruled table of a header and two rows has three rules each way at least (a frame alone has two).
+    lines = _laid_out_lines(page, number, tables=drawn.edges >= 3)
+    rules = drawn.rules
     if not rules:
         return lines
     return [replace(ln, bold=True) if not ln.bold and not ln.cells and len(ln.text.split()) <= 10
@@ -188,11 +226,12 @@ def _page_lines(page, number: int) -> list[Line]:
         and x1 - x0 <= (ln.x1 - ln.x0) * 1.3 for top, x0, x1 in rules) else ln for ln in lines]
 
 
-def _laid_out_lines(page, number: int) -> list[Line]:
+def _laid_out_lines(page, number: int, tables: bool = True) -> list[Line]:
+    """`tables`: the page has ruling lines, so it may hold ruled tables."""
     laid_out = _layout_lines(page, number)
     words = [w for line in laid_out for w in line[1]]
     lines = [line for line, _ in laid_out]
-    table_rows, boxes = _table_rows(page, number)
+    table_rows, boxes = _table_rows(page, number) if tables else ([], [])
     if not boxes:
         aligned, rest = _aligned_table(words, number)
         if aligned:
@@ -409,11 +448,11 @@ def extract(path: Path, max_pages: int = 500, max_ocr_pages: int = 50) -> Extrac
             pages, heights, unmapped, chars = [], [], 0, 0
             scanned, ocr_pages, confidences = [], [], []
             for number, page in enumerate(pdf.pages, start=1):
-                glyphs = [c.get("text", "") for c in page.chars]
-                unmapped += sum(1 for g in glyphs if g == "\ufffd" or _CID.fullmatch(g))
-                chars += len(glyphs)
-                lines = _page_lines(page, number)
-                if sum(len(ln.text) for ln in lines) < 20 and page.images:  # a scanned page: an image, no text
+                drawn = _drawn(page)
+                unmapped += sum(1 for g in drawn.glyphs if g == "\ufffd" or _CID.fullmatch(g))
+                chars += len(drawn.glyphs)
+                lines = _page_lines(page, number, drawn)
+                if sum(len(ln.text) for ln in lines) < 20 and drawn.images:  # a scanned page: an image, no text
                     scanned.append(number)
                     if ocr.available() and len(ocr_pages) < max_ocr_pages:
                         try:

@@ -68,9 +68,9 @@ def about_one_initiative(found: list[Practice], drafts: list[Draft], pages: int,
     when the sections are sheets of their own, each with labelled fields (a programme's project cards)."""
     cities = {p.city for p in found if p.city}
     short = (pages or 1) <= SHORT_PAGES and sum(len(d.body.split()) for d in drafts) <= 3000
-    # Side by side right under the title (and its subtitle), not inside a chapter.
+    # Side by side right under the title (a subtitle is not a chapter), not inside a chapter.
     contexts = {tuple(d.context) for d in drafts}
     sheets = sum(len(d.fields) >= 3 for d in drafts) >= 2  # sections that are sheets of their own (project cards)
-    return (len(found) >= 2 and short and len(cities) == 1 and len(contexts) == 1 and len(drafts[0].context) <= 2
+    return (len(found) >= 2 and short and len(cities) == 1 and len(contexts) == 1 and len(drafts[0].context) <= 1
             and bool(title) and not _COLLECTION.search(title) and not any(d.meta.get("from_table") for d in drafts)
             and not sheets)

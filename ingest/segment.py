@@ -361,8 +361,10 @@ def _drafts(blocks: list[Block], starts: list[int]) -> list[Draft]:
         parents, level = [], blocks[i].level
         for j in range(i - 1, -1, -1):
             if blocks[j].kind == Kind.HEADING and blocks[j].level < level:
-                parents.insert(0, blocks[j].text)
                 level = blocks[j].level
+                if j > 0 and blocks[j - 1].kind == Kind.HEADING and blocks[j - 1].level < level:
+                    continue  # a subtitle right under its title is not a chapter
+                parents.insert(0, blocks[j].text)
         drafts.append(Draft(title=strip_numbering(blocks[i].text), blocks=blocks[i + 1 : end], context=parents))
     return drafts
 
