@@ -62,26 +62,6 @@ def _lines_from_words(words: list[dict], page: int) -> list[Line]:
     return out
 
 
-def _gutter(words: list[dict], width: float) -> float | None:
-    """The x of an empty vertical band near the middle that most lines do not cross (a 2-column page)."""
-    if len(words) < 40:
-        return None
-    best, best_cross = None, None
-    for step in range(35, 66):
-        x = width * step / 100
-        # A gutter is a band, not a line: in one column of text, spaces between words are too narrow.
-        crossing = sum(1 for w in words if w["x0"] < x + 4 and w["x1"] > x - 4)
-        left = sum(1 for w in words if w["x1"] <= x)
-        right = sum(1 for w in words if w["x0"] >= x)
-        if left < len(words) * 0.2 or right < len(words) * 0.2:
-            continue
-        if best_cross is None or crossing < best_cross:
-            best, best_cross = x, crossing
-    if best is None or best_cross > len(words) * 0.03:
-        return None
-    return best
-
-
 def _table_rows(page, number: int) -> tuple[list[Line], list[tuple]]:
     """Rows of ruled tables as lines with cells, and the tables' boxes (their words are not text lines)."""
     rows, boxes = [], []
@@ -182,7 +162,7 @@ class _Drawn:
 
     glyphs: list[str]
     images: int
-    edges: int  # horizontal and vertical edges (lines, rectangles' sides) that could rule a table: the fewer of the two
+    edges: int  # rules that could make a table (lines, rectangles' sides): the fewer of across and down
     rules: list[tuple[float, float, float]]  # thin horizontal lines and rectangles: (top, x0, x1)
 
 
@@ -215,8 +195,8 @@ def _drawn(page) -> _Drawn:
 def _page_lines(page, number: int, drawn: _Drawn | None = None) -> list[Line]:
     """The page's lines in reading order; an underlined short line counts as bold (a heading's mark)."""
     drawn = drawn or _drawn(page)
-    # A ruled table of a header and two rows has three rules each way at least (a frame alone has two).
-    lines = _laid_out_lines(page, number, tables=drawn.edges >= 3)
+    # A ruled table, even one row of it carried over to the next page, has two rules each way at least.
+    lines = _laid_out_lines(page, number, tables=drawn.edges >= 2)
     rules = drawn.rules
     if not rules:
         return lines
@@ -240,7 +220,9 @@ def _laid_out_lines(page, number: int, tables: bool = True) -> list[Line]:
             merged = [ln for ln in lines if ln.top < aligned[0].top]
             return merged + aligned + [ln for ln in lines if ln.top >= aligned[0].top]
         return lines
-    inside = lambda ln, b: (b[0] - 1 <= ln.x0 and ln.x1 <= b[2] + 1 and b[1] - 1 <= (ln.top + ln.bottom) / 2 <= b[3] + 1)  # noqa: E731
+    def inside(ln: Line, b: tuple) -> bool:
+        return b[0] - 1 <= ln.x0 and ln.x1 <= b[2] + 1 and b[1] - 1 <= (ln.top + ln.bottom) / 2 <= b[3] + 1
+
     lines = [ln for ln in lines if not any(inside(ln, b) for b in boxes)]
     merged: list[Line] = []
     for line in lines:  # each table row goes where its top puts it in the reading order
@@ -384,7 +366,8 @@ def _blocks(lines: list[Line]) -> list[Block]:
                              and previous.page == ln.page and abs(previous.size - ln.size) < 0.2
                              and previous.bold == ln.bold and ln.top - previous.bottom < para_gap)
         is_heading = (words <= 16 and letters >= 0.6 * len(ln.text.replace(" ", ""))
-                      and (continues_heading or not ln.text[:1].islower()) and (ln.size > body_size * 1.12 or (ln.bold and not (previous and previous.bold and current))))
+                      and (continues_heading or not ln.text[:1].islower())
+                      and (ln.size > body_size * 1.12 or (ln.bold and not (previous and previous.bold and current))))
         if is_heading and ln.size > body_size * 1.12:
             level = 1 + sizes.index(round(ln.size, 1)) if round(ln.size, 1) in sizes else 3
         else:
