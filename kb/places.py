@@ -375,7 +375,7 @@ class QueryPlaces:
         local: dict[str, dict[str, str]] = {}
         polish = _polish_names()
         for city in sorted(cities):
-            for key in g.spellings.get(city, ()) | {fold(city[0])}:
+            for key in set(g.spellings.get(city, ())) | {fold(city[0])}:  # a hromada or village: no spellings
                 if len(key) >= 3:
                     names.setdefault(key, city)
             ukrainian = g.ukrainian.get(city) or _ukrainian_spelling(city[0], g.written.get(city, set()), least=0.5)

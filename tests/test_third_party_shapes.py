@@ -332,7 +332,7 @@ def test_a_large_name_beside_a_column_is_a_heading_of_its_own(tmp_path):
     assert "parking lanes into parklets" in practices[0].body  # the column's lines are read as one text
 
 
-def test_a_programme_with_project_passports_yields_one_practice_a_project(tmp_path):
+def test_a_programme_with_project_passports_yields_one_practice_a_project(kb, tmp_path):
     """A Ukrainian local economic development programme: chapters about the hromada, then each project as a
     "passport" (a two-column table of numbered fields) under a heading "Проєкт N. …"."""
     import docx
@@ -364,6 +364,10 @@ def test_a_programme_with_project_passports_yields_one_practice_a_project(tmp_pa
     assert [p.title for p in practices] == [f"{name} Широківської громади" for name, _ in projects]
     assert all(p.city == "Shyrokivska hromada" and p.country == "UA" for p in practices)  # not Plano (у Плані)
     assert "інвесторів" in practices[0].fields["description"]
+    # Stored and indexed: a place the gazetteer does not know (a hromada) is a place a query can name.
+    report = ingest_paths(kb, [tmp_path / "programme.docx"], workers=1)
+    assert report.files[0].practices == 2
+    assert ("Shyrokivska hromada", "UA") in kb.query_places().cities
 
 
 @pytest.mark.parametrize("name, blocks", [
