@@ -319,7 +319,7 @@ def _continued(tables: dict[int, list[Block]]) -> dict[int, list[Block]]:
         if last is not None:
             previous = merged[last]
             first = rows[0]
-            same_width = len(first.cells) == len(previous[0].cells) or len(first.cells) < len(previous[0].cells)
+            same_width = len(first.cells) <= len(previous[0].cells)
             header_like = all(len(c.split()) <= 6 for c in first.cells) and any(column_of(c) for c in first.cells)
             if same_width and not header_like and 0 < first.page - previous[-1].page <= 1:
                 previous.extend(rows)

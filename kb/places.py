@@ -262,13 +262,25 @@ _HROMADA = re.compile(
 
 
 def hromada_of(text: str) -> str:
-    """The first rural or settlement hromada the text names, in the official romanisation, or ''."""
+    """The first rural or settlement hromada the text names, in the official romanisation, or ''. A hromada
+    named after a city ("Київської громади", "Вінницької громади") is left to the city's own name."""
     from translitua import UkrainianKMU, translit
 
     for m in _HROMADA.finditer(text):
-        if m.group(2) != "міськ":
+        stem = m.group(1)[:-3]  # "Широківськ" → "Широків", "Вінницьк" → "Вінни"
+        if m.group(2) != "міськ" and not _city_named(stem):
             return f"{translit(m.group(1) + 'а', UkrainianKMU)} hromada"
     return ""
+
+
+def _city_named(stem: str) -> bool:
+    """True when a city of 50,000 or more bears the name an adjective is made of ("Київ", "Полтава", "Вінниця")."""
+    g = gazetteer()
+    for ending in ("", "а", "я", "и", "ці", "ця", "си", "ь"):
+        places, exact = g.lookup_city(stem + ending)
+        if exact and any(p.population >= 50_000 for p in places):
+            return True
+    return False
 
 
 def _common_words(text: str) -> set[str]:

@@ -140,6 +140,9 @@ def test_a_table_header_row_is_never_a_title(tmp_path):
     ("У Вінниці запрацював центр безпеки громади.", "uk", "Vinnytsia"),  # the official romanisation
     ("Миколаїв отримав нові тролейбуси для міських маршрутів.", "uk", "Mykolaiv"),
     ("Od 2019 roku w Dąbrowie Górniczej działa program zazieleniania podwórek.", "pl", "Dąbrowa Górnicza"),
+    ("Графік реалізації наводиться у Плані дій з впровадження Програми.", "uk", ""),  # not Plano (Texas)
+    ("Нескучанська сільська громада облаштувала веломаршрут між селами.", "uk", "Neskuchanska hromada"),
+    ("Київська громада відкрила у Києві ще три пункти незламності.", "uk", "Kyiv"),  # a city's hromada: the city
 ])
 def test_places_are_named_places_not_ordinary_words(text, language, expected):
     assert locate(text, language=language).city == expected
