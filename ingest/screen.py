@@ -41,26 +41,25 @@ LEAD = 300  # characters: where an announcement says what it announces
 _FORM = re.compile(
     r"(?i)_{4,}|\.{6,}(?!\s*\d)|…{3,}|[☐□■▢]|\[\s\]|\b(?:signature|name and surname|date of birth|"
     r"imię i nazwisko|podpis|czytelny podpis|pieczęć|pieczątka|data i podpis|підпис|прізвище|ім'я та по батькові|п\.\s*і\.\s*б)\b")
-# A questionnaire or a template to fill in: questions, each awaiting its answer ("What roles did the city
-# leaders play? Answer"). A practice tells; it seldom asks.
-_QUESTION = re.compile(r"\?(?=\s|$)")
+# A questionnaire or a template to fill in: questions, each followed by the place for its answer ("What roles
+# did the city leaders play? Answer", "…? ____"). A sheet's question headings ("What was done?") are not.
+_QUESTION = re.compile(r"(?i)\?\s*(?:answer|image|odpowied[źz]|відповідь|\[[^\]]{0,40}\]|_{3,}|\.{4,}|…)")
 # Prescriptions of a manual, a procedure, terms of use or a specification.
 _PRESCRIPTIVE = re.compile(
     r"(?i)\b(?:shall|must|is required to|are required to|należy|powinien|powinna|powinno|powinny|musi|muszą|"
     r"wykonawc\w+|zamawiając\w+|dostawc\w+|użytkownik\w*|повинен|повинна|повинні|зобов'язан\w*|"
     r"користувач\w*|забороняється)\b")
-# A vacancy notice, a personal-data clause (GDPR/RODO), a website's terms of use, financial statements or
-# an event's time table: not a practice, whatever place it names.
+# A vacancy notice, a personal-data clause (GDPR/RODO), a website's terms of use or financial statements:
+# not a practice, whatever place it names.
 _NOTICE = re.compile(
     r"(?i)\b(?:we are looking for|job description|vacancy|curriculum vitae|cv|personal data|data controller|gdpr|"
     r"poszukujemy|oferujemy|wymagania|rekrutacj\w*|wynagrodzeni\w*|dan\w* osobow\w*|administrator\w* danych|rodo|"
     r"шукаємо|вакансі\w*|резюме|персональн\w* дан\w*|заробітн\w* плат\w*|"
-    r"terms of use|terms and conditions|liabilit\w*|warrant(?:y|ies)|intellectual property|trademarks?|privacy policy|"
-    r"warunk\w* korzystania|gwarancj\w*|własnoś\w* intelektualn\w*|znak\w* towarow\w*|polityk\w* prywatności|"
-    r"умов\w* використання|загальн\w* умов\w*|гаранті\w*|конфіденційн\w*|інтелектуальн\w* власн\w*|товарн\w* знак\w*|"
-    r"balance sheet|income statement|profit and loss|sprawozdani\w* finansow\w*|bilans\w*|rachun\w* zysków|"
-    r"фінансов\w* звітн\w*|баланс\w*|чист\w* прибут\w*|"
-    r"\d{1,2}[:.]\d{2}\s*[-–—]\s*\d{1,2}[:.]\d{2})\b")
+    r"terms of use|terms and conditions|warrant(?:y|ies)|intellectual property|trademarks?|privacy policy|"
+    r"warunk\w* korzystania|własnoś\w* intelektualn\w*|znak\w* towarow\w*|polityk\w* prywatności|"
+    r"умов\w* використання|загальн\w* умов\w*|конфіденційн\w*|інтелектуальн\w* власн\w*|товарн\w* знак\w*|"
+    r"balance sheet|income statement|profit and loss|sprawozdani\w* finansow\w*|rachun\w* zysków|"
+    r"фінансов\w* звітн\w*|чист\w* прибут\w*)\b")
 
 
 

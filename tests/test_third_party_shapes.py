@@ -428,3 +428,17 @@ def test_a_table_of_initiatives_over_pages_yields_one_practice_a_row(tmp_path):
     practices = read(tmp_path / "annex.pdf")
     assert [p.title for p in practices] == names
     assert len({p.source.locator for p in practices}) > 1  # the table ran over pages: its rows there are practices too
+
+
+def test_a_sheet_with_question_headings_opening_hours_and_an_energy_balance_is_a_practice(tmp_path):
+    path = _docx(tmp_path / "lublin.docx", [
+        ("Title", "Green roofs on Lublin schools"),
+        ("Heading 1", "What was the problem?"), ("", "Flat school roofs in Lublin overheated classrooms in June."),
+        ("Heading 1", "What was done?"), ("", "The city planted sedum roofs on six schools; the energy bilans of "
+                                              "each school was measured before and after (bilans cieplny)."),
+        ("Heading 1", "Who took part?"), ("", "Pupils and residents; the roof garden is open 10:00–14:00 and "
+                                              "12:00-18:00 on Saturdays."),
+        ("Heading 1", "What were the results?"), ("", "Classrooms were 3 °C cooler; the bilans showed 12% less heat."),
+    ])
+    [practice] = read(path)
+    assert practice.city == "Lublin"
