@@ -157,26 +157,33 @@ def _aligned_table(words: list[dict], number: int) -> tuple[list[Line], list[dic
 
 @dataclass(slots=True)
 class _Drawn:
-    """What a page's layout holds besides its text lines: read from pdfminer's layout, so that a page without
-    ruling lines never pays for pdfplumber's objects (every letter as a dict) and its table finder."""
+    """A page's layout as pdfminer finds it, walked once: its text lines in reading order, and what it holds
+    besides (so that a page without ruling lines never pays for pdfplumber's objects, every letter as a dict,
+    and its table finder). Coordinates as pdfplumber gives them: from the top of the page, media box offset."""
 
+    lines: list  # pdfminer's LTTextLine objects: text boxes in reading order, figures' text too
     glyphs: list[str]
     images: int
     edges: int  # rules that could make a table (lines, rectangles' sides): the fewer of across and down
     rules: list[tuple[float, float, float]]  # thin horizontal lines and rectangles: (top, x0, x1)
+    dx: float  # add to pdfminer's x
+    top: float  # pdfplumber's top = top - pdfminer's y
 
 
 def _drawn(page) -> _Drawn:
-    from pdfminer.layout import LTChar, LTContainer, LTCurve, LTImage
+    from pdfminer.layout import LTChar, LTContainer, LTCurve, LTImage, LTTextLine
 
     mb_x0, mb_top = page.mediabox[:2]
-    height = float(page.height)
+    dx, top = float(mb_x0), float(page.height) + float(mb_top)
+    lines: list = []
     glyphs: list[str] = []
     images = across = down = 0
     rules: list[tuple[float, float, float]] = []
     stack = [page.layout]
     while stack:
         item = stack.pop()
+        if isinstance(item, LTTextLine):
+            lines.append(item)
         if isinstance(item, LTChar):
             glyphs.append(item.get_text())
         elif isinstance(item, LTImage):
@@ -186,17 +193,16 @@ def _drawn(page) -> _Drawn:
             across += 1 if flat else 0 if upright else 2  # a rectangle: two sides each way
             down += 1 if upright else 0 if flat else 2
             if flat and item.x1 - item.x0 > 20:
-                rules.append((height - item.y1 + mb_top, item.x0 + mb_x0, item.x1 + mb_x0))
+                rules.append((top - item.y1, item.x0 + dx, item.x1 + dx))
         if isinstance(item, LTContainer):
-            stack.extend(item)
-    return _Drawn(glyphs, images, min(across, down), rules)
+            stack.extend(reversed(list(item)))  # children in their order: text boxes as the layout reads them
+    return _Drawn(lines, glyphs, images, min(across, down), rules, dx, top)
 
 
-def _page_lines(page, number: int, drawn: _Drawn | None = None) -> list[Line]:
+def _page_lines(page, number: int, drawn: _Drawn) -> list[Line]:
     """The page's lines in reading order; an underlined short line counts as bold (a heading's mark)."""
-    drawn = drawn or _drawn(page)
     # A ruled table, even one row of it carried over to the next page, has two rules each way at least.
-    lines = _laid_out_lines(page, number, tables=drawn.edges >= 2)
+    lines = _laid_out_lines(page, number, drawn, tables=drawn.edges >= 2)
     rules = drawn.rules
     if not rules:
         return lines
@@ -206,9 +212,9 @@ def _page_lines(page, number: int, drawn: _Drawn | None = None) -> list[Line]:
         and x1 - x0 <= (ln.x1 - ln.x0) * 1.3 for top, x0, x1 in rules) else ln for ln in lines]
 
 
-def _laid_out_lines(page, number: int, tables: bool = True) -> list[Line]:
+def _laid_out_lines(page, number: int, drawn: _Drawn, tables: bool) -> list[Line]:
     """`tables`: the page has ruling lines, so it may hold ruled tables."""
-    laid_out = _layout_lines(page, number)
+    laid_out = _layout_lines(drawn, number)
     words = [w for line in laid_out for w in line[1]]
     lines = [line for line, _ in laid_out]
     table_rows, boxes = _table_rows(page, number) if tables else ([], [])
@@ -220,6 +226,7 @@ def _laid_out_lines(page, number: int, tables: bool = True) -> list[Line]:
             merged = [ln for ln in lines if ln.top < aligned[0].top]
             return merged + aligned + [ln for ln in lines if ln.top >= aligned[0].top]
         return lines
+
     def inside(ln: Line, b: tuple) -> bool:
         return b[0] - 1 <= ln.x0 and ln.x1 <= b[2] + 1 and b[1] - 1 <= (ln.top + ln.bottom) / 2 <= b[3] + 1
 
@@ -236,28 +243,16 @@ def _laid_out_lines(page, number: int, tables: bool = True) -> list[Line]:
 _BOLD_FONT = re.compile(r"(?i)bold|black|heavy|semibold|demibold|demi\b|extrabold|ultrabold|-sb\b|,bold")
 
 
-def _text_lines(item) -> list:
-    """pdfminer's text lines under a layout item, in its reading order (text boxes, and figures' text)."""
-    from pdfminer.layout import LTContainer, LTTextLine
-
-    if isinstance(item, LTTextLine):
-        return [item]
-    if isinstance(item, LTContainer):
-        return [line for child in item for line in _text_lines(child)]
-    return []
-
-
-def _layout_lines(page, number: int) -> list[tuple[Line, list[dict]]]:
+def _layout_lines(drawn: _Drawn, number: int) -> list[tuple[Line, list[dict]]]:
     """The page's lines in reading order as pdfminer's layout analysis finds them (text boxes ordered by
     position, so columns, side bars and captions are read one at a time, and a large heading set beside a
     column is a line of its own), each with its words. A line's type size and weight are those of most of
     its letters, so a large figure at its start ("39 buildings …") does not make a heading of it."""
     from pdfminer.layout import LTChar
 
-    mb_x0, mb_top = page.mediabox[:2]
-    height = float(page.height)
+    dx, top = drawn.dx, drawn.top
     out = []
-    for item in _text_lines(page.layout):
+    for item in drawn.lines:
         chars = [c for c in item if isinstance(c, LTChar)]
         if not chars:
             continue
@@ -270,10 +265,9 @@ def _layout_lines(page, number: int) -> list[tuple[Line, list[dict]]]:
         word_dicts = []
         for w in (w for w in words if w):
             text = _clean("".join(c.get_text() for c in w)).strip()
-            if text:  # pdfplumber's coordinates: from the top of the page, relative to the media box
-                word_dicts.append({"text": text, "x0": min(c.x0 for c in w) + mb_x0, "x1": max(c.x1 for c in w) + mb_x0,
-                                   "top": height - max(c.y1 for c in w) + mb_top,
-                                   "bottom": height - min(c.y0 for c in w) + mb_top,
+            if text:
+                word_dicts.append({"text": text, "x0": min(c.x0 for c in w) + dx, "x1": max(c.x1 for c in w) + dx,
+                                   "top": top - max(c.y1 for c in w), "bottom": top - min(c.y0 for c in w),
                                    "size": Counter(round(c.size, 1) for c in w).most_common(1)[0][0],
                                    "fontname": w[0].fontname})
         if not word_dicts:

@@ -68,7 +68,7 @@ class Evidence:
     """What a record shows of being a practice, per 100 words where it is a count."""
 
     words: int
-    initiative: float  # words that say something was done or planned, or by whom
+    initiative_words: int  # words that say something was done or planned, or by whom
     legal: float  # article and paragraph references, names of laws
     announcement: bool  # the opening announces an event to come
     place: bool  # a city was found
@@ -77,8 +77,12 @@ class Evidence:
     notice: float = 0.0  # a vacancy's or a data clause's words
     table: float = 0.0  # the share of its words in table rows (a list of projects, a budget, a schedule)
     questions: float = 0.0  # questions asked (a questionnaire, a template)
-    initiative_words: int = 0  # how many words say something was done or planned
     listed: bool = False  # a row of a table whose columns name initiatives or practices
+
+    @property
+    def initiative(self) -> float:
+        """Words that say something was done or planned, per 100 words."""
+        return self.initiative_words * 100 / self.words
 
     @property
     def is_practice(self) -> bool:
@@ -110,11 +114,9 @@ def evidence(practice: Practice, table_share: float = 0.0, listed: bool = False)
     text = f"{practice.title}\n{practice.body}"
     words = max(len(text.split()), 1)
     per_100 = 100 / max(words, MIN_WORDS_FOR_RATES)  # one word in a short text is not a density
-    initiative = len(_INITIATIVE.findall(text))
     return Evidence(
         words=words,
-        initiative=initiative * 100 / words,
-        initiative_words=initiative,
+        initiative_words=len(_INITIATIVE.findall(text)),
         questions=len(_QUESTION.findall(text)) * per_100,
         legal=len(_LEGAL.findall(text)) * per_100,
         announcement=bool(_ANNOUNCEMENT.search(text[: len(practice.title) + LEAD])

@@ -109,14 +109,13 @@ def _title(doc: Extracted) -> tuple[str, int]:
     # The title is on the first page that has one: a report's cover, not the large type of the pages after.
     on_page = [i for i in before if doc.blocks[i].page == doc.blocks[before[0]].page] if before else []
     top = min((doc.blocks[i].level for i in on_page), default=0)
-    candidates = [(len(doc.blocks[i].text.split()), i) for i in on_page if doc.blocks[i].level == top]
-    if candidates:
-        run = [i for i in on_page if doc.blocks[i].level == top]
-        run = run[: next((k for k in range(1, len(run)) if run[k] != run[k - 1] + 1), len(run))]
+    at_top = [i for i in on_page if doc.blocks[i].level == top]
+    if at_top:
+        run = at_top[: next((k for k in range(1, len(at_top)) if at_top[k] != at_top[k - 1] + 1), len(at_top))]
         # A cover set in short lines of the same type ("City of Hartford" / "Energy Action Plan") is one title.
         if doc.pages > 2 and 2 <= len(run) <= 3 and all(len(doc.blocks[i].text.split()) <= 6 for i in run):
             return " ".join(doc.blocks[i].text for i in run), run[-1]
-        _, i = max(candidates)
+        i = max(at_top, key=lambda i: (len(doc.blocks[i].text.split()), i))
         return doc.blocks[i].text, i
     if doc.title and not _generic_file_title(doc.title):
         return doc.title, -1
