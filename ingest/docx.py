@@ -3,15 +3,18 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from .blocks import Block, Extracted, ExtractionError, Kind
 
-MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a zip bomb expands far beyond this
+MAX_UNCOMPRESSED_MB = 200.0  # a zip bomb expands far beyond this (setting max_uncompressed_mb)
 _HEADING_STYLE = re.compile(r"^(?:heading|nagłówek|заголовок|überschrift|titre|título)\s*(\d)", re.I)
 
 
-def _check_container(path: Path) -> None:
+def _check_container(path: Path, max_mb: float = MAX_UNCOMPRESSED_MB) -> None:
+    """A Word package whose parts inflate to at most `max_mb`, counted as they are read: a zip bomb may
+    claim small sizes in its directory and expand to gigabytes."""
     with path.open("rb") as fh:
         magic = fh.read(8)
     if magic.startswith(b"\xd0\xcf\x11\xe0"):
@@ -21,18 +24,26 @@ def _check_container(path: Path) -> None:
         )
     if not magic.startswith(b"PK"):
         raise ExtractionError("not a DOCX file (it is not a Word document package); check the file type")
+    limit = int(max_mb * 2**20)
+    too_big = ExtractionError(f"the DOCX expands to over {max_mb:g} MB (setting max_uncompressed_mb); refused")
     try:
         with zipfile.ZipFile(path) as zf:
-            names = zf.namelist()
-            total = sum(info.file_size for info in zf.infolist())
-    except zipfile.BadZipFile as exc:
+            members = zf.infolist()
+            if "word/document.xml" not in {m.filename for m in members}:
+                raise ExtractionError("this ZIP file is not a Word document (no word/document.xml)")
+            if sum(m.file_size for m in members) > limit:
+                raise too_big
+            read = 0
+            for member in members:
+                with zf.open(member) as part:
+                    while chunk := part.read(1 << 20):
+                        read += len(chunk)
+                        if read > limit:
+                            raise too_big
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError, EOFError, OSError) as exc:
         raise ExtractionError(f"the DOCX file is damaged ({exc})") from exc
-    if "word/document.xml" not in names:
-        raise ExtractionError("this ZIP file is not a Word document (no word/document.xml)")
-    if total > MAX_UNCOMPRESSED:
-        raise ExtractionError(
-            f"the DOCX would expand to {total / 2**20:.0f} MB (limit {MAX_UNCOMPRESSED / 2**20:.0f} MB); refused"
-        )
+    except RuntimeError as exc:  # an encrypted member
+        raise ExtractionError(f"the DOCX file cannot be read ({exc})") from exc
 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -123,8 +134,8 @@ def _heading_level(paragraph, text: str) -> int:
     return 0
 
 
-def extract(path: Path) -> Extracted:
-    _check_container(path)
+def extract(path: Path, max_uncompressed_mb: float = MAX_UNCOMPRESSED_MB) -> Extracted:
+    _check_container(path, max_uncompressed_mb)
     try:
         import docx
         from docx.table import Table

@@ -17,8 +17,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from . import deadline
+
 DPI = 200
 PAGE_TIMEOUT_S = 90  # one page at 200 dpi takes about 3 s
+PAGE_ALLOWANCE_S = 15  # what each page read adds to the time a worker has for its file (ingest/worker.py)
 WANTED = ("pol", "ukr", "eng")
 
 
@@ -57,6 +60,7 @@ class OcrError(Exception):
 
 def read_page(page) -> list[OcrLine]:
     """The text lines of one pdfplumber page, read by tesseract."""
+    deadline.allow(PAGE_ALLOWANCE_S)
     image = page.to_image(resolution=DPI).original
     with tempfile.TemporaryDirectory(prefix="kb-ocr-") as folder:
         png = Path(folder) / "page.png"

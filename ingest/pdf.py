@@ -403,6 +403,33 @@ def _ocr_lines(page, number: int) -> tuple[list[Line], list[float]]:
     return out, [ln.confidence for ln in lines]
 
 
+def _close(pdf) -> None:
+    """Close the file; pdfplumber's close() reads every page first, which a refused PDF (a page tree in a
+    loop, 200,000 pages) must not do: its pages are closed only when they were read."""
+    if hasattr(pdf, "_pages"):
+        pdf.close()
+    elif not pdf.stream_is_external:
+        pdf.stream.close()
+
+
+def _declared_pages(pdf) -> int:
+    """The page count the PDF's page tree declares (0 when it declares none). A tree that refers to itself
+    is refused here: pdfminer would follow it forever."""
+    from pdfminer.pdftypes import PDFObjRef, resolve1
+
+    tree = pdf.doc.catalog.get("Pages")
+    for _ in range(32):
+        if not isinstance(tree, PDFObjRef):
+            break
+        tree = tree.resolve()
+    else:
+        raise ExtractionError("the PDF's page tree refers to itself in a loop (a damaged or hostile file); refused")
+    try:
+        return int(resolve1(tree.get("Count", 0)))
+    except (AttributeError, TypeError, ValueError):
+        return 0
+
+
 def extract(path: Path, max_pages: int = 500, max_ocr_pages: int = 50) -> Extracted:
     with path.open("rb") as fh:
         if not fh.read(1024).lstrip().startswith(b"%PDF"):
@@ -418,36 +445,41 @@ def extract(path: Path, max_pages: int = 500, max_ocr_pages: int = 50) -> Extrac
         if "password" in repr(exc).lower() or type(exc).__name__ in {"PDFPasswordIncorrect", "PDFEncryptionError"}:
             raise ExtractionError("the PDF is encrypted (password-protected); save an unprotected copy") from exc
         raise ExtractionError(f"the PDF file is damaged and cannot be read ({type(exc).__name__}: {exc})") from exc
-    with pdf:
-        try:
-            if len(pdf.pages) > max_pages:
-                raise ExtractionError(f"the PDF has {len(pdf.pages)} pages (limit {max_pages}); split it")
-            pages, heights, unmapped, chars = [], [], 0, 0
-            scanned, ocr_pages, confidences = [], [], []
-            for number, page in enumerate(pdf.pages, start=1):
-                drawn = _drawn(page)
-                unmapped += sum(1 for g in drawn.glyphs if g == "\ufffd" or _CID.fullmatch(g))
-                chars += len(drawn.glyphs)
-                lines = _page_lines(page, number, drawn)
-                if sum(len(ln.text) for ln in lines) < 20 and drawn.images:  # a scanned page: an image, no text
-                    scanned.append(number)
-                    if ocr.available() and len(ocr_pages) < max_ocr_pages:
-                        try:
-                            lines, page_confidences = _ocr_lines(page, number)
-                        except ocr.OcrError as exc:
-                            raise ExtractionError(f"page {number} could not be read by OCR: {exc}") from exc
-                        ocr_pages.append(number)
-                        confidences += page_confidences
-                pages.append(lines)
-                heights.append(float(page.height))
-            metadata = dict(pdf.metadata or {})
-            title = str(metadata.get("Title", "") or "")
-        except ExtractionError:
-            raise
-        except Exception as exc:
-            if isinstance(exc, PDFPasswordIncorrect) or "password" in repr(exc).lower():
-                raise ExtractionError("the PDF is encrypted (password-protected); save an unprotected copy") from exc
-            raise ExtractionError(f"the PDF could not be read ({type(exc).__name__}: {exc})") from exc
+    try:
+        # The count the page tree declares is read before the pages are: a PDF may declare 200,000.
+        count = _declared_pages(pdf)
+        if count <= max_pages:
+            count = len(pdf.pages)
+        if count > max_pages:
+            raise ExtractionError(f"the PDF has {count} pages (limit {max_pages}, setting max_pages); split it")
+        pages, heights, unmapped, chars = [], [], 0, 0
+        scanned, ocr_pages, confidences = [], [], []
+        for number, page in enumerate(pdf.pages, start=1):
+            drawn = _drawn(page)
+            unmapped += sum(1 for g in drawn.glyphs if g == "\ufffd" or _CID.fullmatch(g))
+            chars += len(drawn.glyphs)
+            lines = _page_lines(page, number, drawn)
+            if sum(len(ln.text) for ln in lines) < 20 and drawn.images:  # a scanned page: an image, no text
+                scanned.append(number)
+                if ocr.available() and len(ocr_pages) < max_ocr_pages:
+                    try:
+                        lines, page_confidences = _ocr_lines(page, number)
+                    except ocr.OcrError as exc:
+                        raise ExtractionError(f"page {number} could not be read by OCR: {exc}") from exc
+                    ocr_pages.append(number)
+                    confidences += page_confidences
+            pages.append(lines)
+            heights.append(float(page.height))
+        metadata = dict(pdf.metadata or {})
+        title = str(metadata.get("Title", "") or "")
+    except ExtractionError:
+        raise
+    except Exception as exc:
+        if isinstance(exc, PDFPasswordIncorrect) or "password" in repr(exc).lower():
+            raise ExtractionError("the PDF is encrypted (password-protected); save an unprotected copy") from exc
+        raise ExtractionError(f"the PDF could not be read ({type(exc).__name__}: {exc})") from exc
+    finally:
+        _close(pdf)
     if chars and unmapped > chars * 0.3:
         raise ExtractionError(
             "the PDF's text cannot be read: its fonts have no Unicode mapping (the text layer is glyph codes); "

@@ -3,29 +3,25 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
 
-from kb.config import Settings
 from kb.knowledge import KnowledgeBase
-from kb.models import Practice, practice_id
+from kb.places import gazetteer
 from kb.store import DocumentRecord
 
-from . import docx, pdf, text
-from .blocks import Extracted, ExtractionError
-from .enrich import to_practice
-from .reports import about_one_initiative, split_report
-from .screen import is_practice
-from .segment import Draft, document_title, segment
+from .blocks import ExtractionError
+from .read import SUPPORTED, extract, read_practices
+from .worker import Job, read_files
+
+__all__ = ["SUPPORTED", "FileResult", "IngestReport", "checksum", "collect", "extract", "ingest_paths",
+           "read_practices"]
 
 logger = logging.getLogger(__name__)
-
-SUPPORTED = {".docx": "docx", ".pdf": "pdf", ".txt": "text", ".md": "text", ".html": "text", ".htm": "text",
-             ".mhtml": "text", ".mht": "text"}
 
 
 @dataclass(slots=True)
@@ -114,81 +110,6 @@ def checksum(path: Path) -> str:
     return digest.hexdigest()
 
 
-def extract(path: Path, settings: Settings) -> Extracted:
-    size = path.stat().st_size
-    if size == 0:
-        raise ExtractionError("the file is empty (0 bytes)")
-    if size > settings.max_file_mb * 2**20:
-        raise ExtractionError(
-            f"the file is {size / 2**20:.0f} MB, over the {settings.max_file_mb:g} MB limit (setting max_file_mb)"
-        )
-    kind = SUPPORTED[path.suffix.lower()]
-    if kind == "docx":
-        return docx.extract(path)
-    if kind == "pdf":
-        return pdf.extract(path, max_pages=settings.max_pages, max_ocr_pages=settings.max_ocr_pages)
-    return text.extract(path)
-
-
-def read_practices(path: Path, settings: Settings, digest: str) -> tuple[list[Practice], int]:
-    """Extract, segment and enrich one file; raises ExtractionError with a reason a user can act on."""
-    extracted = extract(path, settings)
-    if not any(b.text.strip() for b in extracted.blocks):
-        raise ExtractionError("no text found in the file")
-    drafts = segment(extracted)
-    if len(drafts) == 1:  # a news item or an event report may present several practices by name
-        drafts = split_report(drafts[0])
-    document = str(path.resolve())
-    doc_title = document_title(extracted)
-    found = [
-        to_practice(d, document=document, given_path=str(path), checksum=digest, ordinal=n, doc_title=doc_title,
-                    ocr_confidence=extracted.ocr_confidence if _read_by_ocr(d, extracted) else None)
-        for n, d in enumerate(drafts, start=1)
-    ]
-    if about_one_initiative(found, drafts, extracted.pages, doc_title):
-        whole = Draft(title=doc_title, blocks=[b for d in drafts for b in d.blocks], context=[])
-        found = [to_practice(whole, document=document, given_path=str(path), checksum=digest, ordinal=1,
-                             doc_title=doc_title, ocr_confidence=extracted.ocr_confidence if extracted.ocr_pages else None)]
-        drafts = [whole]
-    # A law, a form or an announcement holds no practice: the document is then stored without any.
-    kept = [p for p, d in zip(found, drafts) if is_practice(p, d.table_share, listed=bool(d.meta.get("from_table")))]
-    practices = [_numbered(p, document, n) for n, p in enumerate(kept, start=1)]
-    return practices, extracted.pages
-
-
-def _numbered(practice: Practice, document: str, ordinal: int) -> Practice:
-    """The practice as the `ordinal`-th of its document (records screened out leave no gaps)."""
-    if practice.source.ordinal == ordinal:
-        return practice
-    return replace(practice, id=practice_id(document, ordinal), source=replace(practice.source, ordinal=ordinal))
-
-
-def _read_by_ocr(draft, extracted: Extracted) -> bool:
-    first, last = draft.pages
-    return bool(first) and any(first <= page <= last for page in extracted.ocr_pages)
-
-
-def _read_safely(args: tuple[Path, Settings, str]) -> tuple[list[Practice], int] | ExtractionError:
-    path, settings, digest = args
-    try:
-        return read_practices(path, settings, digest)
-    except ExtractionError as exc:
-        return exc
-    except MemoryError:
-        return ExtractionError("the file is too large to process in memory")
-    except Exception as exc:  # a parser bug on a strange file must not end the batch
-        logger.debug("Unexpected error reading %s", path, exc_info=True)
-        return ExtractionError(f"unexpected error while reading ({type(exc).__name__}: {exc})")
-
-
-def _extracted(jobs: list[tuple[Path, Settings, str]], workers: int) -> Iterator:
-    if workers > 1 and len(jobs) > 2:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            yield from pool.map(_read_safely, jobs)
-    else:
-        yield from map(_read_safely, jobs)
-
-
 def ingest_paths(
     kb: KnowledgeBase,
     paths: Iterable[str | Path],
@@ -201,7 +122,7 @@ def ingest_paths(
     report = IngestReport(files=list(problems))
     for result in problems:
         on_file and on_file(result)
-    jobs = []
+    jobs: list[Job] = []
     for path in files:
         try:
             digest = checksum(path)
@@ -216,13 +137,16 @@ def ingest_paths(
             report.files.append(result)
             on_file and on_file(result)
             continue
-        jobs.append((path, kb.settings, digest))
+        jobs.append(Job(path, kb.settings, digest))
+    if jobs:  # the gazetteer, for the query place names built at the end, loads while the workers read
+        threading.Thread(target=gazetteer, daemon=True, name="load-gazetteer").start()
     started = time.perf_counter()
-    for (path, _, digest), outcome in zip(jobs, _extracted(jobs, workers)):
+    for job, outcome in zip(jobs, read_files(jobs, workers)):
+        path, digest = job.path, job.digest
         if isinstance(outcome, ExtractionError):
             result = FileResult(str(path), "failed", error=str(outcome))
         else:
-            practices, pages = outcome
+            practices, pages = outcome.practices, outcome.pages
             record = DocumentRecord(str(path.resolve()), str(path), digest, path.stat().st_size)
             try:
                 changes = kb.save_document(record, practices, progress=on_passages)

@@ -28,16 +28,35 @@ def _decode(data: bytes) -> str:
     return str(best)
 
 
-def _html_to_lines(html: str) -> list[str]:
+_BLOCKS = ("h1", "h2", "h3", "h4", "p", "li", "tr", "div")
+_INNER_BLOCKS = frozenset(("p", "h1", "h2", "h3", "li", "div", "table"))  # a div holding one is only a wrapper
+MAX_DEPTH = 200
+
+
+def _html_to_lines(html: str, max_depth: int = MAX_DEPTH) -> list[str]:
+    """The page's headings, paragraphs, list items, table rows and innermost divs, in order; linear in the
+    page's size (a page of nested divs is no slower a div than a flat one)."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
+    depth = {id(soup): 0}
+    for el in soup.find_all(True):
+        depth[id(el)] = depth.get(id(el.parent), 0) + 1
+        if depth[id(el)] > max_depth:
+            raise ExtractionError(f"the HTML page nests its elements over {max_depth} levels deep "
+                                  "(setting max_depth); refused")
     for tag in soup(["script", "style", "nav", "header", "footer", "aside", "form", "noscript", "svg", "button"]):
         tag.decompose()
     root = soup.find("article") or soup.find("main") or soup.body or soup
+    wrappers: set[int] = set()  # elements with a block inside: each ancestor is marked once
+    for el in root.find_all(_INNER_BLOCKS):
+        parent = el.parent
+        while parent is not None and id(parent) not in wrappers:
+            wrappers.add(id(parent))
+            parent = parent.parent
     lines = []
-    for el in root.find_all(["h1", "h2", "h3", "h4", "p", "li", "tr", "div"]):
-        if el.name == "div" and el.find(["p", "h1", "h2", "h3", "li", "div", "table"]):
+    for el in root.find_all(_BLOCKS):
+        if el.name == "div" and id(el) in wrappers:
             continue
         text = " ".join(el.get_text(" ").split())
         if not text:
@@ -84,7 +103,7 @@ def _decode_html(data: bytes, declared: str | None = None) -> str:
     return _decode(data)
 
 
-def extract(path: Path) -> Extracted:
+def extract(path: Path, max_depth: int = MAX_DEPTH) -> Extracted:
     data = path.read_bytes()
     if path.suffix.lower() in (".mhtml", ".mht"):
         text = _mhtml_page(data).replace("\u00ad", "")
@@ -95,7 +114,7 @@ def extract(path: Path) -> Extracted:
     else:
         text = _decode(data).replace("\u00ad", "")
     if path.suffix.lower() in (".html", ".htm", ".mhtml", ".mht") or re.match(r"\s*(?:<!doctype html|<html)", text, re.I):
-        raw_lines = _html_to_lines(text)
+        raw_lines = _html_to_lines(text, max_depth)
     else:
         raw_lines = [ln.strip() for ln in text.splitlines()]
     lines = [_FOOTNOTE.sub("", _MD_LINK.sub(r"\1", ln)).replace("**", "").strip() for ln in raw_lines]

@@ -48,14 +48,16 @@ class User:
     password_hash: str
     created_at: str = ""
     last_login: str = ""
+    sessions_ended: int = 0  # how often the user signed out: a session started before then is over
 
     def may(self, action: str) -> bool:
         return self.role in PERMISSIONS[action]
 
     @property
     def session_token(self) -> str:
-        """Identifies the user in a session; a new password changes it, which ends the other sessions."""
-        return f"{self.username}\x1f{self.password_hash[-16:]}"
+        """Identifies the user in a session; a new password or signing out changes it, which ends the sessions
+        started before (server-side: a copy of the old cookie opens nothing)."""
+        return f"{self.username}\x1f{self.password_hash[-16:]}\x1f{self.sessions_ended}"
 
 
 def may(user: User | None, action: str) -> bool:
@@ -72,11 +74,20 @@ def _check_password(password: str, username: str) -> None:
 
 def get_user(store: SqliteStore, username: str) -> User | None:
     row = store.user_row(username)
-    return User(row[0], Role(row[2]), row[1], row[3], row[4]) if row else None
+    return _user(row) if row else None
+
+
+def _user(row: tuple) -> User:
+    return User(row[0], Role(row[2]), row[1], row[3], row[4], row[5])
 
 
 def users(store: SqliteStore) -> list[User]:
-    return [User(r[0], Role(r[2]), r[1], r[3], r[4]) for r in store.user_rows()]
+    return [_user(r) for r in store.user_rows()]
+
+
+def sign_out(store: SqliteStore, username: str) -> None:
+    """End every session of the user (the cookie of one kept from before opens nothing any more)."""
+    store.end_sessions(username)
 
 
 def add_user(store: SqliteStore, username: str, password: str, role: str = Role.ADVISOR) -> User:

@@ -400,6 +400,9 @@ def orphan(checklist: Checklist) -> Practice:
                     language="", source=SourceRef("", ""))
 
 
+MAX_POPULATION = 40_000_000  # larger than any city
+
+
 def new_checklist(practice: Practice, city: str, country: str = "", population: int = 0, department: str = "",
                   lang: str = "en") -> Checklist:
     if not city.strip():
@@ -407,9 +410,11 @@ def new_checklist(practice: Practice, city: str, country: str = "", population: 
     if lang not in LANGUAGES:
         raise ValueError(f"the checklist template is in {', '.join(LANGUAGES)}, not {lang!r}")
     try:
-        population = max(0, int(population or 0))
+        population = int(population or 0)
     except (TypeError, ValueError, OverflowError) as exc:
         raise ValueError("population is a whole number") from exc
+    if not 0 <= population <= MAX_POPULATION:
+        raise ValueError(f"population is a whole number from 0 to {MAX_POPULATION:,}")
     stamp = now_iso()
     checklist = Checklist(
         id=_token(12), practice_id=practice.id, city=clean_text(city.strip())[:200],

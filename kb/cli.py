@@ -69,6 +69,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], workers: int, approve: b
     from ingest.pipeline import collect, ingest_paths
 
     kb = _open(ctx)
+    _catch_up(kb)
     files, _ = collect(paths)
     bar = _progress(len(files), "file", "Ingesting")
     passages = _progress(None, "passage", "Embedding")
@@ -612,6 +613,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, debug: bool) -
         click.echo("No accounts yet: visitors can search and read; create an advisor or admin with "
                    "`kb user add NAME --role admin` to review, edit and upload.", err=True)
     click.echo("Loading the model and the index…", err=True)
+    _catch_up(app.extensions["kb"])
     app.extensions["kb"].warm_up()
     click.echo(f"Serving the knowledge base at http://{settings.host}:{settings.port}/ (Ctrl+C to stop)", err=True)
     if debug:
@@ -619,7 +621,24 @@ def serve(ctx: click.Context, host: str | None, port: int | None, debug: bool) -
         return
     from waitress import serve as waitress_serve
 
-    waitress_serve(app, host=settings.host, port=settings.port, threads=8, _quiet=True)
+    # Waitress refuses a body over the upload limit from its Content-Length, before receiving it.
+    waitress_serve(app, host=settings.host, port=settings.port, threads=8, _quiet=True,
+                   max_request_body_size=app.config["MAX_CONTENT_LENGTH"])
+
+
+def _catch_up(kb) -> None:
+    """Heal an index left behind the store by a crash (a killed ingest), saying so."""
+    from .index import IndexNotReady
+
+    if not kb.store.count():
+        return
+    try:
+        repair = kb.catch_up()
+    except IndexNotReady:  # another model's index: the command says what to run when it needs the index
+        return
+    if repair.added or repair.removed:
+        click.echo(f"The search index was behind the store (an interrupted run?): {repair.added} passages "
+                   f"added, {repair.removed} removed.", err=True)
 
 
 def main() -> None:  # pragma: no cover

@@ -21,6 +21,12 @@ class Settings:
     max_file_mb: float = 50.0  # larger files are refused at ingest
     max_pages: int = 500  # PDFs with more pages are refused
     max_ocr_pages: int = 50  # PDFs with more scanned pages (read by OCR, a few seconds each) are refused
+    # Reading one file runs in a worker process within these limits (ingest/worker.py): over one, the
+    # file is refused with the limit's name and the batch goes on.
+    read_seconds: float = 30.0  # wall-clock time to read a file; each page read by OCR adds its own allowance
+    read_memory_mb: int = 1024  # memory reading one file may take in its worker (address space)
+    max_uncompressed_mb: float = 200.0  # what a DOCX may inflate to, counted as it is read (not as it claims)
+    max_depth: int = 200  # how deeply an HTML page's elements may nest
     exact_limit: int = 50_000  # up to this many passages the index is exact (flat); beyond, approximate (IVF)
     host: str = "127.0.0.1"
     port: int = 8000

@@ -137,6 +137,14 @@ class FaissIndex:
     def count(self) -> int:
         return int(self._index.ntotal)
 
+    def ids(self) -> set[int]:
+        """The passage ids the index holds."""
+        if self.exact:
+            return set(faiss.vector_to_array(self._index.id_map).tolist())
+        lists = faiss.extract_index_ivf(self._index).invlists
+        return {int(i) for n in range(lists.nlist)
+                for i in faiss.rev_swig_ptr(lists.get_ids(n), lists.list_size(n))}
+
     def add(self, ids: Sequence[int], vectors: np.ndarray, languages: list[str]) -> None:
         if len(ids) == 0:
             return

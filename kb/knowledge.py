@@ -6,8 +6,12 @@ import json
 import logging
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
 
 from .config import Settings
 from .duplicates import link_versions
@@ -22,6 +26,14 @@ from .store import ChangeSet, DocumentRecord, SqliteStore
 logger = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True, slots=True)
+class IndexRepair:
+    """What catching the index up with the store did."""
+
+    added: int
+    removed: int
+
+
 class KnowledgeBase:
     """Opens the store at once; loads the model and the index on first use."""
 
@@ -32,6 +44,7 @@ class KnowledgeBase:
         self._index: FaissIndex | None = None
         self._index_mtime = 0.0
         self._places: QueryPlaces | None = None
+        self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.RLock()  # short: loading and swapping the index
         self._writing = threading.RLock()  # one writer at a time in this process (ingest, uploads, edits)
 
@@ -93,6 +106,25 @@ class KnowledgeBase:
         except IndexNotReady:
             return False
         return index.count == len(self.store.passage_ids())
+
+    def catch_up(self, progress: Callable[[int], None] | None = None) -> IndexRepair:
+        """Bring the index to exactly the stored passages, embedding only those it lacks: after a crash
+        between the store's commit and the index's save, `kb ingest` and `kb serve` heal it at start."""
+        with self._writing, self._index_file_lock(), self._lock:
+            index = self.index(create=True)
+            held, stored = index.ids(), set(self.store.passage_ids())
+            missing, extra = stored - held, held - stored
+            if not missing and not extra:
+                return IndexRepair(0, 0)
+            rows = [r for r in self.store.passages() if r[0] in missing]
+            vectors = self.embedder.embed_passages([r[1] for r in rows], progress=progress)
+            index = index.copy()
+            index.remove(sorted(extra))
+            index.add([r[0] for r in rows], vectors, [r[2] for r in rows])
+            self._swap(index.fit_to_size(self.settings.exact_limit))
+            logger.warning("The search index lagged behind the store: %d passages added, %d removed",
+                           len(rows), len(extra))
+            return IndexRepair(len(rows), len(extra))
 
     def reindex(self, progress: Callable[[int], None] | None = None) -> int:
         """Re-split and re-embed every practice into a fresh index (after a model or setting change, or to repair one).
@@ -185,6 +217,23 @@ class KnowledgeBase:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     # -- reading ---------------------------------------------------------------------------
+    QUERY_CACHE = 256  # query vectors kept: the same query again (a page of results, a facet) is not embedded again
+
+    def query_vector(self, query: str):
+        """The query's vector, from a small cache of recent queries (the embedder takes one query at a time)."""
+        with self._lock:
+            vector = self._query_vectors.get(query)
+            if vector is not None:
+                self._query_vectors.move_to_end(query)
+                return vector
+        vector = self.embedder.embed_queries([query])[0]
+        vector.setflags(write=False)  # shared by every search for this query
+        with self._lock:
+            self._query_vectors[query] = vector
+            while len(self._query_vectors) > self.QUERY_CACHE:
+                self._query_vectors.popitem(last=False)
+        return vector
+
     def search(self, query: str, k: int = 10, language: str | None = None) -> list[SearchHit]:
         return search_index(self, query, k=k, language=language)
 

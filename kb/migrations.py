@@ -156,10 +156,15 @@ M009_STAGE = """
         ALTER TABLE practices ADD COLUMN stage TEXT NOT NULL DEFAULT '';
 """
 
+# Signing out ends a user's sessions: each session carries the count it was started under (kb.accounts).
+M010_SESSIONS = """
+        ALTER TABLE users ADD COLUMN sessions_ended INTEGER NOT NULL DEFAULT 0;
+"""
+
 # Each migration is an SQL script or a function, run in one transaction with the version bump.
 MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     M001_CREATE_TABLES, m002_passages_fulltext, M003_FULLTEXT_VOCABULARY, M004_PRACTICE_GROUPS, M005_CHECKLISTS,
-    M006_CURATION, M007_DETACHED, M008_CONCEPTS, M009_STAGE,
+    M006_CURATION, M007_DETACHED, M008_CONCEPTS, M009_STAGE, M010_SESSIONS,
 ]
 
 

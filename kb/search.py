@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from .knowledge import KnowledgeBase
 
 CANDIDATES_PER_RESULT = 8
+MAX_QUERY_CHARS = 300  # a need in a sentence or two; a longer query only holds the model (and everyone) up
+MAX_QUERY_WORDS = 40
 LEXICAL_WEIGHT = 0.1  # the most the lexical leg adds; chosen on the dev set (README, "Measured on the dev set")
 POWER = 8  # the lexical bonus is for near-complete matches: names, not shared common words
 PLACE_BOOST = 0.2  # practices in a city the query names ("praktyki ze Lwowa"; tuned on the real set, README)
@@ -62,6 +64,19 @@ def coverage(query_stems: set[str], passage_stems: frozenset[str]) -> float:
     return (len(query_stems & passage_stems) / len(query_stems)) ** POWER
 
 
+class QueryTooLong(ValueError):
+    """A query over MAX_QUERY_CHARS characters or MAX_QUERY_WORDS words; the message says the limits."""
+
+
+def check_query(query: str) -> str:
+    """The query, stripped, or QueryTooLong."""
+    query = query.strip()
+    if len(query) > MAX_QUERY_CHARS or len(query.split()) > MAX_QUERY_WORDS:
+        raise QueryTooLong(f"the query has {len(query)} characters and {len(query.split())} words; at most "
+                           f"{MAX_QUERY_CHARS} characters and {MAX_QUERY_WORDS} words: keep its key words")
+    return query
+
+
 def search_index(
     kb: KnowledgeBase,
     query: str,
@@ -90,7 +105,7 @@ def search_index(
     if index.count == 0:
         return []
     if vector is None:  # a caller running the same query twice (with and without filters) embeds it once
-        vector = kb.embedder.embed_queries([query])[0]
+        vector = kb.query_vector(query)
     lang = query_language(index, query)
     named_city = query_city(kb, query) if place_boost else None
     query_stems = {s for s in stems(query) if len(s) > 2}

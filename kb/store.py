@@ -530,13 +530,19 @@ class SqliteStore:
                 db.execute("INSERT INTO users(username, password_hash, role, created_at) VALUES (?,?,?,?)",
                            (username, password_hash, role, now_iso()))
 
+    USER_COLUMNS = "username, password_hash, role, created_at, last_login, sessions_ended"
+
     def user_row(self, username: str) -> tuple | None:
-        """(username, password_hash, role, created_at, last_login) or None."""
-        return self._one("SELECT username, password_hash, role, created_at, last_login FROM users WHERE username = ?",
-                         (username,))
+        """(username, password_hash, role, created_at, last_login, sessions_ended) or None."""
+        return self._one(f"SELECT {self.USER_COLUMNS} FROM users WHERE username = ?", (username,))
 
     def user_rows(self) -> list[tuple]:
-        return self._all("SELECT username, password_hash, role, created_at, last_login FROM users ORDER BY username")
+        return self._all(f"SELECT {self.USER_COLUMNS} FROM users ORDER BY username")
+
+    def end_sessions(self, username: str) -> None:
+        """Every session of this user ends (signing out): the sessions' tokens no longer match."""
+        with self._transaction() as db:
+            db.execute("UPDATE users SET sessions_ended = sessions_ended + 1 WHERE username = ?", (username,))
 
     def remove_user(self, username: str) -> bool:
         with self._transaction() as db:

@@ -16,6 +16,7 @@ from urllib.parse import quote_plus
 
 import pytest
 
+from . import hostile
 from .fixtures.builders import approve_all
 
 REPO = Path(__file__).resolve().parents[1]
@@ -362,7 +363,8 @@ ADVISOR_BODY = (
 
 
 def test_advisor_uploads_reviews_approves_and_visitors_compare(kb, browser, base_url, tmp_path, shots):
-    """An advisor signs in, uploads a DOCX and a broken PDF, sees the progress and a per-file report, fixes
+    """An advisor signs in, uploads a DOCX and a hostile PDF (its page tree a loop that hung the reader
+    before), sees the progress and a per-file report, fixes
     the new practice's title and approves it; a visitor then finds it and compares it side by side."""
     import docx
 
@@ -375,8 +377,7 @@ def test_advisor_uploads_reviews_approves_and_visitors_compare(kb, browser, base
     document.add_heading("Ogród społeczny na Czechowie", level=1)
     document.add_paragraph(ADVISOR_BODY)
     document.save(str(good))
-    broken = tmp_path / "zepsuty-biuletyn.pdf"
-    broken.write_bytes(b"%PDF-1.7\n this is not really a PDF")
+    broken = hostile.reference_cycle_pdf(tmp_path / "zepsuty-biuletyn.pdf")
 
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     try:
@@ -393,7 +394,8 @@ def test_advisor_uploads_reviews_approves_and_visitors_compare(kb, browser, base
         expect(pg.get_by_role("heading", level=1)).to_have_text("Upload report", timeout=60_000)
         report = pg.locator("ul.report")
         expect(report.locator("li.file-failed")).to_contain_text("zepsuty-biuletyn.pdf")
-        expect(report.locator("li.file-failed .error")).not_to_be_empty()
+        expect(report.locator("li.file-failed .error")).to_contain_text("refers to itself in a loop")
+        assert not list((kb.settings.data_dir / "uploads").rglob("zepsuty-biuletyn*.pdf"))  # nothing of it kept
         expect(report.locator("li.file-added")).to_contain_text("Ogród społeczny na Czechowie")
         pg.screenshot(path=str(shots / "upload-report.png"), full_page=True)
 

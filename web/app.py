@@ -51,7 +51,7 @@ def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None
     from flask_babel import Babel
     from flask_wtf.csrf import CSRFProtect
 
-    from . import auth, checklist, collections, curation, export, search, upload
+    from . import auth, checklist, collections, curation, export, limits, search, upload
 
     Babel(app, locale_selector=search.select_locale, default_translation_directories="translations")
     for blueprint in (search.bp, export.bp, checklist.bp, auth.bp, curation.bp, collections.bp, upload.bp):
@@ -63,11 +63,5 @@ def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None
     for name in ("api_create", "api_update"):
         csrf.exempt(f"{checklist.__name__}.{name}")
 
-    @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("Content-Security-Policy", "default-src 'self'; script-src 'self'; object-src 'none'")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
-
+    limits.init_app(app, secure=settings.secure_cookies)
     return app

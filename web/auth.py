@@ -32,6 +32,7 @@ from .access import actor, requires, safe_target, user
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 LOGIN_LIMIT = "10 per minute;50 per hour"  # sign-in attempts per address
+CHECKLIST_LIMIT = "20 per minute;200 per hour"  # checklists an anonymous address may start
 
 
 class SignedIn:
@@ -68,6 +69,11 @@ def init_app(app) -> None:
     app.view_functions["auth.login"] = limiter.limit(
         LOGIN_LIMIT, methods=["POST"], deduct_when=lambda response: response.status_code != 302
     )(app.view_functions["auth.login"])
+    # Checklists are created anonymously, and each is a row kept for good: a few an hour from one address.
+    for endpoint in ("checklist.create", "checklist.api_create"):
+        app.view_functions[endpoint] = limiter.limit(
+            CHECKLIST_LIMIT, methods=["POST"], exempt_when=lambda: user() is not None
+        )(app.view_functions[endpoint])
     app.extensions["login_limiter"] = limiter
 
 
@@ -94,6 +100,9 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    account = user()
+    if account is not None:
+        accounts.sign_out(current_app.extensions["kb"].store, account.username)
     logout_user()
     kept = session.get("checklists", [])
     session.clear()

@@ -184,9 +184,12 @@ def export_shared(token: str):
 def _json_body() -> dict:
     if not request.is_json:
         abort(415)
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        abort(400, description="the JSON body nests too deeply")
     if not isinstance(body, dict):
-        abort(400)
+        abort(400, description="the body must be a JSON object")
     return body
 
 

@@ -9,6 +9,7 @@ from flask_babel import get_locale
 from kb.export import FORMATS, LABEL_LANGUAGES, MEDIA_TYPES, export, filename
 
 from .access import visible_practice
+from .limits import query_arg
 from .search import _filters, results
 
 bp = Blueprint("export", __name__)
@@ -40,7 +41,7 @@ def sheet(practice_id: str):
 def catalogue():
     """The practices the search page lists for the same query and filters, as one catalogue."""
     fmt, labels = choice()
-    query = request.args.get("q", "").strip()
+    query = query_arg()
     hits = results(query, _filters(), weak=request.args.get("weak") == "1").hits if query else []
     if not hits:
         abort(404)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from flask import request
+from .limits import int_arg
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,11 +14,7 @@ class Page:
 
     @classmethod
     def from_request(cls, per_page: int = 10) -> Page:
-        try:
-            number = max(1, min(int(request.args.get("page", 1)), 10_000))
-        except ValueError:
-            number = 1
-        return cls(number, per_page)
+        return cls(int_arg("page", 1, 1, 10_000), per_page)
 
     def with_total(self, total: int) -> Page:
         return replace(self, total=total)

@@ -32,6 +32,7 @@ from kb.themes import label as theme_label
 
 from .access import allowed, is_visible, safe_target, visible_practice, visible_status
 from .labels import names
+from .limits import int_arg, query_arg
 from .pages import Page
 
 bp = Blueprint("search", __name__)
@@ -142,11 +143,6 @@ def set_language(code: str):
     return response
 
 
-@bp.app_errorhandler(404)
-def not_found(_error):
-    return render_template("404.html"), 404
-
-
 def _kb() -> KnowledgeBase:
     return current_app.extensions["kb"]
 
@@ -198,7 +194,7 @@ def results(query: str, chosen: dict[str, str | None], weak: bool = False) -> Re
     if not query:
         return Results([])
     # Facet counts over what the query finds without filters; each facet applies the other filters.
-    vector = _kb().embedder.embed_queries([query])[0]  # both searches below share it
+    vector = _kb().query_vector(query)  # both searches below share it
     unfiltered, error = _run(query, MAX_RESULTS, vector)
     hits = _run(query, MAX_RESULTS, vector, **chosen)[0] if any(chosen.values()) else unfiltered
     if unfiltered and hits is not unfiltered:  # good or weak as without the filters, as the facets count them
@@ -219,7 +215,7 @@ EXAMPLES = ("житло в обмін на ремонт", "ogrody społeczne na 
 
 @bp.get("/")
 def index():
-    query = request.args.get("q", "").strip()
+    query = query_arg()
     chosen = _filters()
     if visible_status():
         chosen["status"] = None  # anonymous visitors see approved practices only: no status to choose
@@ -302,13 +298,10 @@ def compare():
 
 @bp.get("/api/search")
 def api_search():  # anonymous callers get approved practices only, as on the pages
-    query = request.args.get("q", "").strip()
+    query = query_arg()
     if not query:
         return jsonify(error="Give a query in the q parameter, e.g. /api/search?q=ogrody+miejskie"), 400
-    try:
-        k = max(1, min(int(request.args.get("k", 10)), 100))
-    except ValueError:
-        return jsonify(error="k must be a whole number between 1 and 100"), 400
+    k = int_arg("k", 10, 1, 100)
     hits, error = _run(query, k, **_filters())
     if error:
         return jsonify(error=error), 503
@@ -335,10 +328,7 @@ def api_similar(practice_id: str):
     practice = _kb().get(practice_id)
     if not is_visible(practice):
         return jsonify(error=f"No practice with id {practice_id}"), 404
-    try:
-        k = max(1, min(int(request.args.get("k", 5)), 50))
-    except ValueError:
-        return jsonify(error="k must be a whole number between 1 and 50"), 400
+    k = int_arg("k", 5, 1, 50)
     out = []
     for hit in similar_practices(_kb(), practice_id, k=k, status=visible_status()):
         item = hit.to_dict()

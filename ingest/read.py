@@ -1,0 +1,73 @@
+"""Reading one file: its text extracted, cut into drafts, enriched into practices and screened (no store,
+no index, no model): what a worker process does with each file (ingest/worker.py)."""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from kb.config import Settings
+from kb.models import Practice, practice_id
+
+from . import docx, pdf, text
+from .blocks import Extracted, ExtractionError
+from .enrich import to_practice
+from .reports import about_one_initiative, split_report
+from .screen import is_practice
+from .segment import Draft, document_title, segment
+
+SUPPORTED = {".docx": "docx", ".pdf": "pdf", ".txt": "text", ".md": "text", ".html": "text", ".htm": "text",
+             ".mhtml": "text", ".mht": "text"}
+
+
+def extract(path: Path, settings: Settings) -> Extracted:
+    size = path.stat().st_size
+    if size == 0:
+        raise ExtractionError("the file is empty (0 bytes)")
+    if size > settings.max_file_mb * 2**20:
+        raise ExtractionError(
+            f"the file is {size / 2**20:.0f} MB, over the {settings.max_file_mb:g} MB limit (setting max_file_mb)"
+        )
+    kind = SUPPORTED[path.suffix.lower()]
+    if kind == "docx":
+        return docx.extract(path, max_uncompressed_mb=settings.max_uncompressed_mb)
+    if kind == "pdf":
+        return pdf.extract(path, max_pages=settings.max_pages, max_ocr_pages=settings.max_ocr_pages)
+    return text.extract(path, max_depth=settings.max_depth)
+
+
+def read_practices(path: Path, settings: Settings, digest: str) -> tuple[list[Practice], int]:
+    """Extract, segment and enrich one file; raises ExtractionError with a reason a user can act on."""
+    extracted = extract(path, settings)
+    if not any(b.text.strip() for b in extracted.blocks):
+        raise ExtractionError("no text found in the file")
+    drafts = segment(extracted)
+    if len(drafts) == 1:  # a news item or an event report may present several practices by name
+        drafts = split_report(drafts[0])
+    document = str(path.resolve())
+    doc_title = document_title(extracted)
+    found = [
+        to_practice(d, document=document, given_path=str(path), checksum=digest, ordinal=n, doc_title=doc_title,
+                    ocr_confidence=extracted.ocr_confidence if _read_by_ocr(d, extracted) else None)
+        for n, d in enumerate(drafts, start=1)
+    ]
+    if about_one_initiative(found, drafts, extracted.pages, doc_title):
+        whole = Draft(title=doc_title, blocks=[b for d in drafts for b in d.blocks], context=[])
+        found = [to_practice(whole, document=document, given_path=str(path), checksum=digest, ordinal=1,
+                             doc_title=doc_title, ocr_confidence=extracted.ocr_confidence if extracted.ocr_pages else None)]
+        drafts = [whole]
+    # A law, a form or an announcement holds no practice: the document is then stored without any.
+    kept = [p for p, d in zip(found, drafts) if is_practice(p, d.table_share, listed=bool(d.meta.get("from_table")))]
+    practices = [_numbered(p, document, n) for n, p in enumerate(kept, start=1)]
+    return practices, extracted.pages
+
+
+def _numbered(practice: Practice, document: str, ordinal: int) -> Practice:
+    """The practice as the `ordinal`-th of its document (records screened out leave no gaps)."""
+    if practice.source.ordinal == ordinal:
+        return practice
+    return replace(practice, id=practice_id(document, ordinal), source=replace(practice.source, ordinal=ordinal))
+
+
+def _read_by_ocr(draft, extracted: Extracted) -> bool:
+    first, last = draft.pages
+    return bool(first) and any(first <= page <= last for page in extracted.ocr_pages)

@@ -1,0 +1,101 @@
+"""Pathological requests get a clear 400/413 (JSON on the API, the user's language on pages), pages are
+not framed, advisors' pages are not cached, signing out ends the session on the server, and an index left
+behind the store by a crash is healed at the next start."""
+import re
+
+import pytest
+
+from ingest.pipeline import ingest_paths
+from kb.accounts import add_user
+from kb.search import MAX_QUERY_CHARS
+from web.app import create_app
+
+from .fixtures.builders import approve_all
+
+PASSWORD = "a long enough password"
+
+
+@pytest.fixture
+def app(kb, corpus_copy):
+    ingest_paths(kb, [corpus_copy], workers=1)
+    approve_all(kb)
+    application = create_app(kb.settings, kb=kb)
+    application.config["TESTING"] = True
+    return application
+
+
+def test_a_query_over_the_limit_is_a_400_in_the_users_language(app):
+    client = app.test_client()
+    long_query = "ogrody społeczne " * 40
+    page = client.get("/", query_string={"q": long_query}, headers={"Accept-Language": "pl"})
+    assert page.status_code == 400 and "Zapytanie jest za długie" in page.get_data(as_text=True)
+    api = client.get("/api/search", query_string={"q": long_query})
+    assert api.status_code == 400 and str(MAX_QUERY_CHARS) in api.get_json()["error"]
+    assert client.get("/export", query_string={"q": long_query, "format": "csv"}).status_code == 400
+    assert client.get("/?q=" + "x" * MAX_QUERY_CHARS).status_code == 200  # the limit itself is allowed
+
+
+def test_bad_parameters_are_400s_that_say_what_is_allowed(app):
+    client = app.test_client()
+    assert client.get("/?q=%ff%fe%fd").status_code == 400
+    assert client.get("/?q=ogrody&page=-1").status_code == 400
+    hits = client.get("/api/search?q=ogrody&k=3").get_json()
+    too_many = client.get(f"/api/practices/{hits[0]['id']}/similar?k=9999999999")
+    assert too_many.status_code == 400 and "from 1 to 50" in too_many.get_json()["error"]
+    assert client.get("/api/search?q=ogrody&k=0").status_code == 400
+
+
+def test_api_errors_are_json_and_bodies_are_bounded(app):
+    client = app.test_client()
+    missing = client.get("/api/practices/nope")
+    assert missing.status_code == 404 and missing.is_json
+    nested = "[" * 100_000 + "]" * 100_000
+    deep = client.post("/api/checklists", data=nested, content_type="application/json")
+    assert deep.status_code == 400 and deep.is_json and "mapping" not in deep.get_json()["error"]
+    huge = client.post("/api/checklists", data=b"{" + b" " * (1 << 20) + b"}", content_type="application/json")
+    assert huge.status_code == 413 and huge.is_json
+    hits = client.get("/api/search?q=ogrody&k=1").get_json()
+    absurd = client.post("/api/checklists", json={"practice_id": hits[0]["id"], "city": "Radom", "population": 1e308})
+    assert absurd.status_code == 400 and "population" in absurd.get_json()["error"]
+
+
+def test_pages_are_not_framed_and_advisors_pages_are_not_cached(app):
+    client = app.test_client()
+    headers = client.get("/").headers
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"] and headers["X-Frame-Options"] == "DENY"
+    assert "no-store" not in headers.get("Cache-Control", "")
+    add_user(app.extensions["kb"].store, "zofia", PASSWORD, "advisor")
+    _sign_in(client, "zofia")
+    assert client.get("/review").headers["Cache-Control"] == "no-store"
+
+
+def _sign_in(client, username: str) -> None:
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+    response = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+
+
+def test_signing_out_ends_the_session_on_the_server(app):
+    add_user(app.extensions["kb"].store, "marta", PASSWORD, "advisor")
+    client = app.test_client()
+    _sign_in(client, "marta")
+    assert client.get("/review").status_code == 200
+    kept_cookie = client.get_cookie("session").value  # what an attacker copied before the sign-out
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/review").get_data(as_text=True)).group(1)
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    replay = app.test_client()
+    replay.set_cookie("session", kept_cookie)
+    assert replay.get("/review").status_code in (302, 401)  # sent to sign in: the old session opens nothing
+
+
+def test_an_index_behind_the_store_is_caught_up(kb, corpus_copy):
+    ingest_paths(kb, [corpus_copy], workers=1)
+    index = kb.index().copy()
+    stored = sorted(kb.store.passage_ids())
+    index.remove(stored[:3])  # as if the process died after the store's commit, before the index's save
+    index.save()
+    assert not kb.index_is_current()
+    repair = kb.catch_up()
+    assert (repair.added, repair.removed) == (3, 0) and kb.index_is_current()
+    assert kb.index().ids() == set(stored)
+    assert kb.catch_up().added == 0  # nothing to do the second time
