@@ -3,8 +3,9 @@ extractor before the bounded workers (a git revision, default 8833b61), in one r
 
     python bench/bench_hostile.py [--baseline REV] [--baseline-timeout 60]
 
-Each file is ingested alone by `kb ingest` in a fresh data folder; the whole process tree's resident
-memory (the command, its fork server and workers) is sampled every 50 ms. The baseline runs from a
+Each file is ingested alone by `kb ingest` in a fresh data folder; the whole process tree's memory
+(the command, its fork server and workers; PSS, so pages the workers share with the fork server count
+once) is sampled every 50 ms. The baseline runs from a
 temporary git worktree of REV with the same virtual environment, killed after --baseline-timeout seconds.
 Then: how long a normal query waits for the embedder while the longest query the web accepts is embedded,
 against the 16 KB query that stalled every search before.
@@ -25,27 +26,33 @@ sys.path.insert(0, str(REPO))
 
 from tests import hostile  # noqa: E402
 
-PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
 def _tree_rss(root: int) -> int:
+    """The process tree's proportional set size (PSS: pages shared by forked workers counted once)."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
             children.setdefault(int(stat[1]), []).append(int(entry.name))
-            rss[int(entry.name)] = int(stat[21]) * PAGE
         except (OSError, IndexError, ValueError):
             continue
     total, todo = 0, [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        total += _pss(pid)
         todo += children.get(pid, [])
     return total
+
+
+def _pss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def run(command: list[str], env: dict, timeout: float) -> tuple[float, int, str]:

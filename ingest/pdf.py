@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import ocr
+from . import deadline, ocr
 from .blocks import Block, Extracted, ExtractionError, Kind
 from .webpage import chrome_free, clean_blocks, printed_by_browser, without_site_name
 
@@ -34,6 +34,7 @@ class Line:
     table: int = 0  # which table on its page
 
 
+PAGE_ALLOWANCE_S = 1.0  # what each page adds to the time a worker has for its PDF (about 0.2 s a page is usual)
 _CID = re.compile(r"\(cid:\d+\)")
 
 
@@ -404,11 +405,11 @@ def _ocr_lines(page, number: int) -> tuple[list[Line], list[float]]:
 
 
 def _close(pdf) -> None:
-    """Close the file; pdfplumber's close() reads every page first, which a refused PDF (a page tree in a
-    loop, 200,000 pages) must not do: its pages are closed only when they were read."""
-    if hasattr(pdf, "_pages"):
-        pdf.close()
-    elif not pdf.stream_is_external:
+    """Close the pages read and the file; pdfplumber's close() reads every page (again), which a refused
+    PDF (a page tree in a loop, 200,000 pages) must not do."""
+    for page in getattr(pdf, "_pages", []):
+        page.close()
+    if not pdf.stream_is_external:
         pdf.stream.close()
 
 
@@ -455,6 +456,7 @@ def extract(path: Path, max_pages: int = 500, max_ocr_pages: int = 50) -> Extrac
         pages, heights, unmapped, chars = [], [], 0, 0
         scanned, ocr_pages, confidences = [], [], []
         for number, page in enumerate(pdf.pages, start=1):
+            deadline.allow(PAGE_ALLOWANCE_S)  # a long report is not a hostile file
             drawn = _drawn(page)
             unmapped += sum(1 for g in drawn.glyphs if g == "\ufffd" or _CID.fullmatch(g))
             chars += len(drawn.glyphs)

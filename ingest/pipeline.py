@@ -35,6 +35,7 @@ class FileResult:
     kept: list[str] = field(default_factory=list)  # curated practices no longer in the file, kept for review
     linked: list[tuple[str, str, float]] = field(default_factory=list)  # versions found in other files
     error: str = ""
+    refused: bool = False  # the reader refused the file (not a failure to store it)
     pages: int = 0
     seconds: float = 0.0
 
@@ -144,7 +145,7 @@ def ingest_paths(
     for job, outcome in zip(jobs, read_files(jobs, workers)):
         path, digest = job.path, job.digest
         if isinstance(outcome, ExtractionError):
-            result = FileResult(str(path), "failed", error=str(outcome))
+            result = FileResult(str(path), "failed", error=str(outcome), refused=True)
         else:
             practices, pages = outcome.practices, outcome.pages
             record = DocumentRecord(str(path.resolve()), str(path), digest, path.stat().st_size)

@@ -40,6 +40,10 @@ def read_practices(path: Path, settings: Settings, digest: str) -> tuple[list[Pr
     extracted = extract(path, settings)
     if not any(b.text.strip() for b in extracted.blocks):
         raise ExtractionError("no text found in the file")
+    size = sum(len(b.text) for b in extracted.blocks)
+    if size > settings.max_text_chars:  # every passage is embedded by the caller, one writer at a time
+        raise ExtractionError(f"the file holds {size:,} characters of text, over the {settings.max_text_chars:,} "
+                              "limit (setting max_text_chars); split it")
     drafts = segment(extracted)
     if len(drafts) == 1:  # a news item or an event report may present several practices by name
         drafts = split_report(drafts[0])

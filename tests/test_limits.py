@@ -38,6 +38,7 @@ def test_a_query_over_the_limit_is_a_400_in_the_users_language(app):
 def test_bad_parameters_are_400s_that_say_what_is_allowed(app):
     client = app.test_client()
     assert client.get("/?q=%ff%fe%fd").status_code == 400
+    assert client.get("/?q=100%25ekologiczny").status_code == 200  # a percent sign is not broken UTF-8
     assert client.get("/?q=ogrody&page=-1").status_code == 400
     hits = client.get("/api/search?q=ogrody&k=3").get_json()
     too_many = client.get(f"/api/practices/{hits[0]['id']}/similar?k=9999999999")
@@ -52,6 +53,8 @@ def test_api_errors_are_json_and_bodies_are_bounded(app):
     nested = "[" * 100_000 + "]" * 100_000
     deep = client.post("/api/checklists", data=nested, content_type="application/json")
     assert deep.status_code == 400 and deep.is_json and "mapping" not in deep.get_json()["error"]
+    form = client.post("/login", data={"username": "x" * (5 << 20), "password": "y"})
+    assert form.status_code == 413  # refused from its length before the CSRF check reads the form
     huge = client.post("/api/checklists", data=b"{" + b" " * (1 << 20) + b"}", content_type="application/json")
     assert huge.status_code == 413 and huge.is_json
     hits = client.get("/api/search?q=ogrody&k=1").get_json()

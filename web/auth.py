@@ -72,7 +72,8 @@ def init_app(app) -> None:
     # Checklists are created anonymously, and each is a row kept for good: a few an hour from one address.
     for endpoint in ("checklist.create", "checklist.api_create"):
         app.view_functions[endpoint] = limiter.limit(
-            CHECKLIST_LIMIT, methods=["POST"], exempt_when=lambda: user() is not None
+            CHECKLIST_LIMIT, methods=["POST"], exempt_when=lambda: user() is not None,
+            deduct_when=lambda response: response.status_code in (201, 302),  # only checklists made count
         )(app.view_functions[endpoint])
     app.extensions["login_limiter"] = limiter
 

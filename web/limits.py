@@ -3,7 +3,7 @@ read), the query's length and encoding, whole-number parameters in their range, 
 and the headers that keep pages out of frames and advisors' pages out of caches."""
 from __future__ import annotations
 
-import re
+from urllib.parse import unquote_to_bytes
 
 from flask import abort, jsonify, render_template, request
 from flask_babel import gettext
@@ -11,7 +11,6 @@ from werkzeug.exceptions import HTTPException
 
 from kb.search import MAX_QUERY_CHARS, MAX_QUERY_WORDS, QueryTooLong, check_query
 
-_BROKEN_UTF8 = re.compile(r"\ufffd|%[89A-Fa-f][0-9A-Fa-f]")
 SMALL_BODY = 256 * 1024  # a form or a JSON body; only uploads may send more
 UPLOAD_ENDPOINTS = frozenset({"upload.start"})
 
@@ -19,7 +18,9 @@ UPLOAD_ENDPOINTS = frozenset({"upload.start"})
 def query_arg(name: str = "q") -> str:
     """The query parameter, stripped; a 400 in the user's language when it is too long or not UTF-8."""
     query = request.args.get(name, "").strip()
-    if _BROKEN_UTF8.search(query):  # Werkzeug leaves bytes that are not UTF-8 %-encoded (or U+FFFD)
+    try:  # Werkzeug keeps bytes that are not UTF-8 as they came ("%FF"): the raw query string says
+        unquote_to_bytes(request.query_string.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
         abort(400, description=gettext("The query is not valid UTF-8 text."))
     try:
         return check_query(query)
@@ -46,6 +47,8 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
 
 
 def init_app(app, secure: bool = False) -> None:
+    """Call before anything else reads requests (CSRFProtect reads the form): the body limit comes first."""
+
     @app.before_request
     def limit_body():
         # Werkzeug refuses a body over the limit from its Content-Length, before reading it.

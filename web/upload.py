@@ -126,8 +126,9 @@ def _run(app, job: Job) -> None:
 
     try:
         report = ingest_paths(kb, [job.folder], on_file=job.results.append, on_passages=on_passages, workers=1)
-        for refused in report.failed:  # nothing of a refused file is kept (a hostile file stays nowhere)
-            Path(refused.path).unlink(missing_ok=True)
+        for result in report.failed:  # nothing of a file the reader refused is kept (a hostile file stays nowhere)
+            if result.refused:
+                Path(result.path).unlink(missing_ok=True)
     except Exception as exc:  # reported on the job's page; the files already stored stay stored
         app.logger.exception("Upload %s failed", job.id)
         job.error = f"{type(exc).__name__}: {exc}"
