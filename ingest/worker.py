@@ -143,7 +143,7 @@ def _pool(workers: int, memory_mb: int) -> ProcessPool:
 
 @atexit.register
 def stop_workers() -> None:
-    """Stop every pool's workers (at exit; tests call it to start afresh)."""
+    """Stop every pool's workers (at exit)."""
     with _pools_lock:
         for pool in _pools.values():
             pool.stop()
