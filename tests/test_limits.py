@@ -102,3 +102,12 @@ def test_an_index_behind_the_store_is_caught_up(kb, corpus_copy):
     assert (repair.added, repair.removed) == (3, 0) and kb.index_is_current()
     assert kb.index().ids() == set(stored)
     assert kb.catch_up().added == 0  # nothing to do the second time
+
+
+def test_anonymous_checklists_are_rate_limited_per_address(app):
+    client = app.test_client()
+    practice = client.get("/api/search?q=ogrody&k=1").get_json()[0]["id"]
+    codes = [client.post("/api/checklists", json={"practice_id": practice, "city": "Radom"}).status_code
+             for _ in range(22)]
+    assert codes[:20] == [201] * 20 and codes[-1] == 429
+    assert client.post("/api/checklists", json={"practice_id": practice}).status_code == 429  # still refused

@@ -69,7 +69,7 @@ def init_app(app) -> None:
     app.view_functions["auth.login"] = limiter.limit(
         LOGIN_LIMIT, methods=["POST"], deduct_when=lambda response: response.status_code != 302
     )(app.view_functions["auth.login"])
-    # Checklists are created anonymously, and each is a row kept for good: a few an hour from one address.
+    # Checklists are created anonymously, and each is a row kept for good: bounded per address.
     for endpoint in ("checklist.create", "checklist.api_create"):
         app.view_functions[endpoint] = limiter.limit(
             CHECKLIST_LIMIT, methods=["POST"], exempt_when=lambda: user() is not None,
