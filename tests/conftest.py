@@ -53,3 +53,17 @@ def corpus_copy(tmp_path: Path) -> Path:
     for name in ("zyrardow-mieszkanie-za-remont.docx", "las-palmas-huecos-urbanos.pdf", "walbrzych-lokal-na-start.txt"):
         shutil.copy(CORPUS / name, target / name)
     return target
+
+
+@pytest.fixture
+def web_app(kb, corpus_copy):
+    """The Flask app over a few approved corpus practices (hashing embedder)."""
+    from web.app import create_app
+
+    from .fixtures.builders import approve_all
+
+    ingest_paths(kb, [corpus_copy], workers=1)
+    approve_all(kb)
+    application = create_app(kb.settings, kb=kb)
+    application.config["TESTING"] = True
+    return application

@@ -8,6 +8,24 @@ import zlib
 from pathlib import Path
 
 
+def descendants(pid: int) -> set[int]:
+    """The process ids below `pid` (children, grandchildren …), from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
 def _pdf(objects: list[bytes], root: int = 1) -> bytes:
     """A PDF with these numbered objects (1, 2, …), a correct cross-reference table and trailer."""
     out = io.BytesIO()

@@ -73,23 +73,6 @@ def test_a_reader_over_its_memory_limit_is_refused_with_the_setting_named(tmp_pa
     assert result.status == "failed" and "64 MB" in result.error and "read_memory_mb" in result.error
 
 
-def _descendants(pid: int) -> set[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(parent, []).append(int(entry.name))
-    found, todo = set(), [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
-
-
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -108,9 +91,9 @@ def test_workers_die_with_a_killed_ingest(tmp_path):
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
-        while len(_descendants(ingest.pid)) < 3 and time.monotonic() < deadline:  # fork server and workers
+        while len(hostile.descendants(ingest.pid)) < 3 and time.monotonic() < deadline:  # fork server and workers
             time.sleep(0.2)
-        workers = _descendants(ingest.pid)
+        workers = hostile.descendants(ingest.pid)
         assert len(workers) >= 3, "the ingest started no workers"
         time.sleep(1)
     finally:

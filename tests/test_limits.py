@@ -8,20 +8,14 @@ import pytest
 from ingest.pipeline import ingest_paths
 from kb.accounts import add_user
 from kb.search import MAX_QUERY_CHARS
-from web.app import create_app
 
-from .fixtures.builders import approve_all
 
 PASSWORD = "a long enough password"
 
 
 @pytest.fixture
-def app(kb, corpus_copy):
-    ingest_paths(kb, [corpus_copy], workers=1)
-    approve_all(kb)
-    application = create_app(kb.settings, kb=kb)
-    application.config["TESTING"] = True
-    return application
+def app(web_app):
+    return web_app
 
 
 def test_a_query_over_the_limit_is_a_400_in_the_users_language(app):

@@ -1,19 +1,12 @@
 """The Flask app with Flask's test client over a real store and index."""
 import pytest
 
-from ingest.pipeline import ingest_paths
-from web.app import create_app
 
-from .fixtures.builders import approve_all
 
 
 @pytest.fixture
-def client(kb, corpus_copy):
-    ingest_paths(kb, [corpus_copy], workers=1)
-    approve_all(kb)
-    app = create_app(kb.settings, kb=kb)
-    app.config["TESTING"] = True
-    return app.test_client()
+def client(web_app):
+    return web_app.test_client()
 
 
 def test_home_search_and_practice_page(client, kb):

@@ -70,9 +70,7 @@ def init_app(app, secure: bool = False) -> None:
         return response
 
     @app.errorhandler(Exception)
-    def server_error(error: Exception):
-        if isinstance(error, HTTPException):
-            return http_error(error)
+    def server_error(error: Exception):  # HTTPExceptions go to http_error, the more specific handler
         app.logger.exception("Unhandled error on %s", request.path)
         if _api():
             return jsonify(error="internal error; the request was not completed"), 500
