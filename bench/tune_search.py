@@ -36,7 +36,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--work", type=Path, required=True)
     parser.add_argument("--grid", nargs="*", default=["concept_weight=0,0.05,0.1,0.15,0.2,0.3"])
-    parser.add_argument("--cutoffs", default="0.18:0.4,0.2:0.4,0.2:0.5,0.22:0.4,0.24:0.4,0.28:0.4",
+    parser.add_argument("--cutoffs", default="0.2:0.4,0.22:0.3,0.24:0.3,0.24:0.4,0.26:0.3",
                         help="floor:share pairs (kb.search.Cutoff)")
     args = parser.parse_args()
     kb = KnowledgeBase(Settings().with_values(data_dir=args.work / "kb"))

@@ -60,7 +60,8 @@ def read_practices(path: Path, settings: Settings, digest: str) -> tuple[list[Pr
                              doc_title=doc_title, ocr_confidence=extracted.ocr_confidence if extracted.ocr_pages else None)]
         drafts = [whole]
     # A law, a form or an announcement holds no practice: the document is then stored without any.
-    kept = [p for p, d in zip(found, drafts) if is_practice(p, d.table_share, listed=bool(d.meta.get("from_table")))]
+    kept = [p for p, d in zip(found, drafts)
+            if is_practice(p, d.table_share, listed=bool(d.meta.get("from_table")), alone=len(found) == 1)]
     practices = [_numbered(p, document, n) for n, p in enumerate(kept, start=1)]
     return practices, extracted.pages
 

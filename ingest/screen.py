@@ -20,6 +20,14 @@ _INITIATIVE = re.compile(
     r"miast|wdro[żz]|realizow|zrealiz|uruchom|wprowadz|projekt|inicjatyw|mieszka[ńn]c|gmin|samorz[aą]d|"
     r"rewitaliz|zbudow|otwar|remont|впровад|реаліз|запуст|запровад|проєкт|проект|ініціатив|програм|"
     r"мешкан|жител|громад|міськ|місто|міста|місті|селищ|відкрил|збудува|облаштува|відремонт)\w*")
+# More words of what was done, and by whom, as news items say it: "completed", "powstał", "висадили", "the mayor".
+_DONE = re.compile(
+    r"(?i)\b(?:complet|creat|establish|install|plant|restor|reconstruct|rebuil|refurbish|retrofit|regenerat|transform|"
+    r"mayor|volunteer|district|village|powsta|stworz|utworz|zainstalow|posadz|odnow|przebudow|moderniz|rozpocz|"
+    r"zako[ńn]cz|zorganizow|wybudow|zakupi|kupi[łl]|burmistrz|prezydent|w[óo]jt|dzielnic|osiedl|wolontariu|"
+    r"purchas|bought|renowac|почал[иао]|розпочал|створил|створен|встановил|встановлен|відновил|відновлен|"
+    r"відновлюва|реставр|реконструйова|реконструкці|висадил|організува|модернізува|модернізаці|оновил|оновлен|"
+    r"будівництв|придба|закупил|волонтер)\w*")
 # Marks of a legal text: articles, paragraphs, journals of laws, directives.
 _LEGAL = re.compile(
     r"(?i)(?:\bart\.\s*\d|§\s*\d|\bust\.\s*\d|\bpkt\s*\d|\bdz\.\s*u\.|\bdziennik ustaw|\bстат(?:тя|ті|тею)\s+\d|"
@@ -78,6 +86,8 @@ class Evidence:
     table: float = 0.0  # the share of its words in table rows (a list of projects, a budget, a schedule)
     questions: float = 0.0  # questions asked (a questionnaire, a template)
     listed: bool = False  # a row of a table whose columns name initiatives or practices
+    done_words: int = 0  # more words of what was done, as news items say it ("completed", "powstał", "висадили")
+    alone: bool = False  # the only record of its document (a news item, a sheet), not a section of a longer one
 
     @property
     def initiative(self) -> float:
@@ -94,41 +104,62 @@ class Evidence:
             return False  # a table that is not one practice a row (those are split at segmentation)
         if self.questions >= QUESTION_LIMIT:
             return False
-        # Without a named place, words that say what was done: a rate, and more than one such word.
-        return self.place or self.listed or (self.initiative >= MIN_INITIATIVE and self.initiative_words >= 2)
+        # Without a named place, words that say what was done: at a rate, and more than one; or, in a news item
+        # or sheet that is its document's only record, more than one in a wider vocabulary: such an item about a
+        # practice need not name a city the gazetteer knows ("na Chernihivshchyni", "Luxembourg").
+        news_item = self.alone and self.words <= MAX_NEWS_WORDS
+        return (self.place or self.listed or (self.initiative >= MIN_INITIATIVE and self.initiative_words >= 2)
+                or (news_item and self.initiative_words + self.done_words >= 2))
 
 
 LEGAL_LIMIT = 1.0  # legal references per 100 words: a law, its justification or a legal opinion
 MIN_INITIATIVE = 1.5  # without a named place, words that say what was done (per 100 words)
+MAX_NEWS_WORDS = 400  # a news item or a sheet about one practice, the whole of its document
 FORM_LIMIT = 1.0
 PRESCRIPTIVE_LIMIT = 1.0
 NOTICE_LIMIT = 1.0
 MAX_TABLE = 0.6
 QUESTION_LIMIT = 2.0  # questions per 100 words
 MIN_WORDS_FOR_RATES = 150
+MIN_MARKS = 3
 
 
-def evidence(practice: Practice, table_share: float = 0.0, listed: bool = False) -> Evidence:
+def evidence(practice: Practice, table_share: float = 0.0, listed: bool = False, alone: bool = False) -> Evidence:
     """`table_share`: the share of the record's words that its document set in table rows; `listed`: the
-    record is a row of a table of practices (its document says it is one)."""
+    record is a row of a table of practices (its document says it is one); `alone`: it is its document's only
+    record."""
     text = f"{practice.title}\n{practice.body}"
     words = max(len(text.split()), 1)
     per_100 = 100 / max(words, MIN_WORDS_FOR_RATES)  # one word in a short text is not a density
     return Evidence(
         words=words,
         initiative_words=len(_INITIATIVE.findall(text)),
+        done_words=len(_DONE.findall(text)),
         questions=len(_QUESTION.findall(text)) * per_100,
         legal=len(_LEGAL.findall(text)) * per_100,
         announcement=bool(_ANNOUNCEMENT.search(text[: len(practice.title) + LEAD])
                           and _EVENT.search(text[: len(practice.title) + LEAD])),
         place=bool(practice.city),
         form=len(_FORM.findall(text)) * per_100,
-        prescriptive=len(_PRESCRIPTIVE.findall(text)) * per_100,
+        prescriptive=_rate(len(_PRESCRIPTIVE.findall(text)), per_100),
         notice=len(_NOTICE.findall(text)) * per_100,
         table=table_share,
         listed=listed,
+        alone=alone,
     )
 
 
-def is_practice(practice: Practice, table_share: float = 0.0, listed: bool = False) -> bool:
-    return evidence(practice, table_share, listed).is_practice
+def _rate(count: int, per_100: float) -> float:
+    """Marks per 100 words, where there are enough of them to say anything: two words of a manual ("należy",
+    "the contractor") occur in any news item."""
+    return count * per_100 if count >= MIN_MARKS else 0.0
+
+
+def _rate(count: int, per_100: float) -> float:
+    """Marks per 100 words, where there are enough of them to say anything: two words of a manual ("należy",
+    "the contractor") occur in any news item."""
+    return count * per_100 if count >= MIN_MARKS else 0.0
+
+
+def is_practice(practice: Practice, table_share: float = 0.0, listed: bool = False, alone: bool = False) -> bool:
+    return evidence(practice, table_share, listed, alone).is_practice

@@ -78,6 +78,41 @@ class Thesaurus:
     def token_text(self, text: str) -> str:
         return " ".join(self.tokens(text))
 
+    def pieces(self, text: str) -> list[tuple[str, Concept | None]]:
+        """The text cut into the terms it names (each with its concept) and the words between them, in order."""
+        words = _WORD.findall(text)
+        keyed = [(n, key(w)) for n, w in enumerate(words) if len(w) > 1 and not w.isdigit()]
+        out: list[tuple[str, Concept | None]] = []
+        done = 0  # words before this one are in `out`
+        i = 0
+        while i < len(keyed):
+            for sequence, tokens in self._starts.get(keyed[i][1], ()):
+                if tuple(k for _, k in keyed[i : i + len(sequence)]) == sequence:
+                    first, last = keyed[i][0], keyed[i + len(sequence) - 1][0]
+                    out += [(w, None) for w in words[done:first]]
+                    out.append((" ".join(words[first : last + 1]), self.concepts[int(tokens[0][1:])]))
+                    done = last + 1
+                    i += len(sequence)
+                    break
+            else:
+                i += 1
+        return out + [(w, None) for w in words[done:]]
+
+    def translate(self, text: str, language: str) -> str:
+        """The text with every term it names written in `language` (its concept's first term there), the other
+        words as they are: a query translated term by term through the thesaurus."""
+        out = []
+        for words, concept in self.pieces(text):
+            terms = concept.terms.get(language) if concept is not None else None
+            out.append(terms[0] if terms else words)
+        return " ".join(out)
+
+    def named_share(self, text: str) -> float:
+        """The share of the text's words (of four letters or more, or in a term) that lie in the terms it names:
+        how much of a query the thesaurus understands."""
+        counted = [(words, concept) for words, concept in self.pieces(text) if concept is not None or len(words) > 3]
+        return sum(1 for _, concept in counted if concept is not None) / len(counted) if counted else 0.0
+
 
 def _token(n: int) -> str:
     return f"c{n}"
@@ -104,19 +139,21 @@ def thesaurus() -> Thesaurus:
 def parse(text: str) -> Thesaurus:
     rows = list(csv.DictReader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE))
     concepts = []
-    sequences: dict[tuple[str, ...], list[str]] = {}
+    sequences: dict[tuple[str, ...], dict[str, int]] = {}  # key sequence -> concept token -> the term's place
     for n, row in enumerate(rows):
         terms = {lang: tuple(t.strip() for t in (row.get(lang) or "").split("|") if t.strip()) for lang in LANGUAGES}
         concepts.append(Concept(row["id"], terms))
         for lang_terms in terms.values():
-            for term in lang_terms:
+            for place, term in enumerate(lang_terms):
                 sequence = tuple(keys(term))
                 if 0 < len(sequence) <= MAX_TERM_WORDS and not (len(sequence) == 1 and len(sequence[0]) < 3):
-                    tokens = sequences.setdefault(sequence, [])
-                    if _token(n) not in tokens:
-                        tokens.append(_token(n))
+                    tokens = sequences.setdefault(sequence, {})
+                    tokens[_token(n)] = min(place, tokens.get(_token(n), place))
     starts: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
     for sequence, tokens in sequences.items():
-        starts.setdefault(sequence[0], []).append((sequence, tuple(tokens)))
+        # A term several concepts list names each of them; first the one that lists it first ("shelter" is a
+        # shelter before it is a bus stop's).
+        ranked = tuple(sorted(tokens, key=lambda token: tokens[token]))
+        starts.setdefault(sequence[0], []).append((sequence, ranked))
     ordered = {k: tuple(sorted(v, key=lambda item: -len(item[0]))) for k, v in starts.items()}
     return Thesaurus(tuple(concepts), hashlib.sha256(text.encode()).hexdigest()[:12], ordered)

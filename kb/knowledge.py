@@ -221,18 +221,27 @@ class KnowledgeBase:
 
     def query_vector(self, query: str):
         """The query's vector, from a small cache of recent queries (the embedder takes one query at a time)."""
+        return self.query_vectors([query])[0]
+
+    def query_vectors(self, queries: Sequence[str]) -> list:
+        """The vectors of several queries (a query and its translations), from the cache of recent queries; those
+        not in it are embedded in one call."""
         with self._lock:
-            vector = self._query_vectors.get(query)
-            if vector is not None:
-                self._query_vectors.move_to_end(query)
-                return vector
-        vector = self.embedder.embed_queries([query])[0]
-        vector.setflags(write=False)  # shared by every search for this query
-        with self._lock:
-            self._query_vectors[query] = vector
-            while len(self._query_vectors) > self.QUERY_CACHE:
-                self._query_vectors.popitem(last=False)
-        return vector
+            found = {q: self._query_vectors.get(q) for q in queries}
+            for query, vector in found.items():
+                if vector is not None:
+                    self._query_vectors.move_to_end(query)
+        missing = [q for q, vector in found.items() if vector is None]
+        if missing:
+            for query, vector in zip(missing, self.embedder.embed_queries(missing)):
+                vector.setflags(write=False)  # shared by every search for this query
+                found[query] = vector
+            with self._lock:
+                for query in missing:
+                    self._query_vectors[query] = found[query]
+                while len(self._query_vectors) > self.QUERY_CACHE:
+                    self._query_vectors.popitem(last=False)
+        return [found[q] for q in queries]
 
     def search(self, query: str, k: int = 10, language: str | None = None) -> list[SearchHit]:
         return search_index(self, query, k=k, language=language)
@@ -254,7 +263,7 @@ class KnowledgeBase:
 
         First the lexical leg alone (BM25); then dense retrieval, where each variant adds one thing to
         the one before: de-biasing, then centering on the collection's own language means, then the lexical leg
-        (the hybrid), then themes, then the concept leg.
+        (the hybrid), then themes, then the concept leg, then the query translated into each passage's language.
         """
         from .search import LANGUAGE_CENTERING, lexical_practices
 
@@ -264,16 +273,18 @@ class KnowledgeBase:
         for debias in ("none", "centering", "subspace"):
             indexes[debias] = FaissIndex.create(self.settings.index_dir, self.embedder, debias)
             indexes[debias].add([r[0] for r in rows], vectors, [r[2] for r in rows])
-        plain = {"lexical_weight": 0.0, "theme_boost": 0.0, "concept_weight": 0.0, "language_centering": 0.0}
+        plain = {"lexical_weight": 0.0, "theme_boost": 0.0, "concept_weight": 0.0, "language_centering": 0.0,
+                 "translation_weight": 0.0}
         subspace = indexes["subspace"]
         variants = [
             ("plain cosine", {"index": indexes["none"], **plain}),
             ("mean-centering", {"index": indexes["centering"], **plain}),
             ("subspace", {"index": subspace, **plain}),
             ("+ collection centering", {"index": subspace, **plain, "language_centering": LANGUAGE_CENTERING}),
-            ("+ lexical", {"index": subspace, "theme_boost": 0.0, "concept_weight": 0.0}),
-            ("+ themes", {"index": subspace, "concept_weight": 0.0}),
-            ("+ concepts (default)", {"index": indexes[self.settings.debias]}),
+            ("+ lexical", {"index": subspace, "theme_boost": 0.0, "concept_weight": 0.0, "translation_weight": 0.0}),
+            ("+ themes", {"index": subspace, "concept_weight": 0.0, "translation_weight": 0.0}),
+            ("+ concepts", {"index": subspace, "translation_weight": 0.0}),
+            ("+ translated query (default)", {"index": indexes[self.settings.debias]}),
         ]
 
         def ranker(options: dict) -> Callable[[str], list[str]]:

@@ -179,6 +179,7 @@ class SearchHit:
     concept_score: float = 0.0  # the share of the query's thesaurus concepts the passage names (kb/concepts.py)
     versions: tuple[Practice, ...] = ()  # the same practice in other files or languages, folded into this hit
     match: str = "good"  # "good" or "weak": below the calibrated cut-off (kb/search.py, GOOD_MATCH)
+    topical: float = 0.0  # the score less what the query's place or its unexplained words gave (the cut-off's gate)
 
     def to_dict(self) -> dict:
         p = self.practice

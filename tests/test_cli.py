@@ -93,7 +93,7 @@ def test_eval_prints_every_language_pair(tmp_path, corpus_kb):
     assert result.exit_code == 0, result.output
     for pair in ("pl→uk", "uk→pl", "en→pl", "pl→en", "uk→en", "en→uk", "all"):
         assert pair in result.output
-    assert "plain cosine" in result.output and "+ concepts (default)" in result.output
+    assert "plain cosine" in result.output and "+ translated query (default)" in result.output
 
 
 def test_config_file_and_environment(tmp_path):

@@ -49,3 +49,11 @@ def test_passages_are_tagged_again_when_the_thesaurus_changes(tmp_path):
     reopened = SqliteStore(tmp_path / "kb.sqlite")
     assert reopened.concept_search(tokens)
     reopened.close()
+
+
+def test_a_query_is_translated_term_by_term():
+    t = thesaurus()
+    assert t.translate("budżet obywatelski dla młodzieży", "en").startswith("participatory budget")
+    assert "громадський бюджет" in t.translate("participatory budgeting", "uk")
+    assert t.translate("asdf qwerty", "uk") == "asdf qwerty"  # words the thesaurus does not know stay
+    assert t.named_share("budżet obywatelski") == 1.0 and t.named_share("horoskop na jutro") == 0.0

@@ -143,6 +143,8 @@ def test_a_table_header_row_is_never_a_title(tmp_path):
     ("Графік реалізації наводиться у Плані дій з впровадження Програми.", "uk", ""),  # not Plano (Texas)
     ("Нескучанська сільська громада облаштувала веломаршрут між селами.", "uk", "Neskuchanska hromada"),
     ("Київська громада відкрила у Києві ще три пункти незламності.", "uk", "Kyiv"),  # a city's hromada: the city
+    ("Przy ul. Zapiecek we Włocławku powstanie park kieszonkowy.", "pl", "Włocławek"),  # its e drops: -ek, -ku
+    ("Як у Відні охолоджують місто під час спеки.", "uk", "Vienna"),  # Відень, у Відні
 ])
 def test_places_are_named_places_not_ordinary_words(text, language, expected):
     assert locate(text, language=language).city == expected
@@ -442,3 +444,19 @@ def test_a_sheet_with_question_headings_opening_hours_and_an_energy_balance_is_a
     ])
     [practice] = read(path)
     assert practice.city == "Lublin"
+
+
+# Real news items about a practice, shaped like the texts a third party publishes: no city the gazetteer knows in
+# the words of the text (an estate, a region), two words of a manual in passing ("należy", "wykonawca").
+@pytest.mark.parametrize("name, text", [
+    ("pustostany.txt", "Artyści do pustostanów\n\nPomieszczenia, które od dłuższego czasu stoją puste, zostaną "
+     "przekazane artystom na pracownie i galerie. Przez dwa lata najemcy nie będą płacić czynszu, a jedynie za media. "
+     "Należy pamiętać, że po tym czasie lokal przejdzie na zwykły najem. Wykonawca remontu zostanie wybrany w "
+     "przetargu. – Wolę oddać pustostan kreatywnym ludziom, niż pokrywać koszty jego utrzymania – mówi prezydent."),
+    ("sadyba.txt", "На Чернігівщині почали відновлювати одну з найдавніших садиб\n\nРеставрація садиби "
+     "передбачає відновлення даху, фасаду та старого парку. Пам'ятка архітектури XVIII століття стане культурним "
+     "простором і туристичним об'єктом області."),
+])
+def test_a_news_item_about_a_practice_is_kept_without_a_known_city(tmp_path, name, text):
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    assert len(read(tmp_path / name)) == 1

@@ -198,7 +198,7 @@ def results(query: str, chosen: dict[str, str | None], weak: bool = False) -> Re
     unfiltered, error = _run(query, MAX_RESULTS, vector)
     hits = _run(query, MAX_RESULTS, vector, **chosen)[0] if any(chosen.values()) else unfiltered
     if unfiltered and hits is not unfiltered:  # good or weak as without the filters, as the facets count them
-        hits = mark_matches(_kb(), hits, best=unfiltered[0].score)
+        hits = mark_matches(_kb(), hits, best=unfiltered)
     if weak:
         return Results(hits, counts=facets(unfiltered, chosen), error=error)
     good = [h for h in hits if h.match == "good"]
