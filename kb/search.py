@@ -224,16 +224,18 @@ def names_only_a_place(kb: KnowledgeBase, query: str) -> bool:
 def mark_matches(kb: KnowledgeBase, hits: list[SearchHit], best: list[SearchHit] | None = None,
                  cutoff: Cutoff | None = None) -> list[SearchHit]:
     """Hits marked good or weak by the model's cut-off (or the one given). The query matches well when its most
-    topical hit reaches the floor; then hits within `share` of the best score are good. Measured against `best`
-    (the hits of the same query without filters, where a page counts both), else against these hits."""
+    topical hit reaches the floor; then hits within `share` of the best score, and of the best topical score, are
+    good (of a query asking for a city's practices, that city's). Measured against `best` (the hits of the same
+    query without filters, where a page counts both), else against these hits."""
     cutoff = cutoff or GOOD_MATCH.get(kb.embedder.model_id)
     best = hits if best is None else best
     if cutoff is None or not hits or not best:
         return hits
-    top = best[0].score
-    matched = max(h.topical for h in best) >= cutoff.floor
-    bar = cutoff.share * top if matched else float("inf")
-    return [replace(h, match="good" if h.score >= bar else "weak") for h in hits]
+    top, topical = best[0].score, max(h.topical for h in best)
+    if topical < cutoff.floor:
+        return [replace(h, match="weak") for h in hits]
+    return [replace(h, match="good" if h.score >= cutoff.share * top and h.topical >= cutoff.share * topical
+                    else "weak") for h in hits]
 
 
 def fold_versions(kb: KnowledgeBase, hits: list[SearchHit], k: int, status: str | None = None) -> list[SearchHit]:
