@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -49,8 +50,9 @@ def write_documents(texts: list[dict], docs: Path) -> None:
         (docs / f"{item['id']}.txt").write_text(page(item) + "\n", encoding="utf-8")
 
 
-def write_qrels(queries: Path, known: set[str], out: Path) -> int:
-    """The judgements with text ids as file names; judgements of texts not in the set are dropped (counted)."""
+def write_qrels(queries: Path, known: dict[str, str], out: Path) -> int:
+    """The judgements with text ids as file names, each with its language (`known`: text id -> language), so that
+    a text ingest screens out counts as a miss; judgements of texts not in the set are dropped (counted)."""
     dropped, lines = 0, []
     for line in queries.read_text(encoding="utf-8").splitlines():
         if not line.strip():
@@ -62,7 +64,8 @@ def write_qrels(queries: Path, known: set[str], out: Path) -> int:
                 relevant[f"{key}.txt"] = grade
             else:
                 dropped += 1
-        lines.append(json.dumps({**item, "relevant": relevant}, ensure_ascii=False))
+        languages = {f"{key}.txt": known[key] for key in item["relevant"] if key in known}
+        lines.append(json.dumps({**item, "relevant": relevant, "languages": languages}, ensure_ascii=False))
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return dropped
 
@@ -82,18 +85,23 @@ def main() -> None:
     print(f"{len(texts)} texts ({', '.join(f'{n} {lang}' for lang, n in sorted(langs.items()))}) in {work}",
           flush=True)
     kb = [str(Path(sys.executable).with_name("kb")), "--data-dir", str(work / "kb")]
-    if not (args.reuse and (work / "kb").exists()):
+    reused = args.reuse and (work / "kb").exists()
+    if not reused:
         write_documents(texts, work / "docs")
         subprocess.run([*kb, "ingest", "--approve", str(work / "docs")], check=False, stdout=subprocess.DEVNULL)
-    dropped = write_qrels(args.set / "queries.jsonl", {t["id"] for t in texts}, work / "qrels.jsonl")
+    dropped = write_qrels(args.set / "queries.jsonl", {t["id"]: t["lang"] for t in texts}, work / "qrels.jsonl")
     if dropped:
         print(f"{dropped} judgements name texts that are not in the set; left out", flush=True)
     subprocess.run([*kb, "eval", str(work / "qrels.jsonl"), *(["--json"] if args.json else [])], check=True)
     extra = load_texts(args.set, "texts-twins.jsonl")
-    if extra:
+    if extra:  # into a copy: the knowledge base the queries are judged on stays as it was (for --reuse)
         write_documents(extra, work / "twins")
-        subprocess.run([*kb, "ingest", "--approve", str(work / "twins")], check=False, stdout=subprocess.DEVNULL)
-    twins(texts + extra, work / "kb")
+        if not (reused and (work / "kb-twins").exists()):
+            shutil.rmtree(work / "kb-twins", ignore_errors=True)
+            shutil.copytree(work / "kb", work / "kb-twins")
+            subprocess.run([kb[0], "--data-dir", str(work / "kb-twins"), "ingest", "--approve", str(work / "twins")],
+                           check=False, stdout=subprocess.DEVNULL)
+    twins(texts + extra, work / ("kb-twins" if extra else "kb"))
 
 
 def twins(texts: list[dict], data_dir: Path) -> None:

@@ -22,12 +22,15 @@ _INITIATIVE = re.compile(
     r"мешкан|жител|громад|міськ|місто|міста|місті|селищ|відкрил|збудува|облаштува|відремонт)\w*")
 # More words of what was done, and by whom, as news items say it: "completed", "powstał", "висадили", "the mayor".
 _DONE = re.compile(
-    r"(?i)\b(?:complet|creat|establish|install|plant|restor|reconstruct|rebuil|refurbish|retrofit|regenerat|transform|"
-    r"mayor|volunteer|district|village|powsta|stworz|utworz|zainstalow|posadz|odnow|przebudow|moderniz|rozpocz|"
-    r"zako[ńn]cz|zorganizow|wybudow|zakupi|kupi[łl]|burmistrz|prezydent|w[óo]jt|dzielnic|osiedl|wolontariu|"
-    r"purchas|bought|renowac|почал[иао]|розпочал|створил|створен|встановил|встановлен|відновил|відновлен|"
-    r"відновлюва|реставр|реконструйова|реконструкці|висадил|організува|модернізува|модернізаці|оновил|оновлен|"
-    r"будівництв|придба|закупил|волонтер)\w*")
+    r"(?i)\b(?:complet(?:ed|ion)\b|creat(?:ed|ing)\b|establish(?:ed|ing)\b|install(?:ed|ing|ation)|"
+    r"plant(?:ed|ing)\b|restor(?:ed|ing|ation)|reconstruct|rebuil|refurbish|retrofit|regenerat|transform(?:ed|ing)\b|"
+    r"volunteer|powsta[łl]|stworz|utworz|zainstalow|posadzi|odnowi|przebudow|zmodernizow|modernizacj|rozpocz[ęe]|"
+    r"zako[ńn]czon|zorganizow|wybudow|zakupi|kupi[łl]|wolontariu|purchased|bought|renowac|почал[иао]|розпочал|"
+    r"створил|створен|встановил|відновил|відновлен|реставр|реконструйова|реконструкці|висадил|організува|"
+    r"модернізува|модернізаці|оновил|будівництв|придба|закупил|волонтер)\w*"
+    # a city's own head: "prezydent miasta", "mówi prezydent Grzegorz Mackiewicz", "burmistrz", "міський голова"
+    r"|\b(?:prezydent\w* (?:miasta|[A-ZŁŚŻ]\w+ [A-ZŁŚŻ]\w+)|burmistrz\w*|w[óo]jt(?:a|em|owi)?\b|the mayor|"
+    r"міськ\w* голов\w*)")
 # Marks of a legal text: articles, paragraphs, journals of laws, directives.
 _LEGAL = re.compile(
     r"(?i)(?:\bart\.\s*\d|§\s*\d|\bust\.\s*\d|\bpkt\s*\d|\bdz\.\s*u\.|\bdziennik ustaw|\bстат(?:тя|ті|тею)\s+\d|"
@@ -147,12 +150,6 @@ def evidence(practice: Practice, table_share: float = 0.0, listed: bool = False,
         listed=listed,
         alone=alone,
     )
-
-
-def _rate(count: int, per_100: float) -> float:
-    """Marks per 100 words, where there are enough of them to say anything: two words of a manual ("należy",
-    "the contractor") occur in any news item."""
-    return count * per_100 if count >= MIN_MARKS else 0.0
 
 
 def _rate(count: int, per_100: float) -> float:

@@ -561,6 +561,9 @@ def eval_(ctx: click.Context, qrels: Path, as_json: bool) -> None:
         click.echo(json.dumps(results, ensure_ascii=False, indent=2))
         return
     click.echo(f"{len(judged.judged)} queries over {len(practices)} practices, model {kb.embedder.model_id}")
+    if judged.unstored:
+        click.echo(f"{len(judged.unstored)} judged texts are not in the knowledge base (ingest found no practice in "
+                   f"them), counted as misses: {', '.join(sorted(judged.unstored))}")
     for half, result in results.items():
         _print_half(half, len(judged.half("" if half == "all" else half)), result)
 

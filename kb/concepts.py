@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -107,10 +108,11 @@ class Thesaurus:
             out.append(terms[0] if terms else words)
         return " ".join(out)
 
-    def named_share(self, text: str) -> float:
+    def named_share(self, text: str, ignore: Collection[str] = ()) -> float:
         """The share of the text's words (of four letters or more, or in a term) that lie in the terms it names:
-        how much of a query the thesaurus understands."""
-        counted = [(words, concept) for words, concept in self.pieces(text) if concept is not None or len(words) > 3]
+        how much of a query the thesaurus understands. Words in `ignore` (a place it names) are not counted."""
+        counted = [(words, concept) for words, concept in self.pieces(text)
+                   if concept is not None or len(words) > 3 and words not in ignore]
         return sum(1 for _, concept in counted if concept is not None) / len(counted) if counted else 0.0
 
 

@@ -2,10 +2,12 @@
 each pair also as a share of what the ideal ranking scores on it, a language-favouritism figure, and how the
 "good match" cut-off treats judged and nonsense queries.
 
-Judgements are JSONL, one query a line: {"id", "query", "lang", "relevant": {KEY: grade}, "split"?}. A KEY is a
+Judgements are JSONL, one query a line: {"id", "query", "lang", "relevant": {KEY: grade}, "split"?,
+"languages"?: {KEY: language}}. A KEY is a
 practice id, a source key ('file.docx', 'file.pdf#2') or a file's name: a file judged as a whole stands for
 every practice extracted from it (a web page that ingest split in two is still one answer). Queries with no
-relevant practice (nonsense, off-topic) only count for the cut-off. "split" ("tune" / "held-out") names the
+relevant practice (nonsense, off-topic) only count for the cut-off. A KEY the knowledge base does not hold is an
+error, unless "languages" names its language: then it is a miss for every ranking (a text ingest screened out). "split" ("tune" / "held-out") names the
 half a query belongs to; each half is reported on its own.
 """
 from __future__ import annotations
@@ -38,6 +40,7 @@ class Qrels:
     judged: list[Judged]
     unit_of: dict[str, str]  # practice id -> the unit judged (itself, its source key or its file)
     languages: dict[str, str]  # unit -> language
+    unstored: frozenset[str] = frozenset()  # judged units the knowledge base does not hold: misses for every ranking
 
     def units(self, practice_ids: Sequence[str]) -> list[str]:
         """A ranking of practices as a ranking of judged units, each unit once, at its best place."""
@@ -64,10 +67,14 @@ def load_qrels(path: Path, practices: Sequence[Practice]) -> Qrels:
             unit = p.source.name if p.source.name in used else p.id
         unit_of[p.id] = unit
         languages.setdefault(unit, p.language)
-    judged, missing = [], set()
+    judged, missing, unstored = [], set(), set()
     for n, item in enumerate(items, start=1):
         relevant = {}
-        for key, grade in item["relevant"].items():
+        declared = item.get("languages", {})  # a set of texts may say each unit's language: then a unit the
+        for key, grade in item["relevant"].items():  # ingest screened out counts as a miss, not as an error
+            if key not in languages and key in declared:
+                languages[key] = declared[key]
+                unstored.add(key)
             if key in languages:
                 relevant[key] = int(grade)
             else:
@@ -76,7 +83,7 @@ def load_qrels(path: Path, practices: Sequence[Practice]) -> Qrels:
     if missing:
         raise ValueError(f"Judgements name practices that are not in the knowledge base: {', '.join(sorted(missing))}. "
                          "Ingest the documents they come from first.")
-    return Qrels(judged, unit_of, languages)
+    return Qrels(judged, unit_of, languages, frozenset(unstored))
 
 
 def _discount(i: int) -> float:

@@ -59,9 +59,9 @@ ENDINGS = frozenset(
 ) | {""}
 
 
-# A name whose last vowel drops when it inflects: "Włocławek" / "we Włocławku", "Відень" / "у Відні",
-# "Кременець" / "Кременця", "Городок" / "Городка".
-_MOBILE = re.compile(r"^(.{2,}[^aeiouyаеєиіоуюя'])[eео]([kcnкцн])ь?$")
+# A name whose last vowel drops when it inflects: "Włocławek" / "we Włocławku", "Sosnowiec" / "w Sosnowcu",
+# "Відень" / "у Відні", "Кременець" / "Кременця", "Козелець" / "у Козельці", "Городок" / "Городка".
+_MOBILE = re.compile(r"^(.{2,}[^aeiouyаеєиіоуюя'])(?:i?e([kc])|[ео]([кц])ь?|е(н)ь)$")
 
 
 def inflection_match(mention: str, name: str) -> bool:
@@ -71,8 +71,11 @@ def inflection_match(mention: str, name: str) -> bool:
     if mention[:3] != name[:3]:
         return False
     mobile = _MOBILE.match(name)
-    if mobile and mention.startswith(stem := mobile.group(1) + mobile.group(2)) and mention[len(stem):] in ENDINGS:
-        return len(mention) > len(stem)
+    if mobile:
+        consonant = next(c for c in mobile.groups()[1:] if c)
+        for stem in (mobile.group(1) + consonant, mobile.group(1) + "ь" + consonant):  # "козел|ь|ц|і"
+            if mention.startswith(stem) and len(mention) > len(stem) and mention[len(stem):] in ENDINGS:
+                return True
     if " " in name and mention.count(" ") == name.count(" "):  # "dąbrowie górniczej" / "dąbrowa górnicza"
         return all(inflection_match(a, b) for a, b in zip(mention.split(" "), name.split(" ")))
     if "-" in name and mention.count("-") == name.count("-"):  # "bielsku-białej" / "bielsko-biała"
@@ -416,6 +419,15 @@ class QueryPlaces:
     def name(self, city: str, country: str, lang: str) -> str:
         """The city's name in a language where it has one of its own ("Вінниця", "Lwów"), else as stored."""
         return self.local.get(f"{city}|{country}", {}).get(lang, city)
+
+    def named(self, mention: str) -> tuple[str, str] | None:
+        """The city that this whole mention names ("Lwowa", "Gdańsk", "Las Palmas de Gran Canaria"), in any
+        spelling and inflection; None when it names none or says more."""
+        key = fold(mention)
+        for name, city in self.names.get(key[:3], ()):
+            if name == key or inflection_match(key, name):
+                return city
+        return None
 
     def find(self, query: str) -> tuple[str, str] | None:
         """The city a query names, in any spelling and inflection ("ze Lwowa", "досвід Гданська"): a query is

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -9,7 +10,7 @@ from .concepts import LANGUAGES, key, thesaurus
 from .language import detect_query_language
 from .lexical import _WORD, stems
 from .models import SearchHit
-from .places import CONNECTORS, PLACE_CUES
+from .places import PLACE_CUES
 from .themes import query_themes as themes_named_in
 
 if TYPE_CHECKING:
@@ -112,20 +113,22 @@ def search_index(
     if index.count == 0:
         return []
     lang = query_language(index, query)
+    means = index.language_means(kb.store.passage_languages()) if language_centering or translation_weight else {}
     # The query in the other languages, term by term: a passage is also scored against the query in its own
     # language, which the multilingual model matches far better than across languages.
-    texts = translations(query, lang) if translation_weight else {}
+    texts = translations(query, lang, among=means) if translation_weight else {}
     if vector is None:  # a caller running the same query twice (with and without filters) embeds it once
         vector, *others = kb.query_vectors([query, *texts.values()])
     else:
         others = kb.query_vectors(list(texts.values()))
     translated = dict(zip(texts, others))
     named_city = query_city(kb, query) if place_boost else None
-    browsing = bool(named_city) and names_only_a_place(kb, query)
+    place_words = {w for w in _WORD.findall(query) if kb.query_places().named(w) == named_city} if named_city else set()
+    browsing = bool(named_city) and names_only_a_place(kb, query, named_city)
     query_stems = {s for s in stems(query) if len(s) > 2}
     query_themes = set(themes_named_in(query)) if theme_boost else set()
     concepts = kb.store.concept_query(thesaurus().tokens(query)) if concept_weight else None
-    unnamed = 1.0 - thesaurus().named_share(query)  # the query's words outside the concepts it names
+    unnamed = 1.0 - thesaurus().named_share(query, place_words)  # its words outside the concepts it names
     filters = {"language": language, "country": country, "theme": theme, "city": city, "status": status,
                "source": source, "stage": stage}
     only = kb.store.passage_ids_where(**filters) if any(filters.values()) else None
@@ -134,30 +137,31 @@ def search_index(
     if language_centering:
         # The query's mean similarity to each language's passages: what the language alone gives them.
         q = index.debias.query(vector, lang)
-        for code, mean in index.language_means(kb.store.passage_languages()).items():
+        for code, mean in means.items():
             asked = q
             if code in translated:
-                asked = (1 - translation_weight) * q + translation_weight * index.debias.query(translated[code], lang)
+                asked = (1 - translation_weight) * q + translation_weight * index.debias.query(translated[code], code)
             offsets[code] = language_centering * float(asked @ mean)
     while True:
         found = index.search(vector, wanted, lang, only=only)
         dense: dict[int, float | None] = dict(found)
         lexical = dict(kb.store.lexical_search(query, wanted)) if lexical_weight else {}
-        named = kb.store.concept_search(concepts, wanted, among=[*dense, *lexical])
-        placed = kb.store.passage_ids_where(city=named_city[0], country=named_city[1])[:CITY_CANDIDATES] \
-            if named_city else []
+        placed = kb.store.passage_ids_where(city=named_city[0], country=named_city[1]) if named_city else []
         if only is not None:
             allowed = set(only)
             lexical = {i: s for i, s in lexical.items() if i in allowed}
-            named = {i: s for i, s in named.items() if i in allowed}
             placed = [i for i in placed if i in allowed]
+        placed = placed[:CITY_CANDIDATES]
+        named = kb.store.concept_search(concepts, wanted, among=[*dense, *lexical, *placed])
+        if only is not None:
+            named = {i: s for i, s in named.items() if i in allowed}
         for i in [*lexical, *named, *placed]:  # found by another leg, or in the city the query names
             dense.setdefault(i, None)
         dense.update(index.score(vector, [i for i, s in dense.items() if s is None], lang))
         rows = kb.store.by_passages(list(dense))
         for code, other in translated.items():  # the query in the passage's own language
             ids = [i for i, s in dense.items() if s is not None and i in rows and rows[i][0].language == code]
-            for i, s in index.score(other, ids, lang).items():
+            for i, s in index.score(other, ids, code).items():
                 dense[i] = (1 - translation_weight) * dense[i] + translation_weight * s
         lexical_stems = kb.store.stems_of(list(lexical)) if query_stems else {}
         best: dict[str, SearchHit] = {}
@@ -185,20 +189,19 @@ def search_index(
             break
         wanted *= 4  # many passages of few practices: look deeper
     hits = fold_versions(kb, sorted(best.values(), key=lambda h: -h.score), k, status)
-    return mark_matches(kb, hits)
+    # The gate looks at every candidate, not only the first k: the page (k=100) and the API (k=10) agree.
+    return mark_matches(kb, hits, gate=max((h.topical for h in best.values()), default=None))
 
 
-def translations(query: str, lang: str = "") -> dict[str, str]:
-    """The query in each other language of the thesaurus, translated term by term ("ogrody społeczne" →
-    "community garden", "громадський город"); languages it gives nothing new in are left out."""
+def translations(query: str, lang: str = "", among: Collection[str] = LANGUAGES) -> dict[str, str]:
+    """The query in each other language of the thesaurus that `among` holds, translated term by term
+    ("ogrody społeczne" → "community garden", "громадський город"); only where a term of it has one there."""
+    named = [concept for _, concept in thesaurus().pieces(query) if concept is not None]
+    wanted = [code for code in LANGUAGES if code in among and any(c.terms.get(code) for c in named)]
+    if not wanted:
+        return {}
     source = lang or detect_query_language(query)
-    out = {}
-    for code in LANGUAGES:
-        if code != source:
-            text = thesaurus().translate(query, code)
-            if text.strip() and text != query:
-                out[code] = text
-    return out
+    return {code: thesaurus().translate(query, code) for code in wanted if code != source}
 
 
 # Words of a query that ask for a place's practices and nothing more: "good practices from Lviv", "co zrobiono
@@ -212,30 +215,30 @@ _ASKING_FOR_PRACTICES = frozenset(key(w) for w in (
     "зробили зробило робить чого навчитися вчитися можна").split())
 
 
-def names_only_a_place(kb: KnowledgeBase, query: str) -> bool:
-    """True when the query asks for a city's practices and for nothing else."""
-    text = _CUE.sub(lambda m: f"{m.group(1)} {m.group(2).upper()}", query)
-    rest = [w for w in _WORD.findall(text) if key(w) not in _ASKING_FOR_PRACTICES]  # the place, with its cue word
-    names = [w for w in rest if w.lower() not in PLACE_CUES | CONNECTORS]
-    return (bool(names) and len(names) <= 4 and all(w[0].isupper() for w in names)
-            and kb.query_places().find(" ".join(rest)) is not None)
+def names_only_a_place(kb: KnowledgeBase, query: str, city: tuple[str, str]) -> bool:
+    """True when the query asks for this city's practices and for nothing else: its words, less cue words and
+    words that ask for practices, are the city's name ("dobre praktyki ze Lwowa"; not "Lviv parking")."""
+    rest = [w for w in _WORD.findall(query) if key(w) not in _ASKING_FOR_PRACTICES and w.lower() not in PLACE_CUES]
+    return 0 < len(rest) <= 5 and kb.query_places().named(" ".join(rest)) == city
 
 
 def mark_matches(kb: KnowledgeBase, hits: list[SearchHit], best: list[SearchHit] | None = None,
-                 cutoff: Cutoff | None = None) -> list[SearchHit]:
+                 cutoff: Cutoff | None = None, gate: float | None = None) -> list[SearchHit]:
     """Hits marked good or weak by the model's cut-off (or the one given). The query matches well when its most
     topical hit reaches the floor; then hits within `share` of the best score, and of the best topical score, are
     good (of a query asking for a city's practices, that city's). Measured against `best` (the hits of the same
-    query without filters, where a page counts both), else against these hits."""
+    query without filters, where a page counts both), else against these hits; `gate`: the most topical score of
+    all the query's candidates, where the caller has it."""
     cutoff = cutoff or GOOD_MATCH.get(kb.embedder.model_id)
     best = hits if best is None else best
     if cutoff is None or not hits or not best:
         return hits
-    top, topical = best[0].score, max(h.topical for h in best)
+    top = best[0].score
+    topical = max(h.topical for h in best) if gate is None else gate
     if topical < cutoff.floor:
         return [replace(h, match="weak") for h in hits]
-    return [replace(h, match="good" if h.score >= cutoff.share * top and h.topical >= cutoff.share * topical
-                    else "weak") for h in hits]
+    return [replace(h, match="good" if (h.score >= cutoff.share * top or top <= 0)
+                    and h.topical >= cutoff.share * topical else "weak") for h in hits]
 
 
 def fold_versions(kb: KnowledgeBase, hits: list[SearchHit], k: int, status: str | None = None) -> list[SearchHit]:

@@ -53,3 +53,13 @@ def test_the_cutoff_counts_nonsense_answered_and_answers_hidden(tmp_path):
     answers = {"zzz": [("a", False)], "qqq": [("b", True)], "x": [("b", True), ("a", False)]}
     cut = evaluate_cutoff(qrels, answers.__getitem__)
     assert cut["no_good_match"] == 0.5 and cut["lost_answer"] == 1.0 and cut["judged"] == 1
+
+
+def test_a_judged_text_the_knowledge_base_lacks_is_an_error_unless_its_language_is_given(tmp_path):
+    item = {"id": "q1", "query": "x", "lang": "pl", "relevant": {"a.txt": 2, "gone.txt": 2}}
+    with pytest.raises(ValueError, match="gone.txt"):
+        _qrels(tmp_path, item)
+    qrels = _qrels(tmp_path, {**item, "languages": {"a.txt": "pl", "gone.txt": "uk"}})
+    assert qrels.unstored == {"gone.txt"}
+    result = evaluate(qrels, lambda q: ["a"])  # a text ingest screened out is a miss for every ranking
+    assert result["all"]["recall@10"] == 0.5 and result["pl→uk"]["ndcg@10"] == 0.0

@@ -452,7 +452,7 @@ def test_a_sheet_with_question_headings_opening_hours_and_an_energy_balance_is_a
     ("pustostany.txt", "Artyści do pustostanów\n\nPomieszczenia, które od dłuższego czasu stoją puste, zostaną "
      "przekazane artystom na pracownie i galerie. Przez dwa lata najemcy nie będą płacić czynszu, a jedynie za media. "
      "Należy pamiętać, że po tym czasie lokal przejdzie na zwykły najem. Wykonawca remontu zostanie wybrany w "
-     "przetargu. – Wolę oddać pustostan kreatywnym ludziom, niż pokrywać koszty jego utrzymania – mówi prezydent."),
+     "przetargu. – Wolę oddać pustostan kreatywnym ludziom, niż pokrywać koszty jego utrzymania – mówi prezydent Jan Kowalski."),
     ("sadyba.txt", "На Чернігівщині почали відновлювати одну з найдавніших садиб\n\nРеставрація садиби "
      "передбачає відновлення даху, фасаду та старого парку. Пам'ятка архітектури XVIII століття стане культурним "
      "простором і туристичним об'єктом області."),
