@@ -99,6 +99,18 @@ class Thesaurus:
                 i += 1
         return out + [(w, None) for w in words[done:]]
 
+    def language_of(self, text: str) -> str:
+        """The language whose terms the text uses most ("" when it names none): a query's language without a
+        language detector."""
+        votes: dict[str, int] = {}
+        for words, concept in self.pieces(text):
+            if concept is not None:
+                found = tuple(keys(words))
+                for language, terms in concept.terms.items():
+                    if any(tuple(keys(term)) == found for term in terms):
+                        votes[language] = votes.get(language, 0) + 1
+        return max(votes, key=lambda language: (votes[language], language == "en")) if votes else ""
+
     def translate(self, text: str, language: str) -> str:
         """The text with every term it names written in `language` (its concept's first term there), the other
         words as they are: a query translated term by term through the thesaurus."""

@@ -200,7 +200,7 @@ def translations(query: str, lang: str = "", among: Collection[str] = LANGUAGES)
     wanted = [code for code in LANGUAGES if code in among and any(c.terms.get(code) for c in named)]
     if not wanted:
         return {}
-    source = lang or detect_query_language(query)
+    source = lang or thesaurus().language_of(query)  # no language detector to load for a short query
     return {code: thesaurus().translate(query, code) for code in wanted if code != source}
 
 
