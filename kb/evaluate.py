@@ -3,12 +3,12 @@ each pair also as a share of what the ideal ranking scores on it, a language-fav
 "good match" cut-off treats judged and nonsense queries.
 
 Judgements are JSONL, one query a line: {"id", "query", "lang", "relevant": {KEY: grade}, "split"?,
-"languages"?: {KEY: language}}. A KEY is a
-practice id, a source key ('file.docx', 'file.pdf#2') or a file's name: a file judged as a whole stands for
-every practice extracted from it (a web page that ingest split in two is still one answer). Queries with no
-relevant practice (nonsense, off-topic) only count for the cut-off. A KEY the knowledge base does not hold is an
-error, unless "languages" names its language: then it is a miss for every ranking (a text ingest screened out). "split" ("tune" / "held-out") names the
-half a query belongs to; each half is reported on its own.
+"languages"?: {KEY: language}}. A KEY is a practice id, a source key ('file.docx', 'file.pdf#2') or a file's
+name: a file judged as a whole stands for every practice extracted from it (a web page that ingest split in two
+is still one answer). Queries with no relevant practice (nonsense, off-topic) only count for the cut-off. A KEY
+the knowledge base does not hold is an error, unless "languages" names its language: then it is a miss for
+every ranking (a text ingest screened out). "split" ("tune" / "held-out") names the half a query belongs to;
+each half is reported on its own.
 """
 from __future__ import annotations
 

@@ -123,7 +123,7 @@ def search_index(
         others = kb.query_vectors(list(texts.values()))
     translated = dict(zip(texts, others))
     named_city = query_city(kb, query) if place_boost else None
-    place_words = {w for w in _WORD.findall(query) if kb.query_places().named(w) == named_city} if named_city else set()
+    place_words = {w for w in _WORD.findall(query) if named_city and kb.query_places().named(w) == named_city}
     browsing = bool(named_city) and names_only_a_place(kb, query, named_city)
     query_stems = {s for s in stems(query) if len(s) > 2}
     query_themes = set(themes_named_in(query)) if theme_boost else set()
