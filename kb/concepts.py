@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -61,20 +61,24 @@ class Thesaurus:
     # first key -> (key sequence, concept tokens), longest sequences first
     _starts: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]
 
-    def tokens(self, text: str) -> list[str]:
-        """The concept tokens a text names, one per occurrence, in order ("c12 c7 c12")."""
-        words = keys(text)
-        out: list[str] = []
+    def _spans(self, words: list[str]) -> Iterator[tuple[int, int, tuple[str, ...]]]:
+        """The terms among these words, in order: (first word, last word, concept tokens); one-letter words and
+        numbers are not keys. The longest term at a place wins."""
+        keyed = [(n, key(w)) for n, w in enumerate(words) if len(w) > 1 and not w.isdigit()]
         i = 0
-        while i < len(words):
-            for sequence, tokens in self._starts.get(words[i], ()):
-                if tuple(words[i : i + len(sequence)]) == sequence:
-                    out.extend(tokens)  # a term two concepts list ("mieszkanie": a flat, housing) names both
+        while i < len(keyed):
+            for sequence, tokens in self._starts.get(keyed[i][1], ()):
+                if tuple(k for _, k in keyed[i : i + len(sequence)]) == sequence:
+                    yield keyed[i][0], keyed[i + len(sequence) - 1][0], tokens
                     i += len(sequence)
                     break
             else:
                 i += 1
-        return out
+
+    def tokens(self, text: str) -> list[str]:
+        """The concept tokens a text names, one per occurrence, in order ("c12 c7 c12"); a term two concepts list
+        ("mieszkanie": a flat, housing) names both."""
+        return [token for _, _, tokens in self._spans(_WORD.findall(text)) for token in tokens]
 
     def token_text(self, text: str) -> str:
         return " ".join(self.tokens(text))
@@ -82,21 +86,12 @@ class Thesaurus:
     def pieces(self, text: str) -> list[tuple[str, Concept | None]]:
         """The text cut into the terms it names (each with its concept) and the words between them, in order."""
         words = _WORD.findall(text)
-        keyed = [(n, key(w)) for n, w in enumerate(words) if len(w) > 1 and not w.isdigit()]
         out: list[tuple[str, Concept | None]] = []
         done = 0  # words before this one are in `out`
-        i = 0
-        while i < len(keyed):
-            for sequence, tokens in self._starts.get(keyed[i][1], ()):
-                if tuple(k for _, k in keyed[i : i + len(sequence)]) == sequence:
-                    first, last = keyed[i][0], keyed[i + len(sequence) - 1][0]
-                    out += [(w, None) for w in words[done:first]]
-                    out.append((" ".join(words[first : last + 1]), self.concepts[int(tokens[0][1:])]))
-                    done = last + 1
-                    i += len(sequence)
-                    break
-            else:
-                i += 1
+        for first, last, tokens in self._spans(words):
+            out += [(w, None) for w in words[done:first]]
+            out.append((" ".join(words[first : last + 1]), self.concepts[int(tokens[0][1:])]))
+            done = last + 1
         return out + [(w, None) for w in words[done:]]
 
     def language_of(self, text: str) -> str:
