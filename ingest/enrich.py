@@ -66,8 +66,9 @@ OCR_POOR = 80.0
 
 
 def to_practice(draft: Draft, *, document: str, given_path: str, checksum: str, ordinal: int, doc_title: str,
-                ocr_confidence: float | None = None) -> Practice:
-    """The record of one draft; `ocr_confidence` is given when its pages were read by OCR."""
+                ocr_confidence: float | None = None, document_place: Location | None = None) -> Practice:
+    """The record of one draft; `ocr_confidence` is given when its pages were read by OCR; `document_place` is
+    the place of a report all of whose practices are one place's (its case studies need not name it)."""
     body = draft.body
     language = detect_language(f"{draft.title}\n{body}")
     place = locate(body, title=draft.title, language=language)
@@ -81,7 +82,7 @@ def to_practice(draft: Draft, *, document: str, given_path: str, checksum: str, 
             place = Location(written, given.country or place.country or LANGUAGE_COUNTRY.get(language, ""))
     from_document = False
     if not place.city:  # a tip in a workshop summary may name its city only in the document title
-        outer = locate(" ".join(draft.context), title=doc_title, language=language)
+        outer = document_place or locate(" ".join(draft.context), title=doc_title, language=language)
         from_document = bool(outer.city)
         place = outer if outer.city or not place.country else place
     description = draft.fields.get("description", "")

@@ -6,7 +6,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from kb.config import Settings
+from kb.language import detect_language
 from kb.models import Practice, practice_id
+from kb.places import Location, locate
 
 from . import docx, pdf, text
 from .blocks import Extracted, ExtractionError
@@ -54,6 +56,13 @@ def read_practices(path: Path, settings: Settings, digest: str) -> tuple[list[Pr
                     ocr_confidence=extracted.ocr_confidence if _read_by_ocr(d, extracted) else None)
         for n, d in enumerate(drafts, start=1)
     ]
+    place = _report_place(extracted, found, drafts, doc_title)
+    if place:  # a report on one place's initiatives: its case studies that name no place are that place's
+        found = [to_practice(d, document=document, given_path=str(path), checksum=digest, ordinal=n,
+                             doc_title=doc_title, document_place=place,
+                             ocr_confidence=extracted.ocr_confidence if _read_by_ocr(d, extracted) else None)
+                 if d.meta.get("case_study") and not p.city else p
+                 for n, (p, d) in enumerate(zip(found, drafts), start=1)]
     if about_one_initiative(found, drafts, extracted.pages, doc_title):
         whole = Draft(title=doc_title, blocks=[b for d in drafts for b in d.blocks], context=[])
         found = [to_practice(whole, document=document, given_path=str(path), checksum=digest, ordinal=1,
@@ -61,9 +70,21 @@ def read_practices(path: Path, settings: Settings, digest: str) -> tuple[list[Pr
         drafts = [whole]
     # A law, a form or an announcement holds no practice: the document is then stored without any.
     kept = [p for p, d in zip(found, drafts)
-            if is_practice(p, d.table_share, listed=bool(d.meta.get("from_table")), alone=len(found) == 1)]
+            if is_practice(p, d.table_share, listed=bool(d.meta.get("from_table") or d.meta.get("case_study")),
+                           alone=len(found) == 1)]
     practices = [_numbered(p, document, n) for n, p in enumerate(kept, start=1)]
     return practices, extracted.pages
+
+
+def _report_place(extracted: Extracted, found: list[Practice], drafts: list[Draft], title: str) -> Location | None:
+    """The place of a report whose case studies are all one place's: the city the whole document is about,
+    when every case study that names a place names one in its country. None otherwise."""
+    if not any(d.meta.get("case_study") for d in drafts):
+        return None
+    text = "\n".join(b.text for b in extracted.blocks)
+    place = locate(text, title=title, language=detect_language(text[:5000]))
+    countries = {p.country for p, d in zip(found, drafts) if d.meta.get("case_study") and p.city}
+    return place if place.country and countries <= {place.country} else None
 
 
 def _numbered(practice: Practice, document: str, ordinal: int) -> Practice:

@@ -41,6 +41,23 @@ _LEGAL = re.compile(
 _ANNOUNCEMENT = re.compile(
     r"(?i)\b(?:register now|registration is open|apply by|zapisy|rejestracja|zapraszamy|odbędzie się|odbędą się|"
     r"реєстрацію відкрито|запрошуємо|відбудеться|відбудуться|will take place|will be held|join us)\b")
+# A document whose opening names its kind as one that describes no practice: a statute or rules, terms of use,
+# a privacy policy, a form, template or specification, a technical report, an event's programme or agenda,
+# minutes, a cost estimate, financial statements. The kind is a line of its own ("REGULAMIN STOWARZYSZENIA",
+# "Program konferencji", "ТЕХНІЧНИЙ ЗВІТ"), not a word inside a sentence ("zgodnie z regulaminem").
+_GENRE = re.compile(
+    r"(?im)^\W*(?:regulamin|statut|statute|bylaws|terms of (?:use|service)|terms and conditions|privacy policy|"
+    r"code of (?:conduct|\w+ practices?)|polityka prywatności|warunki korzystania|статут|регламент|"
+    r"умови використання|політика конфіденційності|"
+    r"(?:application|registration|complaint) form|formularz|wzór|szablon|template|specyfikacj\w*|specification|"
+    r"(?:technical|functional) (?:specification|requirements)|технічн\w* (?:звіт|завдання|умови)|"
+    r"форма (?:заяви|звернення)|заява|skarga|wniosek o|"
+    r"program(?:me)? (?:of the )?(?:konferencji|seminarium|warsztatów|spotkania|conference|seminar|workshop|event)|"
+    r"(?:conference|workshop|seminar) (?:programme|program|agenda)|agenda|порядок денний|"
+    r"програма (?:конференції|семінару|форуму|заходу|тренінгу)|"
+    r"minutes of|protokół (?:z|nr)|протокол (?:засідання|№)|kosztorys|кошторис|cost estimate|"
+    r"financial statements?|sprawozdanie finansowe|фінансов\w* (?:звіт|звітність))\b[^\n]{0,80}$")
+GENRE_LEAD = 400  # characters of a record's or a document's opening where it names its kind
 EVENTS = (r"kongres\w*|konferencj\w*|forum|seminar\w*|webinar\w*|warsztat\w*|conference|congress|workshop\w*|"
           r"конференц\w*|форум\w*|семінар\w*")  # kinds of event, in PL/UK/EN (the report splitter's too)
 _EVENT = re.compile(rf"(?i)\b(?:{EVENTS}|szkoleni\w*|summit|festival|festiwal\w*|вебінар\w*|конгрес\w*|тренінг\w*|"
@@ -86,6 +103,7 @@ class Evidence:
     form: float = 0.0  # blanks, boxes and "signature" lines
     prescriptive: float = 0.0  # "shall", "należy", "the contractor", "користувач"
     notice: float = 0.0  # a vacancy's or a data clause's words
+    genre: bool = False  # its opening names a kind of document that holds no practice (a statute, a form…)
     table: float = 0.0  # the share of its words in table rows (a list of projects, a budget, a schedule)
     questions: float = 0.0  # questions asked (a questionnaire, a template)
     listed: bool = False  # a row of a table whose columns name initiatives or practices
@@ -99,7 +117,7 @@ class Evidence:
 
     @property
     def is_practice(self) -> bool:
-        if self.legal >= LEGAL_LIMIT or self.announcement or self.form >= FORM_LIMIT:
+        if self.legal >= LEGAL_LIMIT or self.announcement or self.form >= FORM_LIMIT or self.genre:
             return False
         if self.prescriptive >= PRESCRIPTIVE_LIMIT or self.notice >= NOTICE_LIMIT:
             return False
@@ -143,6 +161,7 @@ def evidence(practice: Practice, table_share: float = 0.0, listed: bool = False,
         announcement=bool(_ANNOUNCEMENT.search(text[: len(practice.title) + LEAD])
                           and _EVENT.search(text[: len(practice.title) + LEAD])),
         place=bool(practice.city),
+        genre=names_other_genre(text[: len(practice.title) + GENRE_LEAD]),
         form=len(_FORM.findall(text)) * per_100,
         prescriptive=_rate(len(_PRESCRIPTIVE.findall(text)), per_100),
         notice=len(_NOTICE.findall(text)) * per_100,
@@ -150,6 +169,11 @@ def evidence(practice: Practice, table_share: float = 0.0, listed: bool = False,
         listed=listed,
         alone=alone,
     )
+
+
+def names_other_genre(opening: str) -> bool:
+    """True when a line of the opening names a kind of document that holds no practice ("Regulamin …")."""
+    return bool(_GENRE.search(opening))
 
 
 def _rate(count: int, per_100: float) -> float:

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
+
+from kb.places import fold, locate
 
 from .blocks import Block, Extracted, Kind
 from .labels import (
@@ -19,6 +22,9 @@ MIN_PRACTICE_WORDS = 35
 MAX_CHAPTER_LEAD_WORDS = 150
 # A section that labels this many different sheet fields is a practice's sheet.
 SHEET_FIELDS = 4
+# A long report presents this many case studies at least under headings of their own.
+MIN_CASE_STUDIES = 6
+CASES_PER_CHAPTER = 4  # on average, in the chapters that hold any
 
 
 @dataclass(slots=True)
@@ -144,8 +150,9 @@ def _headline(text: str, limit: int = 110) -> str:
     return sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:–-") + "…"
 
 
-def _practice_starts(blocks: list[Block], title_at: int) -> list[int]:
-    """Headings that each open one practice, or [] when the whole document is one practice."""
+def _practice_starts(blocks: list[Block], title_at: int) -> tuple[list[int], bool]:
+    """Headings that each open one practice, or [] when the whole document is one practice; and whether they
+    are a long report's case studies (found by the document's structure alone)."""
     headings = [i for i, b in enumerate(blocks) if b.kind == Kind.HEADING and i != title_at]
     labels = {i: field_of(blocks[i].text) for i in headings}
     # A catalogue of sheets: the same field label comes back; each sheet starts at the nearest
@@ -160,7 +167,7 @@ def _practice_starts(blocks: list[Block], title_at: int) -> list[int]:
             if above is not None and above not in starts and not is_framing(blocks[above].text):
                 starts.append(above)
         if len(starts) >= 2:
-            return starts
+            return starts, False
 
     def practice_like(i: int) -> bool:
         return (not labels[i] and not is_framing(blocks[i].text) and _named(blocks[i].text)
@@ -182,6 +189,35 @@ def _practice_starts(blocks: list[Block], title_at: int) -> list[int]:
             return 0
         return len(starts)
 
+    def framed(i: int) -> bool:
+        """Heading i sits in a framing part (an appendix, the recommendations, the executive summary)."""
+        level = blocks[i].level
+        for j in reversed([j for j in headings if j < i]):
+            if blocks[j].level < level:
+                if is_framing(blocks[j].text):
+                    return True
+                level = blocks[j].level
+        return False
+
+    def case_studies(level: int, chapters: list[int]) -> list[int]:
+        """A long report's case studies: headings of one deeper type, each naming something of its own (no title
+        said twice, as "Baseline" or "Key takeaways" are; no "Premise #2"), outside its framing parts, in several
+        chapters and several to a chapter. A report whose parts ("Excel", "Enable") hold chapters ("Water",
+        "Waste") that each present initiatives under headings of their own. Not when the chapters are places
+        (a prize's laureate cities): then the chapters are the practices and their headings are their parts."""
+        if sum(bool(locate(blocks[i].text, title=blocks[i].text).city) for i in chapters) * 2 >= len(chapters):
+            return []
+        said = Counter(fold(strip_numbering(blocks[i].text)) for i in headings)
+        best: list[int] = []
+        for deeper in sorted({blocks[i].level for i in headings if blocks[i].level > level}):
+            found = [i for i in headings if blocks[i].level == deeper and said[fold(strip_numbering(blocks[i].text))] == 1
+                     and _title_like(blocks[i].text) and practice_like(i) and not framed(i)]
+            if len(found) > len(best):
+                best = found
+        spread = {max((c for c in chapters if c < i), default=-1) for i in best}
+        many = len(best) >= max(MIN_CASE_STUDIES, 3 * len(chapters))
+        return best if many and len(spread) >= 2 and len(best) >= CASES_PER_CHAPTER * len(spread) else []
+
     # Sibling headings that are neither labels nor framing and each hold enough text; when they are
     # chapters that hold such headings themselves, the practices are one level down.
     for level in sorted({blocks[i].level for i in headings}):
@@ -189,22 +225,32 @@ def _practice_starts(blocks: list[Block], title_at: int) -> list[int]:
         group = [i for i in at_level if practice_like(i)]
         if len(group) >= 2:
             if any(labels[i] for i in at_level):
-                return []  # field labels sit beside them: they are one sheet's sections
+                return [], False  # field labels sit beside them: they are one sheet's sections
             # A programme whose projects are sheets (a "project passport" of labelled rows) beside chapters
             # about the place and its goals: the sheets are the practices.
             sheets = [i for i in group if _fields(blocks[i + 1 : _section(blocks, i)]) >= SHEET_FIELDS]
             if len(sheets) >= 2:
-                return sheets
+                return sheets, False
             if sum(inner(i) >= 2 for i in group) * 2 >= len(group):
                 continue  # chapters of a catalogue
+            cases = case_studies(level, group)
+            if cases:
+                return cases, True
             # A report's chapters, one of which lists initiatives under headings of its own ("On-going
             # initiatives": "Renewable energy", "C-PACE", …): those are the practices, not the chapter.
-            return [j for i in group for j in (inner_starts(i) if inner(i) >= 2 else [i])]
+            return [j for i in group for j in (inner_starts(i) if inner(i) >= 2 else [i])], False
         if len(group) == 1 and _has_fields(blocks[group[0] + 1 : _section(blocks, group[0])]):
-            return group  # one section holds the sheet; the rest of the document frames it
+            return group, False  # one section holds the sheet; the rest of the document frames it
         if any(labels[i] for i in at_level):
-            return []  # a sheet: its sections are labelled fields
-    return []
+            return [], False  # a sheet: its sections are labelled fields
+    return [], False
+
+
+def _title_like(heading: str) -> bool:
+    """A heading that reads as a title: a few words, capitalised, no sentence (not a pull quote or a figure)."""
+    text = strip_numbering(heading).strip()
+    return (0 < len(text.split()) <= 14 and text[:1].isupper() and not re.search(r"[.,;:!?]$|#\s*\d", text)
+            and not re.search(r"[.!?]\s+\S", text))
 
 
 def _named(heading: str) -> bool:
@@ -402,16 +448,18 @@ def segment(doc: Extracted) -> list[Draft]:
         # table) are practices too; the table's introduction is not.
         rest = Extracted([b for b in blocks if not (b.kind == Kind.ROW and b.table in used)], title=doc.title)
         _, rest_title_at = _title(rest)
-        beside = _practice_starts(rest.blocks, rest_title_at) if rest.blocks else []
+        beside = _practice_starts(rest.blocks, rest_title_at)[0] if rest.blocks else []
         if not beside:  # a single article beside the table
             beside = [i for i, b in enumerate(rest.blocks) if b.kind == Kind.HEADING and i != rest_title_at
                       and not field_of(b.text) and not is_framing(b.text)
                       and _words(rest.blocks[i + 1 : _section(rest.blocks, i)]) >= MIN_PRACTICE_WORDS][:1]
         return [*_kept([_finish(d) for d in _drafts(rest.blocks, beside)]), *from_tables]
     title, title_at = _title(doc)
-    starts = _practice_starts(blocks, title_at)
+    starts, cases = _practice_starts(blocks, title_at)
     if starts:
         drafts = _drafts(blocks, starts)
+        for draft in drafts if cases else []:
+            draft.meta["case_study"] = "1"  # its document's structure says it is one of many practices
     else:
         body = blocks[title_at + 1 :] if title_at >= 0 else blocks  # headings above the title are page chrome
         drafts = [Draft(title=strip_numbering(title) or title, blocks=body)]

@@ -26,7 +26,8 @@ _CHROME = re.compile(
     r"(?:opublikowano|опубліковано|published|data publikacji|дата публікації|posted)\b.{0,60}|"
     r"powrót\b.{0,40}|zobacz (?:także|też).{0,60}|see also\b.{0,60}|читайте також.{0,60}|related\b.{0,40}|"
     r".*(?:deklaracja dostępności|polityka prywatności|privacy policy|політика конфіденційності).*|"
-    r"ua \| en|pl \| en|en \| pl|bip|rss|x)$",
+    r"ua \| en|pl \| en|en \| pl|bip|rss|x|"
+    r"[a-z]+(?:_[a-z]+)+)$",  # an icon font's ligature printed as its name ("file_download", "arrow_forward")
     re.I,
 )
 

@@ -219,6 +219,11 @@ def _mentions(text: str):
         if word.isupper() and len(word) <= 5 and not shouting:
             continue  # an acronym (SIM, ZGM, ВПО, ОСББ), not a place
         before = words[i - 1][0].lower().rstrip(".") if i else ""
+        # A word inside a longer name ("Choa Chu Kang", "Pasir Panjang Wholesale Centre") is not a place alone.
+        inside = (not shouting and 0 < i < len(words) - 1 and words[i - 1][0][0].isupper()
+                  and words[i + 1][0][0].isupper()
+                  and text[words[i - 1][1] + len(words[i - 1][0]):words[i][1]] == " "
+                  and text[words[i][1] + len(word):words[i + 1][1]] == " ")
         span, spans = [word], [word]
         for nxt, _ in words[i + 1 : i + 6]:
             if not (nxt[0].isupper() or nxt.lower() in CONNECTORS):
@@ -226,7 +231,7 @@ def _mentions(text: str):
             span.append(nxt)
             if nxt[0].isupper():
                 spans.append(" ".join(span))
-        for mention in reversed(spans):
+        for mention in reversed(spans[1:] if inside else spans):
             yield mention, before, i
 
 
@@ -329,8 +334,8 @@ def locate(text: str, title: str = "", language: str = "") -> Location:
                 matched_at = at
                 continue
             places, exact = g.lookup_city(mention)
-            if not places:
-                continue
+            if not places or not exact and language and language not in INFLECTING:
+                continue  # English writes a place as it is spelled: "Benoi" is not Benoni inflected
             single = " " not in mention
             if single and (fold(mention) in lowercase or is_common_word(mention)
                            or concept_key(mention) in _DOCUMENT_WORDS) and before not in STRONG_CUES:
@@ -368,14 +373,26 @@ def locate(text: str, title: str = "", language: str = "") -> Location:
         # name in a list or an author's address, not the practice's place.
         passing = mentions[(city, country)] <= 1 and score < MIN_PLACE_SCORE
         foreign = country != home and not countries.get(country)
-        if not (passing and foreign):
+        # A town abroad in a text that names another country more than it names the town: a word that is
+        # also one of its names ("Google" for Topeka, "Media" for Médéa), not the practice's place.
+        outweighed = foreign and bool(countries) and max(countries.values()) >= score
+        if not (passing and foreign) and not outweighed:
             return Location(city, country)
     if countries:
-        return Location("", countries.most_common(1)[0][0])
+        code = countries.most_common(1)[0][0]
+        return Location(CITY_STATES.get(code, ""), code)
     return Location()
 
 
+# Countries that are one city: naming the country names the city.
+CITY_STATES = {"SG": "Singapore", "MC": "Monaco", "VA": "Vatican City", "GI": "Gibraltar", "HK": "Hong Kong",
+               "MO": "Macau"}
+
+
 MIN_PLACE_SCORE = 3.0
+# Languages whose place names take case endings ("w Żyrardowie", "у Житомирі"); in the others a place is
+# written as it is spelled.
+INFLECTING = frozenset({"pl", "uk", "ru", "be", "cs", "sk", "sl", "hr", "sr", "bg", "lt", "lv", "fi", "et", "hu"})
 
 
 class QueryPlaces:

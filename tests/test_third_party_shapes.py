@@ -460,3 +460,55 @@ def test_a_sheet_with_question_headings_opening_hours_and_an_energy_balance_is_a
 def test_a_news_item_about_a_practice_is_kept_without_a_known_city(tmp_path, name, text):
     (tmp_path / name).write_text(text, encoding="utf-8")
     assert len(read(tmp_path / name)) == 1
+
+
+@pytest.mark.parametrize("opening", [
+    "REGULAMIN STOWARZYSZENIA ZWYKŁEGO",
+    "Program konferencji",
+    "ТЕХНІЧНИЙ ЗВІТ",
+    "Code of Conduct for Contractors",
+])
+def test_a_document_that_names_its_kind_as_no_practice_holds_none(tmp_path, opening):
+    # Its body reads like a practice (a city, what was done): the kind named on a line of its own decides.
+    path = _docx(tmp_path / "doc.docx", [("Title", opening), ("", PRACTICE_EN), ("", PRACTICE_PL)])
+    assert read(path) == []
+
+
+def test_a_kind_named_inside_a_sentence_does_not_screen_a_practice_out(tmp_path):
+    path = _docx(tmp_path / "doc.docx", [("Title", "Repair café in a bus depot"),
+                                         ("", "The café follows the city's code of conduct for volunteers. "
+                                          + PRACTICE_EN)])
+    assert [p.title for p in read(path)] == ["Repair café in a bus depot"]
+
+
+def test_a_long_report_yields_the_case_studies_under_its_chapters(tmp_path):
+    # Parts ("Excel", "Enable") hold chapters ("Energy", "Water") that present initiatives under headings of
+    # their own, beside repeated headings ("Baseline") and figures: the initiatives are the practices.
+    cases = [f"{topic} at {where}" for topic in ("Solar roofs", "Rainwater reuse", "Food waste digesters",
+                                                 "Smart meters")
+             for where in ("hospitals", "schools")]
+    text = ("In 2022 the agencies of Singapore installed the equipment in 14 buildings and trained their staff; "
+            "the programme cut electricity and water use by a tenth and is now extended to other sites. ") * 2
+    blocks = [("Title", "Green Government Report 2022")]
+    for part, chapters in (("Excel", ("Energy", "Water")), ("Enable", ("Waste", "Procurement"))):
+        blocks += [("Heading 1", part), ("", "This part reports on the targets and what was achieved. " * 30)]
+        for chapter in chapters:
+            blocks += [("Heading 2", chapter), ("Heading 3", "Baseline"), ("", "Use fell by 5% against 2020. " * 8)]
+            for _ in range(2):
+                blocks += [("Heading 3", cases.pop(0)), ("", text)]
+    found = read(_docx(tmp_path / "report.docx", blocks))
+    assert [p.title for p in found] == [f"{t} at {w}" for t in ("Solar roofs", "Rainwater reuse",
+                                                               "Food waste digesters", "Smart meters")
+                                        for w in ("hospitals", "schools")]
+    assert {(p.city, p.country) for p in found} == {("Singapore", "SG")}
+
+
+@pytest.mark.parametrize("text, wrong", [
+    ("The solar panels at Benoi depot were installed in 2021 by the town council.", "Benoni"),  # not inflected
+    ("The Teo Chu Heng Foundation has funded the libraries since 2020.", "Chũ"),  # a word inside a name
+    ("In Singapore the dengue map of the National Environment Agency is shown on Google Maps. Singapore "
+     "residents used Google to find clusters; Singapore's agency updated it daily.", "Topeka"),  # an alias
+])
+def test_english_text_names_no_place_by_a_near_spelling_a_word_inside_a_name_or_an_alias(text, wrong):
+    found = locate(text, language="en")
+    assert found.city != wrong and found.country in ("", "SG")
