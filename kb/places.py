@@ -289,6 +289,27 @@ def hromada_of(text: str) -> str:
     return ""
 
 
+# A city's council or city hromada, named by the city's adjective: "Броварської міської ради" is Brovary's,
+# "Житомирська міська територіальна громада" Zhytomyr's. A text may name its city no other way.
+_CITY_COUNCIL = re.compile(
+    r"\b([А-ЯІЇЄҐ][а-яіїєґ'’]+?(?:ськ|цьк|зьк))(?:а|ої|ій|у|ою)\s+міськ(?:а|ої|ій|у|ою)\s+"
+    r"(?:рад(?:а|и|і|у|ою)|(?:територіальн(?:а|ої|ій|у|ою)\s+)?громад(?:а|и|і|у|ою))\b")
+
+
+def council_city(text: str) -> tuple[str, str] | None:
+    """The Ukrainian city whose council or city hromada the text names first, as (name, "UA"), or None."""
+    g = gazetteer()
+    for m in _CITY_COUNCIL.finditer(text):
+        stem = m.group(1)[:-3]  # "Броварськ" → "Бровар", "Вінницьк" → "Вінни"
+        for name in (m.group(1), *(stem + ending for ending in ("", "а", "я", "и", "ці", "ця", "са", "си", "ь"))):
+            places, exact = g.lookup_city(name)  # "Луцької" is Луцьк's own
+            found = [p for p in places if p.country == "UA"] if exact else []
+            if found:
+                best = max(found, key=lambda p: p.population)
+                return best.name, best.country
+    return None
+
+
 def _city_named(stem: str) -> bool:
     """True when a city of 50,000 or more bears the name an adjective is made of ("Київ", "Полтава", "Вінниця")."""
     g = gazetteer()
@@ -368,6 +389,11 @@ def locate(text: str, title: str = "", language: str = "") -> Location:
         if hromada:  # the practice's own hromada, named where a practice names its place
             scores[(hromada, "UA")] += weight * 3
             mentions[(hromada, "UA")] += 1
+    for weight, part in ((3.0, title), (3.0, labelled), (2.0, lead), (1.0, text)):
+        council = council_city(part)
+        if council:  # the city whose council or city hromada the practice names
+            scores[council] += weight * 2
+            mentions[council] += 1
     for (city, country), score in scores.most_common():
         # A single passing mention of a town abroad, in a text that names no place of that country, is a
         # name in a list or an author's address, not the practice's place.

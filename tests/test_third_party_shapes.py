@@ -7,7 +7,7 @@ import pytest
 from ingest.blocks import ExtractionError
 from ingest.pipeline import ingest_paths, read_practices
 from kb.config import Settings
-from kb.places import locate
+from kb.places import Location, locate
 
 from .fixtures.builders import docx_file
 
@@ -512,3 +512,12 @@ def test_a_long_report_yields_the_case_studies_under_its_chapters(tmp_path):
 def test_english_text_names_no_place_by_a_near_spelling_a_word_inside_a_name_or_an_alias(text, wrong):
     found = locate(text, language="en")
     assert found.city != wrong and found.country in ("", "SG")
+
+
+@pytest.mark.parametrize("text, city", [
+    ("Активісти оголосили про реєстр, розпорядником якого є виконавчий комітет Броварської міської ради.", "Brovary"),
+    ("Сумська міська територіальна громада запустила програму енергоефективності.", "Sumy"),
+    ("Сесія Луцької міської ради ухвалила програму.", "Lutsk"),
+])
+def test_a_city_named_only_by_its_council_is_the_place(text, city):
+    assert locate(text, language="uk") == Location(city, "UA")
