@@ -90,7 +90,8 @@ def sign_out(store: SqliteStore, username: str) -> None:
     store.end_sessions(username)
 
 
-def add_user(store: SqliteStore, username: str, password: str, role: str = Role.ADVISOR) -> User:
+def add_user(store: SqliteStore, username: str, password: str, role: str = Role.ADVISOR, *, actor: str) -> User:
+    """Create an account; `actor` (who creates it) goes into the audit trail, as for every change below."""
     username = username.strip()
     if not _USERNAME.match(username):
         raise AccountError("a user name has 2–64 letters, digits or . _ @ -")
@@ -100,29 +101,33 @@ def add_user(store: SqliteStore, username: str, password: str, role: str = Role.
         raise AccountError(f"user {username!r} exists already")
     _check_password(password, username)
     store.save_user(username, generate_password_hash(password), str(role))
+    store.log(actor, "user_add", f"user:{username}", {}, {"role": str(role)})
     return get_user(store, username)
 
 
-def set_password(store: SqliteStore, username: str, password: str) -> None:
+def set_password(store: SqliteStore, username: str, password: str, *, actor: str) -> None:
     user = _existing(store, username)
     _check_password(password, user.username)
     store.save_user(user.username, password_hash=generate_password_hash(password))
+    store.log(actor, "password", f"user:{user.username}", {}, {})
 
 
-def set_role(store: SqliteStore, username: str, role: str) -> None:
+def set_role(store: SqliteStore, username: str, role: str, *, actor: str) -> None:
     user = _existing(store, username)
     if role not in set(Role):
         raise AccountError(f"unknown role {role!r}: choose {' or '.join(Role)}")
     if user.role == Role.ADMIN and role != Role.ADMIN:
         _keep_an_admin(store, user)
     store.save_user(user.username, role=role)
+    store.log(actor, "user_role", f"user:{user.username}", {"role": str(user.role)}, {"role": str(role)})
 
 
-def remove_user(store: SqliteStore, username: str) -> None:
+def remove_user(store: SqliteStore, username: str, *, actor: str) -> None:
     user = _existing(store, username)
     if user.role == Role.ADMIN:
         _keep_an_admin(store, user)
     store.remove_user(user.username)
+    store.log(actor, "user_remove", f"user:{user.username}", {"role": str(user.role)}, {})
 
 
 def authenticate(store: SqliteStore, username: str, password: str) -> User | None:

@@ -437,10 +437,13 @@ def _password(confirm: bool = True) -> str:
 
 
 def _accounts(action, *args) -> None:
+    """An account change made at the command line, recorded in the audit trail as the system user's."""
+    import getpass
+
     from .accounts import AccountError
 
     try:
-        action(*args)
+        action(*args, actor=f"{getpass.getuser()} (kb user)")
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
 

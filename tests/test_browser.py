@@ -371,7 +371,7 @@ def test_advisor_uploads_reviews_approves_and_visitors_compare(kb, browser, base
     from kb.accounts import add_user
 
     expect = _expect()
-    add_user(kb.store, "doradca", "ogrody-spoleczne-2026", "advisor")
+    add_user(kb.store, "doradca", "ogrody-spoleczne-2026", "advisor", actor="test")
     good = tmp_path / "ogrod-czechow.docx"
     document = docx.Document()
     document.add_heading("Ogród społeczny na Czechowie", level=1)

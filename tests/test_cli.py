@@ -116,7 +116,7 @@ def test_search_filters(run, corpus_copy):
     assert run("search", "ogrody", "--theme", "gardens").exit_code == 2  # unknown theme: a usage error
 
 
-def test_accounts_and_approval_from_the_command_line(run, corpus_copy, monkeypatch):
+def test_accounts_and_approval_from_the_command_line(run, corpus_copy, monkeypatch, tmp_path):
     assert run("ingest", str(corpus_copy)).exit_code == 0
     drafts = run("list", "--status", "draft").output.strip().splitlines()
     assert len(drafts) == 3
@@ -137,3 +137,13 @@ def test_accounts_and_approval_from_the_command_line(run, corpus_copy, monkeypat
     assert run("user", "passwd", "ala").exit_code == 0
     assert run("user", "add", "olek").exit_code == 0 and run("user", "role", "olek", "admin").exit_code == 0
     assert run("user", "remove", "ala").exit_code == 0 and "ala" not in run("user", "list").output
+    # Every account change made here is in the audit trail, as the system user's (not the refused ones).
+    from kb.config import Settings
+    from kb.curation import audit
+    from kb.knowledge import KnowledgeBase
+
+    entries, _ = audit(KnowledgeBase(Settings().with_values(data_dir=tmp_path / "data", model="hashing")))
+    accounts = [(e.action, e.target) for e in entries if e.target.startswith("user:")]
+    assert sorted(accounts) == sorted([("user_add", "user:ala"), ("password", "user:ala"), ("user_add", "user:olek"),
+                                       ("user_role", "user:olek"), ("user_remove", "user:ala")])
+    assert all(e.actor.endswith("(kb user)") for e in entries if e.target.startswith("user:"))

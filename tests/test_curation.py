@@ -151,24 +151,24 @@ def test_collections_keep_order_notes_and_come_back_after_delete(stored):
 
 
 def test_accounts_hash_passwords_and_keep_an_admin(kb):
-    admin = add_user(kb.store, "ala", "correct horse battery", Role.ADMIN)
+    admin = add_user(kb.store, "ala", "correct horse battery", Role.ADMIN, actor="test")
     assert admin.password_hash.startswith("scrypt:") and "correct" not in admin.password_hash
     assert authenticate(kb.store, "ala", "correct horse battery").role == Role.ADMIN
     assert authenticate(kb.store, "ala", "wrong password!") is None and authenticate(kb.store, "bob", "x") is None
     with pytest.raises(AccountError, match="at least"):
-        add_user(kb.store, "bob", "short")
+        add_user(kb.store, "bob", "short", actor="test")
     with pytest.raises(AccountError, match="exists"):
-        add_user(kb.store, "ALA", "another good password")
+        add_user(kb.store, "ALA", "another good password", actor="test")
     token = admin.session_token
-    set_password(kb.store, "ala", "a brand new passphrase")
+    set_password(kb.store, "ala", "a brand new passphrase", actor="test")
     assert get_user(kb.store, "ala").session_token != token  # the other sessions end
     with pytest.raises(AccountError, match="last admin"):
-        set_role(kb.store, "ala", "advisor")
+        set_role(kb.store, "ala", "advisor", actor="test")
     with pytest.raises(AccountError, match="last admin"):
-        remove_user(kb.store, "ala")
-    add_user(kb.store, "olek", "olek's long password", "advisor")
-    set_role(kb.store, "olek", "admin")
-    remove_user(kb.store, "ala")
+        remove_user(kb.store, "ala", actor="test")
+    add_user(kb.store, "olek", "olek's long password", "advisor", actor="test")
+    set_role(kb.store, "olek", "admin", actor="test")
+    remove_user(kb.store, "ala", actor="test")
     assert get_user(kb.store, "ala") is None
 
 

@@ -61,7 +61,7 @@ def test_pages_are_not_framed_and_advisors_pages_are_not_cached(app):
     headers = client.get("/").headers
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"] and headers["X-Frame-Options"] == "DENY"
     assert "no-store" not in headers.get("Cache-Control", "")
-    add_user(app.extensions["kb"].store, "zofia", PASSWORD, "advisor")
+    add_user(app.extensions["kb"].store, "zofia", PASSWORD, "advisor", actor="test")
     _sign_in(client, "zofia")
     assert client.get("/review").headers["Cache-Control"] == "no-store"
 
@@ -73,7 +73,7 @@ def _sign_in(client, username: str) -> None:
 
 
 def test_signing_out_ends_the_session_on_the_server(app):
-    add_user(app.extensions["kb"].store, "marta", PASSWORD, "advisor")
+    add_user(app.extensions["kb"].store, "marta", PASSWORD, "advisor", actor="test")
     client = app.test_client()
     _sign_in(client, "marta")
     assert client.get("/review").status_code == 200

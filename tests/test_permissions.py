@@ -71,9 +71,9 @@ def app(tmp_path_factory):
         shutil.copy(CORPUS / name, docs / name)
     kb = KnowledgeBase(Settings().with_values(data_dir=root / "data", model="hashing"), embedder=HashingEmbedder())
     ingest_paths(kb, [docs], workers=1)
-    add_user(kb.store, "ala", PASSWORD, "admin")
-    add_user(kb.store, "olek", PASSWORD, "advisor")
-    add_user(kb.store, "ewa", PASSWORD, "advisor")  # the account the admins' actions change
+    add_user(kb.store, "ala", PASSWORD, "admin", actor="test")
+    add_user(kb.store, "olek", PASSWORD, "advisor", actor="test")
+    add_user(kb.store, "ewa", PASSWORD, "advisor", actor="test")  # the account the admins' actions change
     application = create_app(kb.settings, kb=kb)
     application.config["TESTING"] = True
     yield application
