@@ -66,6 +66,7 @@ def saved(tmp_path_factory):
     return {"pdf": pdf, "mhtml": mhtml, "html": html}
 
 
+@pytest.mark.browser  # the page printed and saved by a real Chromium
 @pytest.mark.parametrize("kind", ["pdf", "mhtml", "html"])
 def test_a_saved_web_page_gives_the_article_without_the_page_around_it(saved, kind):
     path = saved[kind]
