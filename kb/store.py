@@ -7,14 +7,14 @@ import logging
 import math
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .concepts import thesaurus
-from .lexical import query_stems, stem_text
+from .lexical import STEMMER_VERSION, query_stems, stem_text
 from .migrations import migrate
 from .models import Practice, Review, SourceRef, Status, now_iso
 
@@ -83,7 +83,7 @@ class SqliteStore:
         self.schema_version = migrate(self._db)
         self._writes = 0  # own commits; PRAGMA data_version counts other connections' commits
         self._cache: dict[str, tuple[tuple[int, int], object]] = {}  # small answers kept until the store changes
-        self._tag_concepts()
+        self._refresh_derived()
 
     def _all(self, sql: str, args=()) -> list[tuple]:
         """Read under the lock: web requests share this connection across threads."""
@@ -291,24 +291,28 @@ class SqliteStore:
                          (cur.lastrowid, thesaurus().token_text(text)))
         return cur.lastrowid
 
-    def _tag_concepts(self) -> None:
-        """Tag every passage with the thesaurus' concepts when they were tagged with another version of it (or
-        never: a store from before the concept leg)."""
-        version = thesaurus().version
-        current = lambda db: (db.execute("SELECT value FROM meta WHERE key = 'thesaurus'").fetchone() or ("",))[0]  # noqa: E731
+    def _refresh_derived(self) -> None:
+        """Derived tables made with another version of what derives them (or never: a store from before them)
+        are made again on opening: the passages' concept tags (the thesaurus) and their full-text stems (the
+        stemmer)."""
+        self._refresh("thesaurus", thesaurus().version, "passages_concepts", "concepts", thesaurus().token_text)
+        self._refresh("stemmer", STEMMER_VERSION, "passages_fts", "stems", stem_text)
+
+    def _refresh(self, key: str, version: str, table: str, column: str, derive: Callable[[str], str]) -> None:
+        """Fill `table` again from every passage's text when the store's meta says another `version` made it."""
+        current = lambda db: (db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone() or ("",))[0]  # noqa: E731
         if current(self._db) == version:
             return
         try:
             with self._transaction() as db:
-                if current(db) == version:  # another process tagged them meanwhile
+                if current(db) == version:  # another process made it meanwhile
                     return
                 rows = db.execute("SELECT id, text FROM passages").fetchall()
-                db.execute("DELETE FROM passages_concepts")
-                db.executemany("INSERT INTO passages_concepts(rowid, concepts) VALUES (?, ?)",
-                               [(i, thesaurus().token_text(t)) for i, t in rows])
-                db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('thesaurus', ?)", (version,))
-        except sqlite3.OperationalError as exc:  # a read-only or busy store: searches use the older tags
-            logger.warning("Could not tag the passages with the new thesaurus (%s); the older tags stay", exc)
+                db.execute(f"DELETE FROM {table}")
+                db.executemany(f"INSERT INTO {table}(rowid, {column}) VALUES (?, ?)", [(i, derive(t)) for i, t in rows])
+                db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, version))
+        except sqlite3.OperationalError as exc:  # a read-only or busy store: searches use the older table
+            logger.warning("Could not remake %s for the new %s (%s); the older one stays", table, key, exc)
 
     def _delete_passages(self, practice_rowid: int) -> list[int]:
         ids = [r[0] for r in self._db.execute("SELECT id FROM passages WHERE practice_rowid=?", (practice_rowid,))]

@@ -57,3 +57,20 @@ def test_a_query_is_translated_term_by_term():
     assert "громадський бюджет" in t.translate("participatory budgeting", "uk")
     assert t.translate("asdf qwerty", "uk") == "asdf qwerty"  # words the thesaurus does not know stay
     assert t.named_share("budżet obywatelski") == 1.0 and t.named_share("horoskop na jutro") == 0.0
+
+
+def test_the_full_text_stems_are_made_again_when_the_stemmer_changes(tmp_path):
+    store = SqliteStore(tmp_path / "kb.sqlite")
+    practice = Practice(id="p1", title="Kawiarenka naprawcza", body="Wolontariusze naprawiają rowery i tostery.",
+                        language="pl", source=SourceRef("a.txt", "x"))
+    store.save_document(DocumentRecord("/a.txt", "a.txt", "x", 1), [practice],
+                        {"p1": ["Kawiarenka naprawcza. Wolontariusze naprawiają rowery i tostery."]})
+    assert store.lexical_search("rowerów")
+    with store._transaction() as db:  # as if stemmed by an older stemmer, into stems no query makes
+        db.execute("UPDATE passages_fts SET stems = 'xxxxx'")
+        db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('stemmer', 'older')")
+    assert not store.lexical_search("rowerów")
+    store.close()
+    reopened = SqliteStore(tmp_path / "kb.sqlite")
+    assert reopened.lexical_search("rowerów")
+    reopened.close()
