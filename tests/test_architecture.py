@@ -8,3 +8,52 @@ def test_kb_library_does_not_import_ingest_or_web():
             "bad = [m for m in sys.modules if m.split('.')[0] in ('ingest', 'web')]; print(bad); sys.exit(bool(bad))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _imports(path, package):
+    """The project modules a module imports at run time (at its top or inside a function; not those imported
+    for type hints only, under `if TYPE_CHECKING:`)."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    hinted = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
+              and getattr(node.test, "id", getattr(node.test, "attr", "")) == "TYPE_CHECKING"
+              for n in ast.walk(node)}
+    found = set()
+    for node in ast.walk(tree):
+        if id(node) in hinted:
+            continue
+        if isinstance(node, ast.ImportFrom):
+            base = f"{package}.{node.module}" if node.level == 1 and node.module else node.module or package
+            names = [base] + [f"{base}.{a.name}" for a in node.names]
+        elif isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        else:
+            continue
+        found.update(n for n in names if n.split(".")[0] in ("kb", "ingest", "web"))
+    return found
+
+
+def test_no_import_cycles():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    modules = {f"{p.parent.name}.{p.stem}": p for pkg in ("kb", "ingest", "web") for p in (root / pkg).glob("*.py")
+               if p.stem != "__init__"}
+    graph = {name: {m for m in _imports(path, name.split(".")[0]) if m in modules and m != name}
+             for name, path in modules.items()}
+    cycles = []
+
+    def visit(name, trail):
+        for nxt in sorted(graph[name]):
+            if nxt in trail:
+                cycles.append(" -> ".join(trail[trail.index(nxt):] + [nxt]))
+            elif nxt not in done:
+                visit(nxt, trail + [nxt])
+        done.add(name)
+
+    done: set = set()
+    for name in sorted(graph):
+        if name not in done:
+            visit(name, [name])
+    assert not cycles, cycles

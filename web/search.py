@@ -31,6 +31,7 @@ from kb.themes import THEMES
 from kb.themes import label as theme_label
 
 from .access import allowed, is_visible, safe_target, visible_practice, visible_status
+from .downloads import choice, download
 from .labels import names
 from .limits import int_arg, query_arg
 from .pages import Page
@@ -152,7 +153,8 @@ FILTER_PARAMS = {"language": "lang", "country": "country", "city": "city", "them
                  "source": "source", "stage": "stage"}
 
 
-def _filters() -> dict[str, str | None]:
+def chosen_filters() -> dict[str, str | None]:
+    """The filters the request chose, by kb.search's names (None where not chosen)."""
     return {name: request.args.get(param, "").strip() or None for name, param in FILTER_PARAMS.items()}
 
 
@@ -216,7 +218,7 @@ EXAMPLES = ("житло в обмін на ремонт", "ogrody społeczne na 
 @bp.get("/")
 def index():
     query = query_arg()
-    chosen = _filters()
+    chosen = chosen_filters()
     if visible_status():
         chosen["status"] = None  # anonymous visitors see approved practices only: no status to choose
     weak = request.args.get("weak") == "1"
@@ -256,7 +258,7 @@ def show(practice_id: str):
     versions = [v for v in _kb().store.group(practice.group_id) if v.id != practice.id and is_visible(v)]
     collections = curation.collections(_kb()) if allowed("collections") else []
     return render_template("practices/show.html", p=practice, fields=SHEET_FIELDS, similar=similar, versions=versions,
-                           query=request.args.get("q", ""), kept=filter_args(_filters()), collections=collections,
+                           query=request.args.get("q", ""), kept=filter_args(chosen_filters()), collections=collections,
                            has_source=_source_file(practice) is not None)
 
 
@@ -287,8 +289,6 @@ def compare():
     practices = [p for p in (_kb().get(i) for i in ids) if is_visible(p)]
     fmt = request.args.get("format", "")
     if fmt in ("csv", "docx", "pdf", "json") and practices:
-        from .export import choice, download
-
         fmt, labels = choice()
         return download(export(practices, fmt, labels, catalogue=len(practices) > 1), fmt,
                          filename(practices, fmt, "comparison", catalogue=len(practices) > 1))
@@ -302,7 +302,7 @@ def api_search():  # anonymous callers get approved practices only, as on the pa
     if not query:
         return jsonify(error="Give a query in the q parameter, e.g. /api/search?q=ogrody+miejskie"), 400
     k = int_arg("k", 10, 1, 100)
-    hits, error = _run(query, k, **_filters())
+    hits, error = _run(query, k, **chosen_filters())
     if error:
         return jsonify(error=error), 503
     return jsonify([h.to_dict() for h in hits])
