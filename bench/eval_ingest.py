@@ -8,9 +8,9 @@
 Labels are one JSON object a line: {"key": "file.pdf#2", "title", "lang", "city", "country", "themes",
 "pages": [first, last], "stage", "also_in": "other.pdf#1"} (`#n` is the practice's order in its file). The
 real set also has manifests (`manifest-*.jsonl`: one line a file, with its source and licence); a file
-listed there with no labelled practice holds none. The real set is split once, by file: a file whose
-name starts with `h2-` (collected on 2026-12-02, after every choice so far) is held out, the rest
-(the first 43 files, whose first held-out half has been looked at) is the tuning half.
+listed there with no labelled practice holds none. The real set is split by file: a file whose name starts
+with `h3-` (collected on 2026-12-07, after every choice so far) is held out; the rest (the first 43 files and
+the 27 `h2-*` files, whose held-out figures have been measured and then looked at) is the tuning half.
 
 A predicted practice is matched to an expected one of the same file when their titles agree (difflib ratio
 >= 0.8, numbering ignored), or agree in part (>= 0.5, or one contains the other) and their pages overlap.
@@ -71,10 +71,10 @@ FRONT_BACK = re.compile(
 
 
 def half_of(file: str) -> str:
-    """The second split (2026-12-02): the 43 files of the first collection are all tuning material now (the
-    first split's held-out half was measured and then looked at); the files collected afterwards for holding
-    out (`h2-*`) are the held-out half, and no choice is made on them."""
-    return "held-out" if file.startswith("h2-") else "tune"
+    """The third split (2026-12-07): the files collected on 2026-12-07 after every choice so far (`h3-*`) are
+    the held-out half, and no choice is made on them. The first collection and the second (`h2-*`, held out
+    until its figures were measured on 2026-12-07 and then looked at) are tuning material."""
+    return "held-out" if file.startswith("h3-") else "tune"
 
 
 def theme_id(name: str) -> str:

@@ -14,11 +14,14 @@ from . import docx, pdf, text
 from .blocks import Extracted, ExtractionError
 from .enrich import to_practice
 from .reports import about_one_initiative, split_report
-from .screen import is_practice
+from .screen import GENRE_LEAD, is_practice, names_other_genre
 from .segment import Draft, document_title, segment
 
 SUPPORTED = {".docx": "docx", ".pdf": "pdf", ".txt": "text", ".md": "text", ".html": "text", ".htm": "text",
              ".mhtml": "text", ".mht": "text"}
+
+
+OPENING_BLOCKS = 8  # a document's first lines, where it says what kind of document it is
 
 
 def extract(path: Path, settings: Settings) -> Extracted:
@@ -46,6 +49,9 @@ def read_practices(path: Path, settings: Settings, digest: str) -> tuple[list[Pr
     if size > settings.max_text_chars:  # every passage is embedded by the caller, one writer at a time
         raise ExtractionError(f"the file holds {size:,} characters of text, over the {settings.max_text_chars:,} "
                               "limit (setting max_text_chars); split it")
+    opening = "\n".join(b.text for b in extracted.blocks[:OPENING_BLOCKS])[:GENRE_LEAD]
+    if names_other_genre(opening, programmes=False):
+        return [], extracted.pages  # its opening says what it is: rules, a form, minutes… (ingest/screen.py)
     drafts = segment(extracted)
     if len(drafts) == 1:  # a news item or an event report may present several practices by name
         drafts = split_report(drafts[0])

@@ -55,8 +55,12 @@ _GENRE = re.compile(
     r"program(?:me)? (?:of the )?(?:konferencji|seminarium|warsztatów|spotkania|conference|seminar|workshop|event)|"
     r"(?:conference|workshop|seminar) (?:programme|program|agenda)|agenda|порядок денний|"
     r"програма (?:конференції|семінару|форуму|заходу|тренінгу)|"
-    r"minutes of|protokół (?:z|nr)|протокол (?:засідання|№)|kosztorys|кошторис|cost estimate|"
-    r"financial statements?|sprawozdanie finansowe|фінансов\w* (?:звіт|звітність))\b[^\n]{0,80}$")
+    r"minutes of|protokół (?:z|nr)|протокол (?:засідання|№)|kosztorys\w*|кошторис\w*|cost estimate|"
+    r"list of (?:decisions|resolutions)|wykaz uchwał|перелік (?:рішень|питань)|рішення сесії|"
+    r"financial statements?|sprawozdanie finansowe|фінансов\w* (?:звіт|звітність)|"
+    # the same kinds in German, as partners' documents come
+    r"satzung|geschäftsordnung|datenschutzerklärung|nutzungsbedingungen|tagesordnung|jahresabschluss|"
+    r"bilanz|protokoll)\b[^\n]{0,80}$")
 GENRE_LEAD = 400  # characters of a record's or a document's opening where it names its kind
 EVENTS = (r"kongres\w*|konferencj\w*|forum|seminar\w*|webinar\w*|warsztat\w*|conference|congress|workshop\w*|"
           r"конференц\w*|форум\w*|семінар\w*")  # kinds of event, in PL/UK/EN (the report splitter's too)
@@ -171,9 +175,15 @@ def evidence(practice: Practice, table_share: float = 0.0, listed: bool = False,
     )
 
 
-def names_other_genre(opening: str) -> bool:
-    """True when a line of the opening names a kind of document that holds no practice ("Regulamin …")."""
-    return bool(_GENRE.search(opening))
+# An event's programme or agenda: a document of its own, or the first page of a workshop's summary, whose
+# later pages present practices.
+_PROGRAMME = re.compile(r"(?i)^\W*(?:program|agenda|порядок денний|програма|conference|workshop|seminar|tagesordnung)")
+
+
+def names_other_genre(opening: str, programmes: bool = True) -> bool:
+    """True when a line of the opening names a kind of document that holds no practice ("Regulamin …");
+    with `programmes` False, not for an event's programme (a whole document may go on past it)."""
+    return any(programmes or not _PROGRAMME.match(m.group(0)) for m in _GENRE.finditer(opening))
 
 
 def _rate(count: int, per_100: float) -> float:
