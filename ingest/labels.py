@@ -90,7 +90,8 @@ FRAMING = (
     # reports and project deliverables: front and back matter
     "table of contents", "table of content", "content", "list of figures", "list of tables", "list of abbreviations",
     "list of acronyms", "abbreviations", "acronyms", "glossary", "executive summary", "abstract", "keywords",
-    "overview", "background", "context", "purpose", "key takeaways", "takeaways", "key findings", "key messages",
+    "overview", "in brief", "at a glance", "w skrócie", "коротко", "background", "context", "purpose",
+    "key takeaways", "takeaways", "key findings", "key messages",
     "highlights", "acknowledgement", "acknowledgment", "acknowledgments",
     "methodology", "method", "methods", "approach and methodology", "annex", "annexes", "appendix", "appendices",
     "bibliography", "literature", "sources", "further reading", "notes", "endnotes", "disclaimer",

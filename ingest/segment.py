@@ -169,6 +169,8 @@ def _practice_starts(blocks: list[Block], title_at: int) -> tuple[list[int], boo
         if len(starts) >= 2:
             return starts, False
 
+    said = Counter(fold(strip_numbering(blocks[i].text)) for i in headings)
+
     def practice_like(i: int) -> bool:
         return (not labels[i] and not is_framing(blocks[i].text) and _named(blocks[i].text)
                 and _words(blocks[i + 1 : _section(blocks, i)]) >= MIN_PRACTICE_WORDS)
@@ -207,7 +209,6 @@ def _practice_starts(blocks: list[Block], title_at: int) -> tuple[list[int], boo
         (a prize's laureate cities): then the chapters are the practices and their headings are their parts."""
         if sum(bool(locate(blocks[i].text, title=blocks[i].text).city) for i in chapters) * 2 >= len(chapters):
             return []
-        said = Counter(fold(strip_numbering(blocks[i].text)) for i in headings)
         best: list[int] = []
         for deeper in sorted({blocks[i].level for i in headings if blocks[i].level > level}):
             found = [i for i in headings if blocks[i].level == deeper and said[fold(strip_numbering(blocks[i].text))] == 1
@@ -436,9 +437,15 @@ def _kept(drafts: list[Draft]) -> list[Draft]:
     return [d for d in drafts if _words(d.blocks) >= 8 or d.fields.get("description")]
 
 
+# A photo's caption or credit set large ("[Image: Seoullo 7017] … © Seoul Metropolitan Government"): never a
+# heading, whatever its type size.
+_CAPTION_LINE = re.compile(r"(?i)^\W*\[(?:image|img|photo|picture|fot\w*|zdjęcie|фото|зображення)\b|©|\(c\) \d{4}")
+
+
 def segment(doc: Extracted) -> list[Draft]:
     """Practices in document order; framing sections (introductions, next steps, participants) are left out."""
-    blocks = [b for b in doc.blocks if not is_contents(b)]  # tables of contents and lists of figures
+    blocks = [replace(b, kind=Kind.PARAGRAPH) if b.kind == Kind.HEADING and _CAPTION_LINE.search(b.text) else b
+              for b in doc.blocks if not is_contents(b)]  # tables of contents and lists of figures out
     doc = replace(doc, blocks=blocks)
     if not blocks:
         return []

@@ -521,3 +521,16 @@ def test_english_text_names_no_place_by_a_near_spelling_a_word_inside_a_name_or_
 ])
 def test_a_city_named_only_by_its_council_is_the_place(text, city):
     assert locate(text, language="uk") == Location(city, "UA")
+
+
+def test_a_photo_caption_set_large_is_not_a_practice_heading(tmp_path):
+    # A prize site's page printed with its photos' captions and credits in large type between the sections.
+    path = _docx(tmp_path / "page.docx", [
+        ("Title", "Seoul: from car spaces to people spaces"),
+        ("Heading 2", "Cheonggyecheon"), ("", PRACTICE_EN),
+        ("Heading 2", "[Image: Seoullo 7017] Seoullo 7017 © Seoul Metropolitan Government"),
+        ("", "In 2017 the city turned a disused highway overpass into a walkway planted with 24,000 plants, and "
+             "residents now care for them with the district offices."),
+        ("Heading 2", "Yonsei-ro Transit Mall"), ("", PRACTICE_PL),
+    ])
+    assert [p.title for p in read(path)] == ["Cheonggyecheon", "Yonsei-ro Transit Mall"]
