@@ -530,7 +530,9 @@ def test_a_photo_caption_set_large_is_not_a_practice_heading(tmp_path):
         ("Heading 2", "Cheonggyecheon"), ("", PRACTICE_EN),
         ("Heading 2", "[Image: Seoullo 7017] Seoullo 7017 © Seoul Metropolitan Government"),
         ("", "In 2017 the city turned a disused highway overpass into a walkway planted with 24,000 plants, and "
-             "residents now care for them with the district offices."),
+             "residents now care for them with the district offices. Volunteers lead walks twice a week, schools "
+             "bring classes to learn the plants' names, and the walkway's cafés and benches draw visitors "
+             "who had never walked across the railway station's tracks before."),
         ("Heading 2", "Yonsei-ro Transit Mall"), ("", PRACTICE_PL),
     ])
     assert [p.title for p in read(path)] == ["Cheonggyecheon", "Yonsei-ro Transit Mall"]
