@@ -171,6 +171,10 @@ def _practice_starts(blocks: list[Block], title_at: int) -> tuple[list[int], boo
 
     said = Counter(fold(strip_numbering(blocks[i].text)) for i in headings)
 
+    def once(i: int) -> bool:
+        """Heading i's title is said once in the document (not "Baseline" under every chapter)."""
+        return said[fold(strip_numbering(blocks[i].text))] == 1
+
     def practice_like(i: int) -> bool:
         return (not labels[i] and not is_framing(blocks[i].text) and _named(blocks[i].text)
                 and _words(blocks[i + 1 : _section(blocks, i)]) >= MIN_PRACTICE_WORDS)
@@ -211,8 +215,8 @@ def _practice_starts(blocks: list[Block], title_at: int) -> tuple[list[int], boo
             return []
         best: list[int] = []
         for deeper in sorted({blocks[i].level for i in headings if blocks[i].level > level}):
-            found = [i for i in headings if blocks[i].level == deeper and said[fold(strip_numbering(blocks[i].text))] == 1
-                     and _title_like(blocks[i].text) and practice_like(i) and not framed(i)]
+            found = [i for i in headings if blocks[i].level == deeper and once(i) and _title_like(blocks[i].text)
+                     and practice_like(i) and not framed(i)]
             if len(found) > len(best):
                 best = found
         spread = {max((c for c in chapters if c < i), default=-1) for i in best}

@@ -300,7 +300,9 @@ class SqliteStore:
 
     def _refresh(self, key: str, version: str, table: str, column: str, derive: Callable[[str], str]) -> None:
         """Fill `table` again from every passage's text when the store's meta says another `version` made it."""
-        current = lambda db: (db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone() or ("",))[0]  # noqa: E731
+        def current(db) -> str:
+            return (db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone() or ("",))[0]
+
         if current(self._db) == version:
             return
         try:
