@@ -33,12 +33,17 @@ def test_the_shipped_thesaurus_joins_the_three_languages():
         assert tokens[0] & tokens[1] & tokens[2], pair
 
 
+def _store_with(path, title: str, body: str) -> SqliteStore:
+    """A store holding one Polish practice, as one passage."""
+    store = SqliteStore(path)
+    practice = Practice(id="p1", title=title, body=body, language="pl", source=SourceRef("a.txt", "x"))
+    store.save_document(DocumentRecord("/a.txt", "a.txt", "x", 1), [practice], {"p1": [f"{title}. {body}"]})
+    return store
+
+
 def test_passages_are_tagged_again_when_the_thesaurus_changes(tmp_path):
-    store = SqliteStore(tmp_path / "kb.sqlite")
-    practice = Practice(id="p1", title="Budżet obywatelski", body="Mieszkańcy głosowali na projekty budżetu obywatelskiego.",
-                        language="pl", source=SourceRef("a.txt", "x"))
-    store.save_document(DocumentRecord("/a.txt", "a.txt", "x", 1), [practice],
-                        {"p1": ["Budżet obywatelski. Mieszkańcy głosowali na projekty budżetu obywatelskiego."]})
+    store = _store_with(tmp_path / "kb.sqlite", "Budżet obywatelski",
+                        "Mieszkańcy głosowali na projekty budżetu obywatelskiego.")
     tokens = thesaurus().tokens("budżet obywatelski")
     assert tokens and store.concept_search(tokens)  # found through its concept, full share
     assert max(store.concept_search(tokens).values()) == pytest.approx(1.0)
@@ -60,11 +65,7 @@ def test_a_query_is_translated_term_by_term():
 
 
 def test_the_full_text_stems_are_made_again_when_the_stemmer_changes(tmp_path):
-    store = SqliteStore(tmp_path / "kb.sqlite")
-    practice = Practice(id="p1", title="Kawiarenka naprawcza", body="Wolontariusze naprawiają rowery i tostery.",
-                        language="pl", source=SourceRef("a.txt", "x"))
-    store.save_document(DocumentRecord("/a.txt", "a.txt", "x", 1), [practice],
-                        {"p1": ["Kawiarenka naprawcza. Wolontariusze naprawiają rowery i tostery."]})
+    store = _store_with(tmp_path / "kb.sqlite", "Kawiarenka naprawcza", "Wolontariusze naprawiają rowery i tostery.")
     assert store.lexical_search("rowerów")
     with store._transaction() as db:  # as if stemmed by an older stemmer, into stems no query makes
         db.execute("UPDATE passages_fts SET stems = 'xxxxx'")
