@@ -208,9 +208,10 @@ class Location:
     country: str = ""
 
 
-def _mentions(text: str):
+def _mentions(text: str, whole_names: bool = False):
     """Capitalised word spans (up to 5 words, with connectors such as 'de'), with the word before them, the
-    longest first for each first word."""
+    longest first for each first word. With `whole_names` (a language that capitalises names, not every word
+    of a list: English), a word inside a longer capitalised name is not a mention of its own."""
     words = [(m.group(0), m.start()) for m in _WORD.finditer(text)]
     shouting = text.isupper()  # a heading in capitals: its words are names, not acronyms
     for i, (word, _) in enumerate(words):
@@ -219,8 +220,9 @@ def _mentions(text: str):
         if word.isupper() and len(word) <= 5 and not shouting:
             continue  # an acronym (SIM, ZGM, ВПО, ОСББ), not a place
         before = words[i - 1][0].lower().rstrip(".") if i else ""
-        # A word inside a longer name ("Choa Chu Kang", "Pasir Panjang Wholesale Centre") is not a place alone.
-        inside = (not shouting and 0 < i < len(words) - 1 and words[i - 1][0][0].isupper()
+        # A word inside a longer name ("Choa Chu Kang", "Pasir Panjang Wholesale Centre") is not a place alone;
+        # in Polish "Obszar Metropolitalny Gdańsk Gdynia Sopot" lists three.
+        inside = (whole_names and not shouting and 0 < i < len(words) - 1 and words[i - 1][0][0].isupper()
                   and words[i + 1][0][0].isupper()
                   and text[words[i - 1][1] + len(words[i - 1][0]):words[i][1]] == " "
                   and text[words[i][1] + len(word):words[i + 1][1]] == " ")
@@ -346,7 +348,7 @@ def locate(text: str, title: str = "", language: str = "") -> Location:
     for weight, part in ((3.0, title), (3.0, labelled), (1.0, lead), (1.0, text)):
         counted: set[tuple[str, str]] = set()
         matched_at = -1
-        for mention, before, at in _mentions(part):
+        for mention, before, at in _mentions(part, whole_names=bool(language) and language not in INFLECTING):
             if at == matched_at:
                 continue  # "Dąbrowie Górniczej" matched: "Dąbrowie" alone is not another place
             code = g.lookup_country(mention)
