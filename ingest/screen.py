@@ -45,22 +45,33 @@ _ANNOUNCEMENT = re.compile(
 # a privacy policy, a form, template or specification, a technical report, an event's programme or agenda,
 # minutes, a cost estimate, financial statements. The kind is a line of its own ("REGULAMIN STOWARZYSZENIA",
 # "Program konferencji", "ТЕХНІЧНИЙ ЗВІТ"), not a word inside a sentence ("zgodnie z regulaminem").
-_GENRE = re.compile(
-    r"(?im)^\W*(?:regulamin|statut|statute|bylaws|terms of (?:use|service)|terms and conditions|privacy policy|"
+_KINDS = (
+    r"regulamin|statut|statute|bylaws|terms of (?:use|service)|terms and conditions|privacy policy|"
     r"code of (?:conduct|\w+ practices?)|polityka prywatności|warunki korzystania|статут|регламент|"
     r"умови використання|політика конфіденційності|"
     r"(?:application|registration|complaint) form|formularz|wzór|szablon|template|specyfikacj\w*|specification|"
     r"(?:technical|functional) (?:specification|requirements)|технічн\w* (?:звіт|завдання|умови)|"
     r"форма (?:заяви|звернення)|заява|skarga|wniosek o|"
-    r"program(?:me)? (?:of the )?(?:konferencji|seminarium|warsztatów|spotkania|conference|seminar|workshop|event)|"
-    r"(?:conference|workshop|seminar) (?:programme|program|agenda)|agenda|порядок денний|"
-    r"програма (?:конференції|семінару|форуму|заходу|тренінгу)|"
     r"minutes of|protokół (?:z|nr)|протокол (?:засідання|№)|kosztorys\w*|кошторис\w*|cost estimate|"
     r"list of (?:decisions|resolutions)|wykaz uchwał|перелік (?:рішень|питань)|рішення сесії|"
     r"financial statements?|sprawozdanie finansowe|фінансов\w* (?:звіт|звітність)|"
     # the same kinds in German, as partners' documents come
-    r"satzung|geschäftsordnung|datenschutzerklärung|nutzungsbedingungen|tagesordnung|jahresabschluss|"
-    r"bilanz|protokoll)\b[^\n]{0,80}$")
+    r"satzung|geschäftsordnung|datenschutzerklärung|nutzungsbedingungen|jahresabschluss|bilanz|protokoll")
+# An event's programme or agenda: a document of its own, or the first page of a workshop's summary whose later
+# pages present practices.
+_PROGRAMMES = (
+    r"program(?:me)? (?:of the )?(?:konferencji|seminarium|warsztatów|spotkania|conference|seminar|workshop|event)|"
+    r"(?:conference|workshop|seminar) (?:programme|program|agenda)|agenda|порядок денний|tagesordnung|"
+    r"програма (?:конференції|семінару|форуму|заходу|тренінгу)")
+
+
+def _kind_line(kinds: str) -> re.Pattern:
+    """A line of its own that names one of these kinds (and at most a few words more)."""
+    return re.compile(rf"(?im)^\W*(?:{kinds})\b[^\n]{{0,80}}$")
+
+
+_GENRE = _kind_line(f"{_KINDS}|{_PROGRAMMES}")
+_DOCUMENT_KIND = _kind_line(_KINDS)
 GENRE_LEAD = 400  # characters of a record's or a document's opening where it names its kind
 EVENTS = (r"kongres\w*|konferencj\w*|forum|seminar\w*|webinar\w*|warsztat\w*|conference|congress|workshop\w*|"
           r"конференц\w*|форум\w*|семінар\w*")  # kinds of event, in PL/UK/EN (the report splitter's too)
@@ -175,15 +186,10 @@ def evidence(practice: Practice, table_share: float = 0.0, listed: bool = False,
     )
 
 
-# An event's programme or agenda: a document of its own, or the first page of a workshop's summary, whose
-# later pages present practices.
-_PROGRAMME = re.compile(r"(?i)^\W*(?:program|agenda|порядок денний|програма|conference|workshop|seminar|tagesordnung)")
-
-
 def names_other_genre(opening: str, programmes: bool = True) -> bool:
     """True when a line of the opening names a kind of document that holds no practice ("Regulamin …");
     with `programmes` False, not for an event's programme (a whole document may go on past it)."""
-    return any(programmes or not _PROGRAMME.match(m.group(0)) for m in _GENRE.finditer(opening))
+    return bool((_GENRE if programmes else _DOCUMENT_KIND).search(opening))
 
 
 def _rate(count: int, per_100: float) -> float:

@@ -13,6 +13,7 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -271,12 +272,18 @@ _DOCUMENT_WORDS = frozenset(concept_key(w) for w in (
     "Raport Sprawozdanie Uchwała Załącznik Strategy Report Project Annex Appendix").split())
 
 
+# A Ukrainian place's adjective in any case ("Широківської", "Броварська") and a case ending of the words after it.
+_ADJECTIVE = r"\b([А-ЯІЇЄҐ][а-яіїєґ'’]+?(?:ськ|цьк|зьк))(?:а|ої|ій|у|ою)"
+_CASE = r"(?:а|ої|ій|у|ою)"
 # A rural or settlement hromada, Ukraine's basic unit of local government, named by its adjective in any case:
 # "Широківської сільської територіальної громади" is Широківська громада, "Shyrokivska hromada" in the
 # official romanisation. A city hromada ("Житомирська міська громада") is left to its city's name.
 _HROMADA = re.compile(
-    r"\b([А-ЯІЇЄҐ][а-яіїєґ'’]+?(?:ськ|цьк|зьк))(?:а|ої|ій|у|ою)\s+"
-    r"(?:(сільськ|селищн|міськ)(?:а|ої|ій|у|ою)\s+)?(?:територіальн(?:а|ої|ій|у|ою)\s+)?громад(?:а|и|і|у|ою)\b")
+    rf"{_ADJECTIVE}\s+(?:(сільськ|селищн|міськ){_CASE}\s+)?(?:територіальн{_CASE}\s+)?громад(?:а|и|і|у|ою)\b")
+# A city's council or city hromada, named by the city's adjective: "Броварської міської ради" is Brovary's,
+# "Житомирська міська територіальна громада" Zhytomyr's. A text may name its city no other way.
+_CITY_COUNCIL = re.compile(
+    rf"{_ADJECTIVE}\s+міськ{_CASE}\s+(?:рад(?:а|и|і|у|ою)|(?:територіальн{_CASE}\s+)?громад(?:а|и|і|у|ою))\b")
 
 
 def hromada_of(text: str) -> str:
@@ -285,41 +292,37 @@ def hromada_of(text: str) -> str:
     from translitua import UkrainianKMU, translit
 
     for m in _HROMADA.finditer(text):
-        stem = m.group(1)[:-3]  # "Широківськ" → "Широків", "Вінницьк" → "Вінни"
-        if m.group(2) != "міськ" and not _city_named(stem):
+        big = any(p.population >= 50_000 for places in _cities_of_adjective(m.group(1)) for p in places)
+        if m.group(2) != "міськ" and not big:
             return f"{translit(m.group(1) + 'а', UkrainianKMU)} hromada"
     return ""
 
 
-# A city's council or city hromada, named by the city's adjective: "Броварської міської ради" is Brovary's,
-# "Житомирська міська територіальна громада" Zhytomyr's. A text may name its city no other way.
-_CITY_COUNCIL = re.compile(
-    r"\b([А-ЯІЇЄҐ][а-яіїєґ'’]+?(?:ськ|цьк|зьк))(?:а|ої|ій|у|ою)\s+міськ(?:а|ої|ій|у|ою)\s+"
-    r"(?:рад(?:а|и|і|у|ою)|(?:територіальн(?:а|ої|ій|у|ою)\s+)?громад(?:а|и|і|у|ою))\b")
+def _hromada_place(text: str) -> tuple[str, str] | None:
+    hromada = hromada_of(text)
+    return (hromada, "UA") if hromada else None
 
 
 def council_city(text: str) -> tuple[str, str] | None:
     """The Ukrainian city whose council or city hromada the text names first, as (name, "UA"), or None."""
-    g = gazetteer()
     for m in _CITY_COUNCIL.finditer(text):
-        stem = m.group(1)[:-3]  # "Броварськ" → "Бровар", "Вінницьк" → "Вінни"
-        for name in (m.group(1), *(stem + ending for ending in ("", "а", "я", "и", "ці", "ця", "са", "си", "ь"))):
-            places, exact = g.lookup_city(name)  # "Луцької" is Луцьк's own
-            found = [p for p in places if p.country == "UA"] if exact else []
+        for places in _cities_of_adjective(m.group(1)):
+            found = [p for p in places if p.country == "UA"]
             if found:
                 best = max(found, key=lambda p: p.population)
                 return best.name, best.country
     return None
 
 
-def _city_named(stem: str) -> bool:
-    """True when a city of 50,000 or more bears the name an adjective is made of ("Київ", "Полтава", "Вінниця")."""
+def _cities_of_adjective(adjective: str) -> Iterator[list[Place]]:
+    """The places named exactly as the town an adjective is made of, for each spelling that names any, in order:
+    "Луцьк" (its own), "Броварськ" → Бровари, "Вінницьк" → Вінниця, "Київськ" → Київ."""
     g = gazetteer()
-    for ending in ("", "а", "я", "и", "ці", "ця", "си", "ь"):
-        places, exact = g.lookup_city(stem + ending)
-        if exact and any(p.population >= 50_000 for p in places):
-            return True
-    return False
+    stem = adjective[:-3]  # "Броварськ" → "Бровар", "Вінницьк" → "Вінни"
+    for name in (adjective, *(stem + ending for ending in ("", "а", "я", "и", "ці", "ця", "са", "си", "ь"))):
+        places, exact = g.lookup_city(name)
+        if exact and places:
+            yield places
 
 
 def _common_words(text: str) -> set[str]:
@@ -386,16 +389,15 @@ def locate(text: str, title: str = "", language: str = "") -> Location:
             scores[key] += weight * bonus * (0.5 if key in counted else 1.0) * (1.5 if cued else 1.0)
             mentions[key] += 1
             counted.add(key)
-    for weight, part in ((3.0, title), (3.0, labelled), (2.0, lead)):
-        hromada = hromada_of(part)
-        if hromada:  # the practice's own hromada, named where a practice names its place
-            scores[(hromada, "UA")] += weight * 3
-            mentions[(hromada, "UA")] += 1
-    for weight, part in ((3.0, title), (3.0, labelled), (2.0, lead), (1.0, text)):
-        council = council_city(part)
-        if council:  # the city whose council or city hromada the practice names
-            scores[council] += weight * 2
-            mentions[council] += 1
+    # The practice's own hromada, named where a practice names its place; the city whose council or city hromada
+    # it names, anywhere.
+    own = ((3.0, title), (3.0, labelled), (2.0, lead))
+    for find, bonus, parts in ((_hromada_place, 3, own), (council_city, 2, (*own, (1.0, text)))):
+        for weight, part in parts:
+            place = find(part)
+            if place:
+                scores[place] += weight * bonus
+                mentions[place] += 1
     for (city, country), score in scores.most_common():
         # A single passing mention of a town abroad, in a text that names no place of that country, is a
         # name in a list or an author's address, not the practice's place.
