@@ -3,11 +3,15 @@
 
 Prints figures only (no asserts). By default it builds a knowledge base in a temporary folder
 (`kb --data-dir DIR ingest corpus/`), starts `kb --data-dir DIR serve --port FREE_PORT` as a subprocess
-(waitress, as in production), and sends the queries of `corpus/dev-queries.jsonl` from 1, 8 and 32
-client threads, each on its own persistent connection, with Accept-Language cycling pl/uk/en.
-With --url it measures a server that is already running instead (no ingest, no start). Run from anywhere:
+(waitress, as in production), and sends the queries of `corpus/dev-queries.jsonl` from 1, 8, 32 and 128
+client threads, each on its own persistent connection, with Accept-Language cycling pl/uk/en. A 503 (the
+server's back-pressure: its search queue is full) is counted apart from errors; latencies are over the 200s.
+With --soak SECONDS it then keeps 8 clients searching for that long and prints the server's memory at the
+start and the end. With --url it measures a server that is already running instead (no ingest, no start).
+Run from anywhere:
 
-    python bench/bench_http.py [--clients 1,8,32] [--requests 200] [--data-dir DIR] [--url http://HOST:PORT]
+    python bench/bench_http.py [--clients 1,8,32,128] [--requests 200] [--soak 600] [--data-dir DIR]
+                               [--url http://HOST:PORT]
 """
 from __future__ import annotations
 
@@ -163,13 +167,17 @@ def stop_server(server: Server) -> None:
         server.process.wait()
 
 
-def waitress_threads() -> str:
-    """The `threads=` that `kb serve` passes to waitress, read from kb/cli.py ('?' when not found)."""
+def server_limits() -> str:
+    """Waitress's threads and the search gate of `kb serve` with the default settings ('?' for an older
+    version without a gate)."""
     try:
-        found = re.search(r"waitress_serve\([^)]*threads=(\d+)", (REPO / "kb" / "cli.py").read_text())
-    except OSError:
-        return "?"
-    return found.group(1) if found else "?"
+        from kb.config import Settings
+        from web.limits import SearchGate
+    except ImportError:
+        return "waitress threads=?"
+    gate = SearchGate.from_settings(Settings())
+    return (f"waitress threads={gate.capacity + 8}; search gate: {gate.slots} running, {gate.queue} waiting, "
+            f"{gate.wait_s:g} s wait")
 
 
 # -- the clients -----------------------------------------------------------------------------------
@@ -197,7 +205,9 @@ class Client:
     port: int
     todo: list[tuple[str, str]]
     times_ms: list[float] = field(default_factory=list)
+    busy: int = 0  # 503s: the server's search queue was full
     errors: Counter = field(default_factory=Counter)
+    until: float = 0.0  # with a time limit (the soak), the todo list is cycled until this monotonic time
 
     def run(self, start: threading.Barrier) -> None:
         conn = http.client.HTTPConnection(self.host, self.port, timeout=REQUEST_TIMEOUT_S)
@@ -206,7 +216,7 @@ class Client:
         except OSError:
             pass  # the first request reconnects, and counts the error if it fails again
         start.wait()
-        for path, language in self.todo:
+        for path, language in self._requests():
             began = time.perf_counter()
             try:
                 conn.request("GET", path, headers={"Accept-Language": language})
@@ -215,12 +225,21 @@ class Client:
                 elapsed = (time.perf_counter() - began) * 1000
                 if response.status == 200:
                     self.times_ms.append(elapsed)
+                elif response.status == 503:
+                    self.busy += 1
                 else:
                     self.errors[f"HTTP {response.status}"] += 1
             except (OSError, http.client.HTTPException) as exc:
                 self.errors[type(exc).__name__] += 1
                 conn.close()  # the next request opens a fresh connection
         conn.close()
+
+    def _requests(self):
+        if not self.until:
+            yield from self.todo
+            return
+        while time.monotonic() < self.until:
+            yield from self.todo
 
 
 def run_level(url: str, clients: int, total: int, queries: list[str], offset: int) -> dict:
@@ -238,11 +257,18 @@ def run_level(url: str, clients: int, total: int, queries: list[str], offset: in
     for t in threads:
         t.join()
     wall = time.perf_counter() - began
+    return summary(workers, clients, wall)
+
+
+def summary(workers: list[Client], clients: int, wall: float) -> dict:
     times = sorted(t for w in workers for t in w.times_ms)
     errors = sum((w.errors for w in workers), Counter())
-    return {"clients": clients, "requests": clients * per_client, "ok": len(times), "errors": errors,
-            "p50": percentile(times, 50), "p95": percentile(times, 95),
-            "mean": sum(times) / len(times) if times else float("nan"), "rps": clients * per_client / wall}
+    busy = sum(w.busy for w in workers)
+    sent = len(times) + busy + sum(errors.values())
+    return {"clients": clients, "requests": sent, "ok": len(times), "busy": busy, "errors": errors,
+            "p50": percentile(times, 50), "p95": percentile(times, 95), "p99": percentile(times, 99),
+            "mean": sum(times) / len(times) if times else float("nan"), "rps": sent / wall,
+            "ok_rps": len(times) / wall}
 
 
 def percentile(sorted_values: list[float], p: float) -> float:
@@ -292,25 +318,25 @@ def home_page_count(url: str) -> int | None:
 
 # -- report ----------------------------------------------------------------------------------------
 def print_table(rows: list[dict]) -> None:
-    print("| clients | requests | p50 ms | p95 ms | mean ms | req/s | errors |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print("| clients | requests | 200 | 503 (busy) | errors | p50 ms | p95 ms | p99 ms | answers/s | 200s/s |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         errors = sum(r["errors"].values())
-        print(f"| {r['clients']} | {r['requests']} | {r['p50']:.0f} | {r['p95']:.0f} | {r['mean']:.0f} "
-              f"| {r['rps']:.1f} | {errors} |")
+        print(f"| {r['clients']} | {r['requests']} | {r['ok']} | {r['busy']} | {errors} | {r['p50']:.0f} "
+              f"| {r['p95']:.0f} | {r['p99']:.0f} | {r['rps']:.1f} | {r['ok_rps']:.1f} |")
     for r in rows:
         if r["errors"]:
             detail = ", ".join(f"{k} x{v}" for k, v in r["errors"].most_common())
             print(f"\nerrors at {r['clients']} clients: {detail}")
 
 
-def benchmark(url: str, levels: list[int], total: int, practices: int | None, server: Server | None) -> None:
+def benchmark(url: str, levels: list[int], total: int, practices: int | None, server: Server | None,
+              soak_s: float = 0) -> None:
     queries = load_queries()
     links = warm_up(url, queries)
-    threads = waitress_threads() if server else "?"
+    limits = server_limits() if server else "server limits unknown (--url)"
     print(f"# HTTP benchmark — GET /?q=... on {url}; {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-          f"{platform.machine()}; {practices if practices is not None else '?'} practices served; "
-          f"waitress threads={threads}\n")
+          f"{platform.machine()}; {practices if practices is not None else '?'} practices served; {limits}\n")
     print(f"{len(queries)} queries of {QUERIES.relative_to(REPO)}, Accept-Language cycling {'/'.join(LANGUAGES)}; "
           f"{WARMUP} warm-up requests (practices on the first results page: {links}); "
           f"latencies over HTTP 200 answers only\n")
@@ -325,17 +351,60 @@ def benchmark(url: str, levels: list[int], total: int, practices: int | None, se
         peak = status.get("VmHWM", "? kB").split()[0]  # "259672 kB"
         peak_mib = f"{int(peak) / 1024:.0f} MiB" if peak.isdigit() else "?"
         print(f"\nserver process: peak resident memory (VmHWM) {peak_mib}, OS threads {status.get('Threads', '?')}")
+    if soak_s:
+        soak(url, soak_s, queries, offset, server)
+
+
+SOAK_CLIENTS = 8
+SOAK_SAMPLE_S = 60
+
+
+def soak(url: str, seconds: float, queries: list[str], offset: int, server: Server | None) -> None:
+    """SOAK_CLIENTS clients searching for `seconds`; the server's resident memory sampled every minute."""
+    host, port = split_url(url)
+    until = time.monotonic() + seconds
+    workers = [Client(host, port, [request_for(offset + c * 50 + j, queries) for j in range(50)], until=until)
+               for c in range(SOAK_CLIENTS)]
+    barrier = threading.Barrier(SOAK_CLIENTS + 1)
+    threads = [threading.Thread(target=w.run, args=(barrier,), daemon=True) for w in workers]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    began = time.perf_counter()
+    samples = [(0.0, resident_mib(server))]
+    while time.monotonic() < until:
+        time.sleep(max(0.0, min(SOAK_SAMPLE_S, until - time.monotonic())))
+        samples.append((time.perf_counter() - began, resident_mib(server)))
+    for t in threads:
+        t.join()
+    row = summary(workers, SOAK_CLIENTS, time.perf_counter() - began)
+    print(f"\n## Soak: {SOAK_CLIENTS} clients for {seconds:.0f} s\n")
+    print_table([row])
+    if server is not None:
+        first, last = samples[0][1], samples[-1][1]
+        growth = f"{(last - first) / first:+.1%}" if first else "?"
+        trail = ", ".join(f"{t / 60:.0f} min {m:.0f}" for t, m in samples)
+        print(f"\nserver resident memory (VmRSS, MiB): start {first:.0f}, end {last:.0f} ({growth}); {trail}")
+
+
+def resident_mib(server: Server | None) -> float:
+    if server is None:
+        return 0.0
+    value = proc_status(server.process.pid).get("VmRSS", "0 kB").split()[0]
+    return int(value) / 1024 if value.isdigit() else 0.0
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", default="1,8,32", help="concurrent clients per level, comma-separated")
+    parser.add_argument("--clients", default="1,8,32,128", help="concurrent clients per level, comma-separated")
     parser.add_argument("--requests", type=int, default=200,
                         help=f"requests per level, spread over its clients (at least {MIN_PER_CLIENT} each)")
     parser.add_argument("--data-dir", type=Path, help="data folder to ingest into and serve (default: a temporary "
                         "one, removed at the end); kept when given")
     parser.add_argument("--url", help="benchmark this running server (e.g. http://127.0.0.1:8000) instead: "
                         "no ingest, no server started")
+    parser.add_argument("--soak", type=float, default=0, metavar="SECONDS",
+                        help=f"after the levels, {SOAK_CLIENTS} clients search for this long; memory at start and end")
     parser.add_argument("--start-timeout", type=float, default=300,
                         help="seconds to wait for the started server to answer GET / (model load included)")
     args = parser.parse_args()
@@ -343,7 +412,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # `kill` too runs the cleanup below
 
     if args.url:
-        benchmark(args.url.rstrip("/"), levels, args.requests, home_page_count(args.url), None)
+        benchmark(args.url.rstrip("/"), levels, args.requests, home_page_count(args.url), None, args.soak)
         return
     workdir = Path(tempfile.mkdtemp(prefix="kb-bench-http-"))
     data_dir = args.data_dir.resolve() if args.data_dir else workdir / "data"
@@ -355,7 +424,7 @@ def main() -> None:
         started = time.perf_counter()
         server = start_server(data_dir, workdir, args.start_timeout)
         print(f"server answered after {time.perf_counter() - started:.0f} s", file=sys.stderr)
-        benchmark(server.url, levels, args.requests, practices, server)
+        benchmark(server.url, levels, args.requests, practices, server, args.soak)
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         sys.exit(130)

@@ -627,8 +627,11 @@ def serve(ctx: click.Context, host: str | None, port: int | None, debug: bool) -
         return
     from waitress import serve as waitress_serve
 
-    # Waitress refuses a body over the upload limit from its Content-Length, before receiving it.
-    waitress_serve(app, host=settings.host, port=settings.port, threads=8, _quiet=True,
+    # Waitress refuses a body over the upload limit from its Content-Length, before receiving it. It has threads
+    # for every search the gate admits (running or waiting) and 8 more, so a full gate answers 503 at once and
+    # pages that do not search are still served.
+    threads = app.extensions["search_gate"].capacity + 8
+    waitress_serve(app, host=settings.host, port=settings.port, threads=threads, _quiet=True,
                    max_request_body_size=app.config["MAX_CONTENT_LENGTH"])
 
 

@@ -28,6 +28,11 @@ class Settings:
     max_uncompressed_mb: float = 200.0  # what a DOCX may inflate to, counted as it is read (not as it claims)
     max_depth: int = 200  # how deeply an HTML page's elements may nest
     max_text_chars: int = 5_000_000  # text one file may hold (about 1,500 pages): all of it is embedded
+    # The web server's back-pressure (web/limits.py): this many searches run at once (0: twice the CPUs), this
+    # many more wait, each at most search_wait_seconds; past that a search is answered 503 with Retry-After.
+    search_slots: int = 0
+    search_queue: int = 16
+    search_wait_seconds: float = 5.0
     exact_limit: int = 50_000  # up to this many passages the index is exact (flat); beyond, approximate (IVF)
     host: str = "127.0.0.1"
     port: int = 8000

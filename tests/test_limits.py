@@ -2,6 +2,8 @@
 not framed, advisors' pages are not cached, signing out ends the session on the server, and an index left
 behind the store by a crash is healed at the next start."""
 import re
+import threading
+import time
 
 import pytest
 
@@ -105,3 +107,66 @@ def test_anonymous_checklists_are_rate_limited_per_address(app):
              for _ in range(22)]
     assert codes[:20] == [201] * 20 and codes[-1] == 429
     assert client.post("/api/checklists", json={"practice_id": practice}).status_code == 429  # still refused
+
+
+def _holder(gate):
+    """A thread that takes a slot of the gate (waiting for one if needed) and keeps it until `release` is set."""
+    release = threading.Event()
+    thread = threading.Thread(target=lambda: _hold(gate, release), daemon=True)
+    thread.start()
+    return thread, release
+
+
+def _hold(gate, release: threading.Event) -> None:
+    with gate.slot():
+        release.wait(30)
+
+
+def _wait_for(condition) -> None:
+    deadline = time.monotonic() + 10
+    while not condition():
+        assert time.monotonic() < deadline, "the gate never reached the expected state"
+        time.sleep(0.01)
+
+
+def test_a_search_that_waits_too_long_for_a_slot_is_a_503_in_the_users_language(kb, web_app):
+    from web.app import create_app
+
+    app = create_app(kb.settings.with_values(search_slots=1, search_queue=4, search_wait_seconds=0.3), kb=kb)
+    client, gate = app.test_client(), app.extensions["search_gate"]
+    thread, release = _holder(gate)
+    _wait_for(lambda: gate.admitted == 1)
+    try:
+        page = client.get("/", query_string={"q": "ogrody"}, headers={"Accept-Language": "uk"})
+        assert page.status_code == 503 and page.headers["Retry-After"] == "1"
+        assert "Зараз виконується багато пошуків" in page.get_data(as_text=True)
+        api = client.get("/api/search?q=ogrody")
+        assert api.status_code == 503 and api.is_json and api.headers["Retry-After"] == "1"
+        assert client.get("/").status_code == 200  # the home page does not search: it is served
+    finally:
+        release.set()
+        thread.join()
+    assert client.get("/api/search?q=ogrody").status_code == 200 and gate.admitted == 0
+
+
+def test_a_search_past_a_full_queue_is_refused_at_once(kb, web_app):
+    from web.app import create_app
+
+    app = create_app(kb.settings.with_values(search_slots=1, search_queue=1, search_wait_seconds=20), kb=kb)
+    client, gate = app.test_client(), app.extensions["search_gate"]
+    running, release_running = _holder(gate)
+    _wait_for(lambda: gate.admitted == 1)
+    waiting, release_waiting = _holder(gate)  # waits for the slot: the queue of one is full
+    _wait_for(lambda: gate.admitted == 2)
+    try:
+        began = time.monotonic()
+        refused = client.get("/api/search?q=ogrody")
+        assert refused.status_code == 503 and time.monotonic() - began < 5  # not after the 20 s wait
+        release_running.set()
+        running.join()
+        release_waiting.set()
+        waiting.join()  # the waiting search got the slot once it was free
+    finally:
+        release_running.set()
+        release_waiting.set()
+    assert client.get("/api/search?q=ogrody").status_code == 200

@@ -53,7 +53,7 @@ def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None
 
     from . import auth, checklist, collections, curation, export, limits, search, upload
 
-    limits.init_app(app, secure=settings.secure_cookies)  # first: its body limit applies before any form is read
+    limits.init_app(app, settings)  # first: its body limit applies before any form is read
     Babel(app, locale_selector=search.select_locale, default_translation_directories="translations")
     for blueprint in (search.bp, export.bp, checklist.bp, auth.bp, curation.bp, collections.bp, upload.bp):
         app.register_blueprint(blueprint)

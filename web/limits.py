@@ -1,13 +1,22 @@
 """What a request may ask, and what every answer carries: body sizes per route (refused before they are
 read), the query's length and encoding, whole-number parameters in their range, JSON errors on the API,
-and the headers that keep pages out of frames and advisors' pages out of caches."""
+the headers that keep pages out of frames and advisors' pages out of caches, and the back-pressure in front of
+searches (a bounded queue: a 503 with Retry-After when it is full, not latency without limit)."""
 from __future__ import annotations
 
+import math
+import os
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import unquote_to_bytes
 
-from flask import abort, jsonify, render_template, request
+from flask import abort, current_app, jsonify, render_template, request
 from flask_babel import gettext
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
+
+from kb.config import Settings
 
 from kb.search import MAX_QUERY_CHARS, MAX_QUERY_WORDS, QueryTooLong, check_query
 
@@ -15,9 +24,14 @@ SMALL_BODY = 256 * 1024  # a form or a JSON body; only uploads may send more
 UPLOAD_ENDPOINTS = frozenset({"upload.start"})
 
 
+# Control characters and the two XML non-characters: nothing a query means, and no DOCX can hold them.
+_NOT_TEXT = re.compile(r"[\x00-\x1f\x7f\ufffe\uffff]")
+
+
 def query_arg(name: str = "q") -> str:
-    """The query parameter, stripped; a 400 in the user's language when it is too long or not UTF-8."""
-    query = request.args.get(name, "").strip()
+    """The query parameter, stripped, control characters as spaces; a 400 in the user's language when it is
+    too long or not UTF-8."""
+    query = _NOT_TEXT.sub(" ", request.args.get(name, "")).strip()
     try:  # Werkzeug keeps bytes that are not UTF-8 as they came ("%FF"): the raw query string says
         unquote_to_bytes(request.query_string.replace(b"+", b" ")).decode("utf-8")
     except UnicodeDecodeError:
@@ -46,8 +60,73 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
     return value
 
 
-def init_app(app, secure: bool = False) -> None:
+def choice_arg(name: str, choices) -> str | None:
+    """A parameter that names one of `choices` (None when not given), else a 400 that lists them (for the
+    API: the pages' filters offer only their choices)."""
+    value = request.args.get(name)
+    if value is not None and value not in choices:
+        abort(400, description=f"{name} must be one of: {', '.join(choices)}.")
+    return value
+
+
+class SearchGate:
+    """At most `slots` searches run at once and at most `queue` more wait for a slot, each for at most
+    `wait_s`; a search past either bound is refused at once (a 503 with Retry-After), so a flood of clients
+    gets quick refusals instead of answers that come later and later."""
+
+    def __init__(self, slots: int, queue: int, wait_s: float):
+        self.slots, self.queue, self.wait_s = slots, queue, wait_s
+        self._running = threading.BoundedSemaphore(slots)
+        self._admitted = threading.BoundedSemaphore(slots + queue)
+        self._count_lock = threading.Lock()
+        self.admitted = 0  # searches running or waiting now
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SearchGate:
+        slots = settings.search_slots or 2 * (os.cpu_count() or 1)
+        return cls(max(1, slots), max(0, settings.search_queue), max(0.0, settings.search_wait_seconds))
+
+    @property
+    def capacity(self) -> int:
+        """Searches running or waiting at most: the web server needs more threads than this."""
+        return self.slots + self.queue
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        """Hold a search slot for the block, or raise ServiceUnavailable when none comes in time."""
+        if not self._admitted.acquire(blocking=False):
+            raise _busy(self.wait_s)
+        self._count(+1)
+        try:
+            if not self._running.acquire(timeout=self.wait_s):
+                raise _busy(self.wait_s)
+            try:
+                yield
+            finally:
+                self._running.release()
+        finally:
+            self._count(-1)
+            self._admitted.release()
+
+    def _count(self, change: int) -> None:
+        with self._count_lock:
+            self.admitted += change
+
+
+def _busy(wait_s: float) -> ServiceUnavailable:
+    return ServiceUnavailable(description=gettext("Many searches are running right now. Please try again in a "
+                                                  "few seconds."), retry_after=max(1, math.ceil(wait_s)))
+
+
+def search_slot():
+    """The app's search gate's slot (a context manager): wrap the work of a search in it."""
+    return current_app.extensions["search_gate"].slot()
+
+
+def init_app(app, settings: Settings) -> None:
     """Call before anything else reads requests (CSRFProtect reads the form): the body limit comes first."""
+    secure = settings.secure_cookies
+    app.extensions["search_gate"] = SearchGate.from_settings(settings)
 
     @app.before_request
     def limit_body():

@@ -25,7 +25,7 @@ from kb.export import export, filename
 from kb.index import IndexNotReady
 from kb.knowledge import KnowledgeBase
 from kb.lexical import query_stems, stem
-from kb.models import SHEET_FIELDS
+from kb.models import SHEET_FIELDS, Stage, Status
 from kb.search import facets, mark_matches, search_index, similar_practices
 from kb.themes import THEMES
 from kb.themes import label as theme_label
@@ -33,7 +33,7 @@ from kb.themes import label as theme_label
 from .access import allowed, is_visible, safe_target, visible_practice, visible_status
 from .downloads import choice, download
 from .labels import names
-from .limits import int_arg, query_arg
+from .limits import choice_arg, int_arg, query_arg, search_slot
 from .pages import Page
 
 bp = Blueprint("search", __name__)
@@ -196,11 +196,12 @@ def results(query: str, chosen: dict[str, str | None], weak: bool = False) -> Re
     if not query:
         return Results([])
     # Facet counts over what the query finds without filters; each facet applies the other filters.
-    vector = _kb().query_vector(query)  # both searches below share it
-    unfiltered, error = _run(query, MAX_RESULTS, vector)
-    hits = _run(query, MAX_RESULTS, vector, **chosen)[0] if any(chosen.values()) else unfiltered
-    if unfiltered and hits is not unfiltered:  # good or weak as without the filters, as the facets count them
-        hits = mark_matches(_kb(), hits, best=unfiltered)
+    with search_slot():
+        vector = _kb().query_vector(query)  # both searches below share it
+        unfiltered, error = _run(query, MAX_RESULTS, vector)
+        hits = _run(query, MAX_RESULTS, vector, **chosen)[0] if any(chosen.values()) else unfiltered
+        if unfiltered and hits is not unfiltered:  # good or weak as without the filters, as the facets count them
+            hits = mark_matches(_kb(), hits, best=unfiltered)
     if weak:
         return Results(hits, counts=facets(unfiltered, chosen), error=error)
     good = [h for h in hits if h.match == "good"]
@@ -252,7 +253,8 @@ def _home() -> dict:
 def show(practice_id: str):
     practice = visible_practice(practice_id)
     try:
-        similar = similar_practices(_kb(), practice_id, k=5, status=visible_status())
+        with search_slot():
+            similar = similar_practices(_kb(), practice_id, k=5, status=visible_status())
     except IndexNotReady:
         similar = []
     versions = [v for v in _kb().store.group(practice.group_id) if v.id != practice.id and is_visible(v)]
@@ -302,7 +304,11 @@ def api_search():  # anonymous callers get approved practices only, as on the pa
     if not query:
         return jsonify(error="Give a query in the q parameter, e.g. /api/search?q=ogrody+miejskie"), 400
     k = int_arg("k", 10, 1, 100)
-    hits, error = _run(query, k, **chosen_filters())
+    for name, known in (("theme", [t.id for t in THEMES]), ("status", (Status.APPROVED, Status.DRAFT)),
+                        ("stage", list(Stage))):
+        choice_arg(name, known)  # an unknown value is a 400, not an empty list
+    with search_slot():
+        hits, error = _run(query, k, **chosen_filters())
     if error:
         return jsonify(error=error), 503
     return jsonify([h.to_dict() for h in hits])
@@ -330,7 +336,9 @@ def api_similar(practice_id: str):
         return jsonify(error=f"No practice with id {practice_id}"), 404
     k = int_arg("k", 5, 1, 50)
     out = []
-    for hit in similar_practices(_kb(), practice_id, k=k, status=visible_status()):
+    with search_slot():
+        similar = similar_practices(_kb(), practice_id, k=k, status=visible_status())
+    for hit in similar:
         item = hit.to_dict()
         item["shared_themes"] = [t for t in hit.practice.themes if t in practice.themes]
         out.append(item)
