@@ -28,6 +28,24 @@ def _decode(data: bytes) -> str:
     return str(best)
 
 
+def _utf16_without_bom(data: bytes) -> str:
+    """Text saved as UTF-16 without a byte-order mark (Windows tools do), else an error: the file is binary.
+
+    In European scripts each UTF-16 unit's high byte is small (0 for Latin letters, spaces and digits, 4 for
+    Cyrillic): the side of the byte pairs where most bytes are small is the high one, and says the order."""
+    sample = data[:65536] if len(data) % 2 == 0 else b""
+    small = [sum(b < 0x06 for b in sample[side::2]) for side in (0, 1)]  # at even offsets, at odd offsets
+    units = max(1, len(sample) // 2)
+    if sample and max(small) >= 0.7 * units and min(small) <= 0.3 * units:
+        try:
+            text = data.decode("utf-16-le" if small[1] > small[0] else "utf-16-be")
+        except UnicodeDecodeError:
+            text = ""
+        if text and sum(c.isprintable() or c.isspace() for c in text[:32768]) >= 0.97 * len(text[:32768]):
+            return text
+    raise ExtractionError("this is a binary file, not text; check the file type")
+
+
 _BLOCKS = ("h1", "h2", "h3", "h4", "p", "li", "tr", "div")
 _INNER_BLOCKS = frozenset(("p", "h1", "h2", "h3", "li", "div", "table"))  # a div holding one is only a wrapper
 MAX_DEPTH = 200
@@ -108,12 +126,10 @@ def extract(path: Path, max_depth: int = MAX_DEPTH) -> Extracted:
     data = path.read_bytes()
     if path.suffix.lower() in (".mhtml", ".mht"):
         text = _mhtml_page(data).replace("\u00ad", "")
-    elif b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ExtractionError("this is a binary file, not text; check the file type")
-    elif path.suffix.lower() in (".html", ".htm"):
-        text = _decode_html(data).replace("\u00ad", "")
     else:
-        text = _decode(data).replace("\u00ad", "")
+        if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            data = _utf16_without_bom(data).encode("utf-8")
+        text = (_decode_html(data) if path.suffix.lower() in (".html", ".htm") else _decode(data)).replace("\u00ad", "")
     if path.suffix.lower() in (".html", ".htm", ".mhtml", ".mht") or re.match(r"\s*(?:<!doctype html|<html)", text, re.I):
         raw_lines = _html_to_lines(text, max_depth)
     else:

@@ -187,6 +187,21 @@ def test_text_in_a_legacy_encoding(tmp_path):
     assert p.language == "pl" and "Żyrardowie" in p.body and p.city == "Żyrardów"
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_text_in_utf16_without_a_byte_order_mark(tmp_path, encoding):
+    path = tmp_path / "сторінка.txt"
+    path.write_bytes(("Житло в обмін на ремонт у Житомирі\n\n" + UK_BODY + " " + UK_BODY).encode(encoding))
+    [p] = read(path)
+    assert p.language == "uk" and "Житомирі" in p.title
+    latin = tmp_path / "strona.txt"
+    latin.write_bytes(("Mieszkanie za remont w Żyrardowie\n\n" + PL_BODY).encode(encoding))
+    assert "Żyrardowie" in read(latin)[0].title
+    noise = tmp_path / "noise.txt"  # zero bytes on both sides of every pair: not text in any order
+    noise.write_bytes(bytes(range(0, 256, 3)) * 40 + b"\x00" * 4000)
+    with pytest.raises(ExtractionError, match="binary"):
+        read(noise)
+
+
 def test_batch_goes_on_and_keeps_what_was_stored(kb, tmp_path):
     good = docx_file(tmp_path / "good.docx", "Ogrody społeczne", paragraphs=[PL_BODY])
     first = ingest_paths(kb, [good], workers=1)
