@@ -621,6 +621,10 @@ def serve(ctx: click.Context, host: str | None, port: int | None, debug: bool) -
     click.echo("Loading the model and the index…", err=True)
     _catch_up(app.extensions["kb"])
     app.extensions["kb"].warm_up()
+    from web.upload import resume
+
+    for job in resume(app):
+        click.echo(f"Finishing an upload that a stop interrupted ({len(job.names)} files, by {job.owner}).", err=True)
     click.echo(f"Serving the knowledge base at http://{settings.host}:{settings.port}/ (Ctrl+C to stop)", err=True)
     if debug:
         app.run(host=settings.host, port=settings.port, debug=True)

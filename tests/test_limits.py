@@ -2,6 +2,7 @@
 not framed, advisors' pages are not cached, signing out ends the session on the server, and an index left
 behind the store by a crash is healed at the next start."""
 import re
+import shutil
 import threading
 import time
 
@@ -170,3 +171,28 @@ def test_a_search_past_a_full_queue_is_refused_at_once(kb, web_app):
         release_running.set()
         release_waiting.set()
     assert client.get("/api/search?q=ogrody").status_code == 200
+
+
+def test_an_upload_a_stop_interrupted_is_finished_at_the_next_start(kb, corpus_copy):
+    from web import upload
+    from web.app import create_app
+
+    app = create_app(kb.settings, kb=kb)
+    files = sorted(corpus_copy.iterdir())  # a PDF, a DOCX and a text file
+    folder = kb.settings.data_dir / "uploads" / "20261207-120000-abc"
+    folder.mkdir(parents=True)
+    for path in files:
+        shutil.copy(path, folder / path.name)
+    ingest_paths(kb, [folder / files[0].name], workers=1)  # stored before the server stopped
+    upload._save(upload.Job("abc", "marta", folder, {p.name: p.name for p in files}))  # as the stop left it
+    [job] = upload.resume(app)
+    _wait_for(lambda: job.finished)
+    statuses = {p.name: r.status for r in job.results for p in files if r.path.endswith(p.name)}
+    assert len(files) == len(statuses) == 3 and statuses[files[0].name] == "unchanged"
+    assert not job.error and all(statuses[p.name] not in ("unchanged", "failed") for p in files[1:])
+    assert kb.index_is_current() and upload.resume(app) == []  # finished: not resumed again
+    add_user(kb.store, "marta", PASSWORD, "advisor", actor="test")
+    client = app.test_client()
+    _sign_in(client, "marta")
+    report = client.get("/upload/abc", headers={"Accept-Language": "pl"}).get_data(as_text=True)
+    assert "Serwer zatrzymał się w trakcie tego przesyłania" in report and files[2].name in report

@@ -1,8 +1,13 @@
 """Advisors upload DOCX, PDF and text files: ingestion runs in the background while a page shows its
 progress (it refreshes itself, no JavaScript needed), then a report per file: the practices found, the
-versions linked, or why a file failed."""
+versions linked, or why a file failed. Each upload keeps a manifest beside its files, so an upload that a
+stopped server left unfinished is finished when `kb serve` starts again (files stored before the stop come
+out unchanged)."""
 from __future__ import annotations
 
+import json
+import logging
+import os
 import re
 import secrets
 import threading
@@ -29,7 +34,9 @@ from .access import actor, requires
 from .access import knowledge as _kb
 
 bp = Blueprint("upload", __name__)
+logger = logging.getLogger(__name__)
 MAX_FILES = 50
+MANIFEST = ".upload.json"  # in the upload's folder: who uploaded what, and whether its ingest finished
 
 
 @dataclass
@@ -46,6 +53,7 @@ class Job:
     started: float = field(default_factory=time.time)
     finished: float = 0.0
     error: str = ""
+    resumed: bool = False  # the server stopped during this upload; it was finished after the restart
 
     @property
     def total(self) -> int:
@@ -108,24 +116,39 @@ def start():
                                                          name=Path(twin).name)))
             continue
         job.names[name] = upload.filename
-    _jobs()[job_id] = job
-    if job.names:
-        app = current_app._get_current_object()
-        threading.Thread(target=_run, args=(app, job), name=f"upload-{job_id}", daemon=True).start()
-    else:
+    if not job.names:
         job.finished = time.time()
+    _launch(current_app._get_current_object(), job)
     return redirect(url_for("upload.status", job_id=job_id))
 
 
+def _launch(app, job: Job) -> None:
+    """List the job for its owner, write its manifest and, when it has files, ingest them in the background."""
+    app.extensions.setdefault("uploads", {})[job.id] = job
+    _save(job)
+    if not job.finished:
+        threading.Thread(target=_run, args=(app, job), name=f"upload-{job.id}", daemon=True).start()
+
+
+def _save(job: Job) -> None:
+    """Write the job's manifest whole (a temporary file renamed into place): a crash leaves the old or the new."""
+    data = {"id": job.id, "owner": job.owner, "names": job.names, "skipped": job.skipped, "started": job.started,
+            "finished": job.finished}
+    tmp = job.folder / f"{MANIFEST}.tmp"
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, job.folder / MANIFEST)
+
+
 def _run(app, job: Job) -> None:
-    """Ingest the job's folder (one file after another; the store and index take one writer at a time)."""
+    """Ingest the job's files (one after another; the store and index take one writer at a time)."""
     kb: KnowledgeBase = app.extensions["kb"]
 
     def on_passages(n: int) -> None:
         job.passages += n
 
     try:
-        report = ingest_paths(kb, [job.folder], on_file=job.results.append, on_passages=on_passages, workers=1)
+        report = ingest_paths(kb, [job.folder / name for name in job.names], on_file=job.results.append,
+                              on_passages=on_passages, workers=1)
         for result in report.failed:  # nothing of a file the reader refused is kept (a hostile file stays nowhere)
             if result.refused:
                 Path(result.path).unlink(missing_ok=True)
@@ -134,6 +157,31 @@ def _run(app, job: Job) -> None:
         job.error = f"{type(exc).__name__}: {exc}"
     finally:
         job.finished = time.time()
+        _save(job)
+
+
+def resume(app) -> list[Job]:
+    """Finish the uploads that a stopped server left unfinished (their manifests say so), in the background:
+    each is ingested again, so the files stored before the stop come out unchanged and the rest are read."""
+    root: Path = app.extensions["kb"].settings.data_dir / "uploads"
+    resumed = []
+    for manifest in sorted(root.glob(f"*/{MANIFEST}")):
+        try:
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+            if data["finished"]:
+                continue
+            folder = manifest.parent
+            job = Job(data["id"], data["owner"], folder,
+                      {name: shown for name, shown in data["names"].items() if (folder / name).is_file()},
+                      skipped=[tuple(item) for item in data["skipped"]], started=data["started"], resumed=True)
+        except (OSError, ValueError, KeyError, TypeError):
+            logger.warning("Upload manifest %s is unreadable; its files stay in %s", manifest, manifest.parent)
+            continue
+        if not job.names:
+            job.finished = time.time()
+        _launch(app, job)
+        resumed.append(job)
+    return resumed
 
 
 @bp.get("/upload/<job_id>")
