@@ -9,8 +9,11 @@ import time
 import pytest
 
 from ingest.pipeline import ingest_paths
+from kb import curation
 from kb.accounts import add_user
 from kb.search import MAX_QUERY_CHARS
+
+from .conftest import CORPUS
 
 
 PASSWORD = "a long enough password"
@@ -196,3 +199,40 @@ def test_an_upload_a_stop_interrupted_is_finished_at_the_next_start(kb, corpus_c
     _sign_in(client, "marta")
     report = client.get("/upload/abc", headers={"Accept-Language": "pl"}).get_data(as_text=True)
     assert "Serwer zatrzymał się w trakcie tego przesyłania" in report and files[2].name in report
+
+
+def test_searches_beside_an_ingest_and_an_edit_get_whole_answers(app, kb, corpus_copy):
+    approved = app.test_client().get("/api/search?q=mieszkanie za remont&k=1").get_json()[0]
+    titles = {approved["title"]} | {f"Mieszkanie za remont, wersja {n}" for n in range(6)}
+    answers, failures, stop = [], [], threading.Event()
+
+    def search() -> None:
+        client = app.test_client()
+        while not stop.is_set():
+            for query in ("mieszkanie za remont", "житло для переселенців", "temporary use of empty shops"):
+                response = client.get("/api/search", query_string={"q": query, "k": 20})
+                (answers if response.status_code == 200 else failures).append(response.get_json())
+
+    searchers = [threading.Thread(target=search) for _ in range(3)]
+    for thread in searchers:
+        thread.start()
+    try:
+        for n in range(6):  # an advisor's edits of an approved practice, between the ingests
+            curation.edit(kb, approved["id"], {"title": f"Mieszkanie za remont, wersja {n}"}, actor="test")
+            if n == 2:
+                ingest_paths(kb, [CORPUS / "zhytomyr-fond-tymchasovoho-zhytla-vpo.docx",
+                                  CORPUS / "bremen-temporary-use-vacant-shops.pdf"], workers=1)
+            if n == 4:  # a document changed under its approved practice: re-read while searches run
+                text = corpus_copy / "walbrzych-lokal-na-start.txt"
+                text.write_text(text.read_text(encoding="utf-8") + "\n\nNowy akapit o wynikach.\n", encoding="utf-8")
+                ingest_paths(kb, [text], workers=1)
+    finally:
+        stop.set()
+        for thread in searchers:
+            thread.join()
+    assert not failures and len(answers) >= 6
+    for answer in answers:
+        ids = [hit["id"] for hit in answer]
+        assert len(ids) == len(set(ids)) and all(hit["title"] and hit["match"] in ("good", "weak") for hit in answer)
+        assert all(hit["title"] in titles for hit in answer if hit["id"] == approved["id"])
+    assert kb.index().ids() == set(kb.store.passage_ids())
