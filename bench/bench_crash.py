@@ -183,9 +183,10 @@ def stored(data: Path, files: list[Path]) -> int:
         store.close()
 
 
-def upload_run(base: Path, data: Path, files: list[Path], kill_at: float | None) -> tuple[float, bool]:
+def upload_run(base: Path, data: Path, files: list[Path], kill_at: float | None) -> tuple[float, bool, bool]:
     """Copy base to data, upload the files as an advisor; kill the server `kill_at` s after the upload was
-    sent and start it again. Returns the seconds until the upload finished and whether it finished."""
+    sent and start it again. Returns the seconds until the upload finished, whether it finished, and whether
+    the kill interrupted it."""
     shutil.copytree(base, data)
     port = free_port()
     server = serve(data, port)
@@ -194,13 +195,15 @@ def upload_run(base: Path, data: Path, files: list[Path], kill_at: float | None)
         browser = Browser(f"http://127.0.0.1:{port}")
         browser.sign_in("marta")
         browser.upload(files)
+        interrupted = False
         if kill_at is not None:
             time.sleep(kill_at)
             server.send_signal(signal.SIGKILL)
             server.wait()
+            interrupted = not uploads_finished(data)
             server = serve(data, port)  # resumes the interrupted upload
         finished = wait_finished(data)
-        return time.perf_counter() - began, finished
+        return time.perf_counter() - began, finished, interrupted
     finally:
         server.terminate()
         server.wait()
@@ -234,24 +237,26 @@ def web_main(runs: int) -> None:
         upload = second + changed
         unchanged = {pid for pid, (status, name) in approved_before.items()
                      if status == "approved" and name not in {p.name for p in changed}}
-        full, finished = upload_run(base, tmp / "probe", upload, None)
+        full, finished, _ = upload_run(base, tmp / "probe", upload, None)
         print(f"{len(first)} files ingested and approved; an upload of {len(upload)} files takes {full:.1f} s "
               f"(finished: {finished}); killing the server at {runs} moments from 0.1 s to {full:.1f} s after it")
-        consistent = 0
+        consistent = interrupted = 0
         for n in range(runs):
             moment = 0.1 + (full - 0.1) * n / max(1, runs - 1)
             data = tmp / f"run-{n}"
-            seconds, finished = upload_run(base, data, upload, moment)
+            seconds, finished, cut = upload_run(base, data, upload, moment)
+            interrupted += cut
             index_ids, store_ids, statuses = state(data)
             lost = [pid for pid in unchanged if pid in statuses and statuses[pid][0] != "approved"]
             held = stored(data, upload)
             ok = finished and index_ids == store_ids and not lost and held == len(upload)
             consistent += ok
-            print(f"  kill at {moment:5.2f} s: finished after the restart {finished} ({seconds:.1f} s), index "
+            print(f"  kill at {moment:5.2f} s{' (mid-upload)' if cut else ' (after it)'}: finished {finished} "
+                  f"({seconds:.1f} s), index "
                   f"{len(index_ids)} = store {len(store_ids)}: {index_ids == store_ids}, files stored {held} of "
                   f"{len(upload)}, approved lost {len(lost)}{'' if ok else '  FAILED'}")
             shutil.rmtree(data, ignore_errors=True)
-        print(f"consistent after the restart: {consistent} of {runs}")
+        print(f"consistent after the restart: {consistent} of {runs} ({interrupted} kills landed mid-upload)")
 
 
 if __name__ == "__main__":
