@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import asdict
+from datetime import date
 
 from flask import (
     Blueprint,
@@ -43,6 +44,7 @@ from kb.knowledge import KnowledgeBase
 from kb.models import now_iso
 
 from .access import is_visible, visible_practice
+from .limits import json_fields
 
 bp = Blueprint("checklist", __name__)
 MINE = "checklists"  # session key: ids of the checklists this browser works on
@@ -196,6 +198,7 @@ def _json_body() -> dict:
 @bp.post("/api/checklists")
 def api_create():
     body = _json_body()
+    json_fields(body, practice_id=str, city=str, country=str, population=int, department=str, lang=str)
     practice = _kb().get(str(body.get("practice_id", "")))
     if not is_visible(practice):
         return jsonify(error="No practice with this practice_id"), 404
@@ -227,12 +230,24 @@ def api_update(checklist_id: str):
     if checklist is None:
         return jsonify(error=f"No checklist {checklist_id}"), 404
     body = _json_body()
+    json_fields(body, items=dict, actions=list, lang=str)
     try:
-        for key, values in (body.get("items") or {}).items():
+        for key, values in body.get("items", {}).items():
+            if not isinstance(values, dict):
+                raise ValueError(f"item {key} must be an object")
+            json_fields(values, status=str, note=str, owner=str, due=str, core=bool)
+            if values.get("due"):
+                date.fromisoformat(values["due"])  # a day of the calendar, not only its shape
             update_item(checklist, key, **values)
         if "actions" in body:
+            for values in body["actions"]:
+                if not isinstance(values, dict):
+                    raise ValueError("each action must be an object")
+                json_fields(values, **dict.fromkeys(ACTION_FIELDS, str))
             checklist.actions = [a for a in (Action.of(values) for values in body["actions"][:200]) if a.filled()]
-        if body.get("lang") in LANGUAGES:
+        if "lang" in body:
+            if body["lang"] not in LANGUAGES:
+                raise ValueError(f"lang is one of {', '.join(LANGUAGES)}")
             checklist.lang = body["lang"]
     except (ValueError, TypeError, AttributeError) as exc:
         return jsonify(error=str(exc)), 400

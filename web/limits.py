@@ -69,6 +69,20 @@ def choice_arg(name: str, choices) -> str | None:
     return value
 
 
+_JSON_TYPES = {str: "a string", int: "a whole number", bool: "true or false", dict: "an object", list: "an array"}
+
+
+def json_fields(body: dict, **types: type) -> None:
+    """A 400 that names the first of the JSON object's fields that is there and not of its type (null is no
+    string; true is no number)."""
+    for name, kind in types.items():
+        if name not in body:
+            continue
+        value = body[name]
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+            abort(400, description=f"{name} must be {_JSON_TYPES[kind]}.")
+
+
 class SearchGate:
     """At most `slots` searches run at once and at most `queue` more wait for a slot, each for at most
     `wait_s`; a search past either bound is refused at once (a 503 with Retry-After), so a flood of clients
