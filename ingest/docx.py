@@ -188,6 +188,21 @@ def extract(path: Path, max_uncompressed_mb: float = MAX_UNCOMPRESSED_MB) -> Ext
             elif tag == W + "customXml":
                 read(child)
 
-    read(document.element.body)
-    title = (document.core_properties.title or "").strip()
-    return Extracted(blocks, title=title)
+    try:
+        read(document.element.body)
+    except (MemoryError, RecursionError):
+        raise  # the worker refuses these in words of its own (ingest/worker.py)
+    except Exception as exc:  # a damaged part python-docx only finds as it reads: a style without its id,
+        # a document part whose root is not a document or that has no body
+        raise ExtractionError(f"the DOCX file could not be parsed ({type(exc).__name__}: {exc})") from exc
+    return Extracted(blocks, title=_title(document))
+
+
+def _title(document) -> str:
+    """The title in the document's properties (docProps/core.xml), "" when that part is damaged: python-docx
+    reads it only here, and a part it does not recognise (another namespace, another content type) has no
+    title to give, which must not cost the document its text."""
+    try:
+        return (document.core_properties.title or "").strip()
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return ""

@@ -35,6 +35,7 @@ class Line:
 
 
 PAGE_ALLOWANCE_S = 1.0  # what each page adds to the time a worker has for its PDF (about 0.2 s a page is usual)
+MAX_PAGE_POINTS = 14_400  # the largest page side the PDF format allows (200 inches; ISO 32000-1, annex C)
 _CID = re.compile(r"\(cid:\d+\)")
 
 
@@ -404,6 +405,18 @@ def _ocr_lines(page, number: int) -> tuple[list[Line], list[float]]:
     return out, [ln.confidence for ln in lines]
 
 
+def _check_size(page, number: int) -> None:
+    """A page no larger than the PDF format allows. pdfminer's layout analysis walks a grid of 50-point cells
+    over the page for each pair of text boxes it compares: on a page billions of points wide (a damaged or
+    hostile file) one comparison walks tens of millions of cells, and the file would stall a worker until
+    its time limit."""
+    x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+    width, height = abs(x1 - x0), abs(y1 - y0)
+    if not (width <= MAX_PAGE_POINTS and height <= MAX_PAGE_POINTS):  # a NaN is refused too
+        raise ExtractionError(f"page {number} of the PDF is {width:.0f} × {height:.0f} points, over the "
+                              f"{MAX_PAGE_POINTS:,} the PDF format allows; the file may be damaged")
+
+
 def _close(pdf) -> None:
     """Close the pages read and the file; pdfplumber's close() reads every page (again), which a refused
     PDF (a page tree in a loop, 200,000 pages) must not do."""
@@ -457,6 +470,7 @@ def extract(path: Path, max_pages: int = 500, max_ocr_pages: int = 50) -> Extrac
         scanned, ocr_pages, confidences = [], [], []
         for number, page in enumerate(pdf.pages, start=1):
             deadline.allow(PAGE_ALLOWANCE_S)  # a long report is not a hostile file
+            _check_size(page, number)
             drawn = _drawn(page)
             unmapped += sum(1 for g in drawn.glyphs if g == "\ufffd" or _CID.fullmatch(g))
             chars += len(drawn.glyphs)
