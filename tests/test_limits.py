@@ -44,6 +44,8 @@ def test_bad_parameters_are_400s_that_say_what_is_allowed(app):
     too_many = client.get(f"/api/practices/{hits[0]['id']}/similar?k=9999999999")
     assert too_many.status_code == 400 and "from 1 to 50" in too_many.get_json()["error"]
     assert client.get("/api/search?q=ogrody&k=0").status_code == 400
+    assert client.get("/api/search?q=ogrody&stage=pilot").status_code == 400  # not a stage
+    assert client.get("/api/search?q=ogrody&stage=&theme=").status_code == 200  # a form's "any"
 
 
 def test_api_errors_are_json_and_bodies_are_bounded(app):

@@ -17,7 +17,6 @@ from flask_babel import gettext
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from kb.config import Settings
-
 from kb.search import MAX_QUERY_CHARS, MAX_QUERY_WORDS, QueryTooLong, check_query
 
 SMALL_BODY = 256 * 1024  # a form or a JSON body; only uploads may send more
@@ -63,7 +62,7 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
 def choice_arg(name: str, choices) -> str | None:
     """A parameter that names one of `choices` (None when not given), else a 400 that lists them (for the
     API: the pages' filters offer only their choices)."""
-    value = request.args.get(name)
+    value = request.args.get(name) or None  # an empty parameter (a form's "any") chooses nothing
     if value is not None and value not in choices:
         abort(400, description=f"{name} must be one of: {', '.join(choices)}.")
     return value
@@ -85,8 +84,8 @@ def json_fields(body: dict, **types: type) -> None:
 
 class SearchGate:
     """At most `slots` searches run at once and at most `queue` more wait for a slot, each for at most
-    `wait_s`; a search past either bound is refused at once (a 503 with Retry-After), so a flood of clients
-    gets quick refusals instead of answers that come later and later."""
+    `wait_s`: a search that finds the queue full is refused at once, one that waits past `wait_s` then (a 503
+    with Retry-After), so a flood of clients gets quick refusals instead of answers that come later and later."""
 
     def __init__(self, slots: int, queue: int, wait_s: float):
         self.slots, self.queue, self.wait_s = slots, queue, wait_s
