@@ -31,7 +31,7 @@ class Settings:
     # The web server's back-pressure (web/limits.py): this many searches run at once (0: twice the CPUs), this
     # many more wait, each at most search_wait_seconds; past that a search is answered 503 with Retry-After.
     search_slots: int = 0
-    search_queue: int = 16
+    search_queue: int = 48
     search_wait_seconds: float = 5.0
     exact_limit: int = 50_000  # up to this many passages the index is exact (flat); beyond, approximate (IVF)
     host: str = "127.0.0.1"
