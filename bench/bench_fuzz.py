@@ -81,16 +81,6 @@ def _parent(pid: int) -> int:
         return 0
 
 
-def _pss(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0
-
-
 class Sampler(threading.Thread):
     """Every 50 ms, the memory of this process's descendants (fork server, workers), into the current tally."""
 
@@ -109,7 +99,7 @@ class Sampler(threading.Thread):
             workers = pids - servers
             tally.worker_peak = max([tally.worker_peak, *(_status_kb(pid, "VmHWM") * 1024 for pid in workers)])
             tally.server_rss = max([tally.server_rss, *(_status_kb(pid, "VmRSS") * 1024 for pid in servers)])
-            tally.tree_peak = max(tally.tree_peak, sum(_pss(pid) for pid in pids))
+            tally.tree_peak = max(tally.tree_peak, sum(hostile.pss(pid) for pid in pids))
 
 
 # -- inputs ------------------------------------------------------------------------------------------------

@@ -28,17 +28,7 @@ from tests import hostile  # noqa: E402
 
 def _tree_rss(root: int) -> int:
     """The process tree's proportional set size (PSS: pages shared by forked workers counted once)."""
-    return sum(_pss(pid) for pid in {root, *hostile.descendants(root)})
-
-
-def _pss(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0
+    return sum(hostile.pss(pid) for pid in {root, *hostile.descendants(root)})
 
 
 def run(command: list[str], env: dict, timeout: float) -> tuple[float, int, str]:

@@ -248,16 +248,21 @@ def run_level(url: str, clients: int, total: int, queries: list[str], offset: in
     per_client = max(MIN_PER_CLIENT, -(-total // clients))
     workers = [Client(host, port, [request_for(offset + c * per_client + j, queries) for j in range(per_client)])
                for c in range(clients)]
-    barrier = threading.Barrier(clients + 1)
-    threads = [threading.Thread(target=w.run, args=(barrier,), daemon=True) for w in workers]
-    for t in threads:
-        t.start()
-    barrier.wait()
-    began = time.perf_counter()
+    threads, began = start(workers)
     for t in threads:
         t.join()
     wall = time.perf_counter() - began
     return summary(workers, clients, wall)
+
+
+def start(workers: list[Client]) -> tuple[list[threading.Thread], float]:
+    """Each client in its thread, all let go at once; the threads and the moment they started."""
+    barrier = threading.Barrier(len(workers) + 1)
+    threads = [threading.Thread(target=w.run, args=(barrier,), daemon=True) for w in workers]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    return threads, time.perf_counter()
 
 
 def summary(workers: list[Client], clients: int, wall: float) -> dict:
@@ -365,12 +370,7 @@ def soak(url: str, seconds: float, queries: list[str], offset: int, server: Serv
     until = time.monotonic() + seconds
     workers = [Client(host, port, [request_for(offset + c * 50 + j, queries) for j in range(50)], until=until)
                for c in range(SOAK_CLIENTS)]
-    barrier = threading.Barrier(SOAK_CLIENTS + 1)
-    threads = [threading.Thread(target=w.run, args=(barrier,), daemon=True) for w in workers]
-    for t in threads:
-        t.start()
-    barrier.wait()
-    began = time.perf_counter()
+    threads, began = start(workers)
     samples = [(0.0, resident_mib(server))]
     while time.monotonic() < until:
         time.sleep(max(0.0, min(SOAK_SAMPLE_S, until - time.monotonic())))

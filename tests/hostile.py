@@ -26,6 +26,18 @@ def descendants(pid: int) -> set[int]:
     return found
 
 
+def pss(pid: int) -> int:
+    """A process's proportional set size in bytes (pages shared with forked processes counted once); 0 when
+    it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 def _pdf(objects: list[bytes], root: int = 1) -> bytes:
     """A PDF with these numbered objects (1, 2, …), a correct cross-reference table and trailer."""
     out = io.BytesIO()

@@ -403,10 +403,10 @@ def test_advisor_uploads_reviews_approves_and_visitors_compare(kb, browser, base
         pg.wait_for_url("**/edit")
         expect(pg.locator(".review-facts")).to_contain_text("ogrod-czechow.docx")
         pg.get_by_label("Title").fill("Ogród społeczny przy szkole na Czechowie")
-        pg.get_by_role("button", name="Save changes").click()
-        expect(pg.locator(".notice")).to_contain_text("keeps these values")
-        pg.get_by_role("button", name="Approve").click()
-        expect(pg.locator(".notice")).to_contain_text("visitors can now find")
+        pg.get_by_role("button", name="Approve", exact=True).click()  # not saved first: Approve saves the edit too
+        expect(pg.locator(".notice").filter(has_text="keeps these values")).to_be_visible()
+        expect(pg.locator(".notice").filter(has_text="visitors can now find")).to_be_visible()
+        expect(pg.get_by_label("Title")).to_have_value("Ogród społeczny przy szkole na Czechowie")
         pg.screenshot(path=str(shots / "review-edit.png"), full_page=True)
         pg.get_by_role("button", name="Sign out").click()
 

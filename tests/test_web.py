@@ -160,3 +160,28 @@ def test_result_passages_mark_the_query_words_and_stay_escaped(client, kb):
     assert marked == "<mark>Mieszkania</mark> &lt;b&gt;za <mark>remont</mark>&lt;/b&gt; w Żyrardowie"
     cut = str(highlight("ab " * 200, "x"))
     assert cut.endswith("…") and len(cut) <= 321
+
+
+def test_approving_from_the_edit_page_saves_the_edits_first(web_app, kb):
+    from kb import curation
+    from kb.models import Status
+
+    from .fixtures.builders import csrf_token, sign_in
+
+    practice = kb.store.list()[0]
+    kb.store.set_status(practice.id, Status.DRAFT)
+    client = sign_in(web_app, "ola")
+    page = client.get(f"/practices/{practice.id}/edit").get_data(as_text=True)
+    # The Approve button at the top belongs to the edit form: pressing it sends the form's values.
+    assert 'form="edit-form" name="then" value="approved"' in page and 'id="edit-form"' in page
+    form = {**practice.values(), "title": "Mieszkanie za remont, nowy tytuł", "timescale": "2019–2024",
+            "themes": ["housing"], "then": "approved", "csrf_token": csrf_token(page)}
+    response = client.post(f"/practices/{practice.id}/edit", data=form)
+    assert response.status_code == 302
+    saved = kb.store.get(practice.id)
+    assert (saved.title, saved.fields.get("timescale"), saved.themes, saved.status) == \
+        ("Mieszkanie za remont, nowy tytuł", "2019–2024", ("housing",), Status.APPROVED)
+    entries = curation.audit(kb, target=practice.id)[0]
+    assert [e.action for e in entries[:2]] == ["approved", "edit"]  # newest first: the edit, then the approval
+    notices = client.get(f"/practices/{practice.id}/edit").get_data(as_text=True)
+    assert "keeps these values" in notices and "visitors can now find" in notices

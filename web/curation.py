@@ -55,13 +55,20 @@ def edit(practice_id: str):
     if request.method == "POST":
         form = {name: request.form.get(name, "") for name in EDITABLE if name != "themes"}
         form["themes"] = request.form.getlist("themes")
+        then = request.form.get("then", "")  # Approve, Reject or Back to draft pressed with the form's values
+        if then and then not in set(Status):
+            abort(400, f"Unknown status {then!r}")
         try:
-            curation.edit(_kb(), practice_id, form, actor())
-        except CurationError as exc:
+            saved = curation.edit(_kb(), practice_id, form, actor()).values() != values
+        except CurationError as exc:  # the status is not changed either: the advisor sees why and decides again
             flash(str(exc), "error")
             values = {**values, **form}
         else:
-            flash(gettext("Saved. The practice keeps these values when its document is ingested again."), "ok")
+            if saved or not then:
+                flash(gettext("Saved. The practice keeps these values when its document is ingested again."), "ok")
+            if then:  # after the edit, so the audit trail has the edit, then the status change
+                curation.set_status(_kb(), practice_id, Status(then), actor())
+                flash(_status_notice(then), "ok")
             return redirect(url_for("curation.edit", practice_id=practice_id))
     proposal = _kb().store.proposal(practice_id)
     changes = {k: proposal[k] for k in EDITABLE if proposal and proposal.get(k) != values.get(k)} if proposal else {}
@@ -78,10 +85,14 @@ def status(practice_id: str):
     if wanted not in set(Status):
         abort(400, f"Unknown status {wanted!r}")
     curation.set_status(_kb(), practice_id, Status(wanted), actor())
-    flash({"approved": gettext("Approved: visitors can now find this practice."),
-           "rejected": gettext("Rejected: visitors will not see this practice."),
-           "draft": gettext("Back to draft.")}[wanted], "ok")
+    flash(_status_notice(wanted), "ok")
     return _back(url_for("curation.edit", practice_id=practice_id))
+
+
+def _status_notice(status: str) -> str:
+    return {"approved": gettext("Approved: visitors can now find this practice."),
+            "rejected": gettext("Rejected: visitors will not see this practice."),
+            "draft": gettext("Back to draft.")}[status]
 
 
 @bp.post("/practices/<practice_id>/proposal")
