@@ -305,6 +305,12 @@ def facets(hits: list[SearchHit], chosen: dict[str, str | None] | None = None) -
     return out
 
 
+def passes(practice, chosen: dict[str, str | None]) -> bool:
+    """Whether a practice passes every chosen filter, as the facets count it."""
+    values = facet_values(practice)
+    return all(_passes(values, name, wanted) for name, wanted in chosen.items() if wanted)
+
+
 def _passes(values: dict[str, tuple[str, ...]], name: str, wanted: str) -> bool:
     if name == "country":
         return wanted.upper() in values[name]

@@ -185,3 +185,43 @@ def test_approving_from_the_edit_page_saves_the_edits_first(web_app, kb):
     assert [e.action for e in entries[:2]] == ["approved", "edit"]  # newest first: the edit, then the approval
     notices = client.get(f"/practices/{practice.id}/edit").get_data(as_text=True)
     assert "keeps these values" in notices and "visitors can now find" in notices
+
+
+def _listed(page: str) -> int:
+    """The number of practices a browse page says it lists."""
+    import re
+
+    return int(re.search(r'class="results-title" role="status">(\d+) practices?</p>', page).group(1))
+
+
+def test_every_count_on_the_home_page_is_what_its_link_lists(client):
+    import html
+    import re
+
+    home = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    links = re.findall(r'<li><a href="(/practices\?[^"]+)">[^<]*</a> <span>(\d+)</span></li>', home)
+    assert {href.split("?")[1].split("=")[0] for href, _ in links} == {"theme", "country", "lang"}
+    for href, count in links:
+        assert _listed(client.get(html.unescape(href), headers={"Accept-Language": "en"}).get_data(as_text=True)) \
+            == int(count), href
+    total = re.search(r'<a href="/practices">(\d+) practices</a>', home).group(1)
+    assert _listed(client.get("/practices", headers={"Accept-Language": "en"}).get_data(as_text=True)) == int(total)
+
+
+def test_browsing_sorts_pages_and_each_filter_option_counts_what_it_lists(client, kb):
+    import re
+
+    page = client.get("/practices?sort=title", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    titles = re.findall(r'<h2[^>]*><a href="/practices/[^"]+"[^>]*>([^<]+)</a>', page)
+    assert len(titles) == kb.store.count() == 3 and titles == sorted(titles, key=str.casefold)
+    tried = 0
+    for select in re.findall(r'<select id="([a-z]+)" name="\1">', page):  # each filter, each option with a count
+        block = page.split(f'<select id="{select}"', 1)[1].split("</select>", 1)[0]
+        for value, count in re.findall(r'<option value="([^"]+)" >[^<(]*\((\d+)\)</option>', block):
+            chosen = client.get("/practices", query_string={select: value}).get_data(as_text=True)
+            assert _listed(chosen) == int(count), (select, value)
+            tried += 1
+    assert tried >= 8  # languages, countries, cities, themes, sources
+    assert client.get("/practices?sort=shoe-size").status_code == 400
+    moved = client.get("/search?q=ogrody&lang=pl")
+    assert moved.status_code == 301 and moved.headers["Location"].endswith("/?q=ogrody&lang=pl")

@@ -16,6 +16,7 @@ from flask import (
     render_template,
     request,
     send_file,
+    url_for,
 )
 from flask_babel import format_date, get_locale, gettext, lazy_gettext
 from markupsafe import Markup, escape
@@ -239,6 +240,12 @@ def index():
                            cities=cities, sources=sources, chosen={k: v or "" for k, v in chosen.items()},
                            kept=filter_args(chosen), country_name=country_name, elsewhere=elsewhere,
                            language_names=LANGUAGE_NAMES, examples=EXAMPLES, statuses=not visible_status())
+
+
+@bp.get("/search")
+def search_alias():
+    """/search?q=… is where people guess search lives: it is the home page, /?q=…."""
+    return redirect(url_for("search.index", **request.args.to_dict(flat=False)), 301)
 
 
 def _home() -> dict:

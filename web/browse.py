@@ -1,0 +1,35 @@
+"""Browsing every practice without typing a query: the search page's filters, a sort order, pages of 20,
+and counts that are what a click on them lists."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from kb.browse import SORTS, browse
+from kb.themes import THEMES
+
+from .access import knowledge as _kb
+from .access import visible_status
+from .limits import choice_arg
+from .pages import Page
+from .search import chosen_filters, filter_args
+
+bp = Blueprint("browse", __name__)
+PER_PAGE = 20
+
+
+@bp.get("/practices")
+def index():
+    chosen = chosen_filters()
+    if visible_status():
+        chosen["status"] = None  # anonymous visitors see approved practices only: no status to choose
+    sort = choice_arg("sort", SORTS) or "newest"
+    listing = browse(_kb(), chosen, sort, status=visible_status())
+    page = Page.from_request(per_page=PER_PAGE).with_total(len(listing.practices))
+    counts = listing.counts
+    return render_template(
+        "search/browse.html", practices=page.slice(listing.practices), page=page, counts=counts, sort=sort,
+        sorts=list(SORTS), chosen={k: v or "" for k, v in chosen.items()}, kept=filter_args(chosen),
+        countries=_kb().store.countries(), themes=[t.id for t in THEMES],
+        cities=sorted(set(counts["city"]) | ({chosen["city"]} if chosen["city"] else set())),
+        sources=sorted(set(counts["source"]) | ({chosen["source"]} if chosen["source"] else set())),
+        statuses=not visible_status())
