@@ -177,6 +177,23 @@ def test_ukrainian_query_finds_polish_practice_and_opens_it(page, base_url, shot
     page.screenshot(path=str(shots / "practice-desktop.png"), full_page=True)
 
 
+def test_a_visitor_browses_from_a_home_count_and_a_filter_applies_when_chosen(page, base_url, shots):
+    pg, expect = page, _expect()
+    pg.goto(base_url + "/")
+    housing = pg.locator(".overview li").filter(has_text="Housing")
+    count = int(housing.locator("span").inner_text())
+    housing.get_by_role("link").click()
+    pg.wait_for_url("**/practices?theme=housing")
+    expect(pg.locator(".results-title")).to_have_text(f"{count} practices")
+    expect(pg.locator("ol.results > li.result")).to_have_count(min(count, 20))
+    option = pg.locator("#country option").filter(has_text="Ukraine")
+    in_ukraine = int(option.inner_text().rsplit("(", 1)[1].rstrip(")"))
+    pg.get_by_label("Country").select_option("UA")  # no button pressed: the choice applies at once
+    pg.wait_for_url("**country=UA**")
+    expect(pg.locator(".results-title")).to_have_text(f"{in_ukraine} practice" + ("s" if in_ukraine != 1 else ""))
+    pg.screenshot(path=str(shots / "browse.png"), full_page=True)
+
+
 def test_search_works_without_javascript(browser, base_url):
     expect = _expect()
     context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
