@@ -207,3 +207,75 @@ def test_the_sheet_states_each_review_status(practices):
         document = docx.Document(io.BytesIO(export([replace(practices[0], status=status)], "docx", "pl")))
         cells = " ".join(c.text for t in document.tables for row in t.rows for c in row.cells)
         assert words in cells, status
+
+
+def _tips(practice, n: int) -> list:
+    """Short tips (a paragraph each), as a workshop's catalogue holds them."""
+    from dataclasses import replace
+
+    text = "Krótki opis porady: co zrobiono, kto pomógł i ile to kosztowało. " * 2
+    return [replace(practice, id=f"tip-{i}", title=f"Porada {i}: spacer badawczy", summary="", body=text,
+                    fields={"description": text}) for i in range(1, n + 1)]
+
+
+def test_a_collections_catalogue_carries_its_description_and_notes_and_short_tips_share_a_page(practices):
+    tips = _tips(practices[0], 4)
+    notes = {tips[0].id: "Sprawdzone w Radomiu w 2024 r.", practices[0].id: "Dobry przykład dla małych miast."}
+    description = "Minikatalog porad o partycypacji.\n- dla małych miast\n- na start"
+    items = [practices[0], *tips]
+    options = {"title": "Partycypacja", "catalogue": True, "description": description, "notes": notes}
+    document = docx.Document(io.BytesIO(export(items, "docx", "pl", **options)))
+    texts = [p.text for p in document.paragraphs]
+    assert "Minikatalog porad o partycypacji." in texts and "dla małych miast" in texts
+    assert "Notatka doradcy: Sprawdzone w Radomiu w 2024 r." in texts
+    assert "Notatka doradcy: Dobry przykład dla małych miast." in texts
+    breaks = [p.paragraph_format.page_break_before for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert breaks == [True, False, False, False, False]  # the long sheet starts a page; the tips follow on
+    with pdfplumber.open(io.BytesIO(export(tips, "pdf", "pl", **options))) as pdf:
+        assert len(pdf.pages) - 2 <= len(tips) // 2  # after the cover and the contents, two tips or more a page
+        text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert "Minikatalog porad o partycypacji." in text and "Notatka doradcy: Sprawdzone w Radomiu" in text
+    rows = list(csv.DictReader(io.StringIO(export(items, "csv", "pl", notes=notes).decode("utf-8-sig"))))
+    assert [r["note"] for r in rows[:2]] == ["Dobry przykład dla małych miast.", "Sprawdzone w Radomiu w 2024 r."]
+    data = json.loads(export(items, "json", "pl", **options))
+    assert data["description"] == description and data["practices"][1]["note"] == notes[tips[0].id]
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_a_comparison_exports_as_a_side_by_side_table(practices, fmt):
+    from docx.enum.section import WD_ORIENT
+
+    data = export(practices, fmt, "en", compare=True)
+    if fmt == "docx":
+        document = docx.Document(io.BytesIO(data))
+        [table] = document.tables
+        assert [c.text for c in table.rows[0].cells] == ["Field", *[p.title for p in practices]]
+        labels = [row.cells[0].text for row in table.rows]
+        assert {"Location", "About the practice", "Resources needed", "Evidence of success"} <= set(labels)
+        assert document.sections[0].orientation == WD_ORIENT.LANDSCAPE  # three practices
+        two = docx.Document(io.BytesIO(export(practices[:2], fmt, "en", compare=True)))
+        assert two.sections[0].orientation == WD_ORIENT.PORTRAIT and len(two.tables[0].columns) == 3
+        return
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        assert all(page.width > page.height for page in pdf.pages)  # landscape for three
+        rows = [row for page in pdf.pages for table in page.extract_tables() for row in table]
+    assert rows[0][0] == "Field" and len(rows[0]) == 4 and all(len(row) == 4 for row in rows)
+    assert {"Location", "About the practice", "Resources needed"} <= {" ".join(row[0].split()) for row in rows if row[0]}
+
+
+def test_the_web_exports_a_collection_with_its_notes_and_a_comparison_as_a_table(stored):
+    from kb import curation
+
+    client = create_app(stored.settings, kb=stored).test_client()
+    practices = stored.store.list()
+    cid = curation.save_collection(stored, "test", "Mieszkania", "Trzy sposoby na puste mieszkania.", public=True)
+    curation.set_items(stored, cid, [(practices[0].id, "Zacznij od tego."), (practices[1].id, "")], "test")
+    exported = client.get(f"/collections/{cid}/export?format=docx&labels=pl")
+    texts = [p.text for p in docx.Document(io.BytesIO(exported.data)).paragraphs]
+    assert "Trzy sposoby na puste mieszkania." in texts and "Notatka doradcy: Zacznij od tego." in texts
+    ids = "&".join(f"ids={p.id}" for p in practices[:2])
+    page = client.get(f"/compare?{ids}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<th scope="row">About this practice</th>' in page
+    table = client.get(f"/compare?{ids}&format=docx&labels=en")
+    assert "comparison-2-practices.docx" in table.headers["Content-Disposition"]
+    assert len(docx.Document(io.BytesIO(table.data)).tables[0].columns) == 3

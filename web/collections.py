@@ -65,10 +65,12 @@ def show(cid: str):
 def download(cid: str):
     collection = _collection(cid)
     fmt, labels = files.choice()
-    practices = [p for _, p, _ in _items(cid) if p is not None]
-    if not practices:
+    items = [(p, note) for _, p, note in _items(cid) if p is not None]
+    if not items:
         abort(404)
-    data = export(practices, fmt, labels, title=collection.title, catalogue=True)
+    practices = [p for p, _ in items]
+    data = export(practices, fmt, labels, title=collection.title, catalogue=True,
+                  description=collection.description, notes={p.id: note for p, note in items if note})
     return files.download(data, fmt, filename(practices, fmt, collection.title, catalogue=True))
 
 

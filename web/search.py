@@ -287,8 +287,8 @@ def source(practice_id: str):
     return send_file(path, as_attachment=True, download_name=practice.source.name)
 
 
-COMPARED = ("place", "language", "themes", "resources", "timescale", "evidence", "difficulties", "transfer",
-            "stakeholders", "source")
+COMPARED = ("place", "language", "themes", "description", "resources", "timescale", "evidence", "difficulties",
+            "transfer", "stakeholders", "source")
 
 
 @bp.get("/compare")
@@ -298,9 +298,10 @@ def compare():
     practices = [p for p in (_kb().get(i) for i in ids) if is_visible(p)]
     fmt = request.args.get("format", "")
     if fmt in ("csv", "docx", "pdf", "json") and practices:
-        fmt, labels = choice()
-        return download(export(practices, fmt, labels, catalogue=len(practices) > 1), fmt,
-                         filename(practices, fmt, "comparison", catalogue=len(practices) > 1))
+        fmt, labels = choice()  # DOCX and PDF: a side-by-side table, as on the page
+        side_by_side = len(practices) > 1
+        return download(export(practices, fmt, labels, catalogue=side_by_side, compare=side_by_side), fmt,
+                         f"comparison-{len(practices)}-practices.{fmt}" if side_by_side else filename(practices, fmt))
     return render_template("search/compare.html", practices=practices, rows=COMPARED,
                            query=request.args.get("q", ""))
 

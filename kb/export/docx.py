@@ -14,7 +14,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from .sheet import Sheet, export_date, labels
+from .sheet import Sheet, export_date, labels, text_blocks
 
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
 LANG_TAGS = {"pl": "pl-PL", "uk": "uk-UA", "en": "en-GB", "de": "de-DE", "es": "es-ES", "fr": "fr-FR"}
@@ -42,7 +42,7 @@ def _field(paragraph, instruction: str) -> None:
     paragraph._p.append(field)
 
 
-def _new_document(title: str, subject: str, lang: str, language: str, today: date | None) -> Document:
+def new_document(title: str, subject: str, lang: str, language: str, today: date | None) -> Document:
     document = Document()
     props = document.core_properties
     props.title, props.subject, props.language = title[:255], subject, LANG_TAGS.get(language, language)
@@ -94,6 +94,10 @@ def _sheet(document: Document, sheet: Sheet, level: int, page_break: bool) -> No
     for run in heading.runs:
         _lang(run, sheet.practice.language)
     _facts(document, sheet)
+    if sheet.note:
+        note = document.add_paragraph(style="Intense Quote" if "Intense Quote" in document.styles else None)
+        note.add_run(labels(sheet.lang)["note"] + ": ").bold = True
+        note.add_run(sheet.note)
     for section in sheet.sections:
         document.add_heading(section.label, level=level + 1)
         for kind, text in section.blocks():
@@ -103,27 +107,31 @@ def _sheet(document: Document, sheet: Sheet, level: int, page_break: bool) -> No
 
 def sheet_docx(sheet: Sheet, today: date | None = None) -> bytes:
     names = labels(sheet.lang)
-    document = _new_document(sheet.title, names["sheet"], sheet.lang, sheet.practice.language, today)
+    document = new_document(sheet.title, names["sheet"], sheet.lang, sheet.practice.language, today)
     _sheet(document, sheet, level=0, page_break=False)
     return _bytes(document)
 
 
 def catalogue_docx(sheets: list[Sheet], lang: str, title: str = "", subtitle: str = "",
-                   today: date | None = None) -> bytes:
+                   today: date | None = None, description: str = "") -> bytes:
+    """A cover (the title, the collection's description), a table of contents and the sheets: a long sheet
+    starts a page, a short one follows the sheet before it."""
     names = labels(lang)
     title = title or names["catalogue"]
-    document = _new_document(title, names["catalogue"], lang, lang, today)
+    document = new_document(title, names["catalogue"], lang, lang, today)
     document.add_paragraph(title, style="Title")
     if subtitle:
         document.add_paragraph(subtitle, style="Subtitle")
+    for kind, text in text_blocks(description):
+        document.add_paragraph(text, style="List Bullet" if kind == "li" else None)
     document.add_paragraph(names["count"].format(n=len(sheets)))
     document.add_paragraph(names["exported"].format(date=export_date(lang, today)))
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     document.add_paragraph(names["contents"], style="TOC Heading")
     _table_of_contents(document, sheets)
-    for sheet in sheets:
-        _sheet(document, sheet, level=1, page_break=True)
+    for n, sheet in enumerate(sheets):
+        _sheet(document, sheet, level=1, page_break=n == 0 or not sheet.short)
     return _bytes(document)
 
 

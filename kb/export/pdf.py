@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -34,7 +34,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from .sheet import Sheet, export_date, labels
+from .sheet import Sheet, export_date, labels, text_blocks
 
 FONTS = Path(__file__).resolve().parent.parent / "data" / "fonts"
 ACCENT = colors.HexColor("#1f4e79")
@@ -77,6 +77,11 @@ def _styles() -> dict[str, ParagraphStyle]:
         "toc_title": ParagraphStyle("toc_title", parent=base, fontName="DejaVu-Bold", fontSize=16, leading=20,
                                     textColor=ACCENT, spaceAfter=12),
         "toc": ParagraphStyle("toc", parent=base, fontSize=10, leading=14, leftIndent=0, firstLineIndent=0),
+        "note": ParagraphStyle("note", parent=base, backColor=SHADE, borderColor=ACCENT, borderWidth=0,
+                               borderPadding=6, leftIndent=6, rightIndent=6, spaceBefore=4, spaceAfter=10),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=11, spaceAfter=3),
+        "cell_label": ParagraphStyle("cell_label", parent=base, fontName="DejaVu-Bold", fontSize=8.5, leading=11,
+                                     textColor=ACCENT, spaceAfter=0),
     }
 
 
@@ -90,9 +95,9 @@ class _Heading(Paragraph):
 
 class _Document(BaseDocTemplate):
     def __init__(self, buffer, *, lang: str, title: str, subject: str, running: str, page_label: str, exported: str,
-                 cover: bool, labels_lang: str = ""):
+                 cover: bool, labels_lang: str = "", pagesize: tuple[float, float] = A4):
         # `lang` is the document's language (the PDF's /Lang); the labels may be in another one.
-        super().__init__(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=24 * mm,
+        super().__init__(buffer, pagesize=pagesize, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=24 * mm,
                          bottomMargin=20 * mm, title=title, subject=subject,
                          author=labels(labels_lang or lang)["publisher"], creator="urban-practices-kb",
                          lang=lang or labels_lang, invariant=1, displayDocTitle=1)
@@ -106,13 +111,14 @@ class _Document(BaseDocTemplate):
     def _cover(self, canvas, doc) -> None:
         canvas.saveState()
         canvas.setFillColor(ACCENT)
-        canvas.rect(0, A4[1] - 18 * mm, A4[0], 18 * mm, stroke=0, fill=1)
-        canvas.rect(0, 0, A4[0], 8 * mm, stroke=0, fill=1)
+        width, height = self.pagesize
+        canvas.rect(0, height - 18 * mm, width, 18 * mm, stroke=0, fill=1)
+        canvas.rect(0, 0, width, 8 * mm, stroke=0, fill=1)
         canvas.restoreState()
 
     def _decorate(self, canvas, doc) -> None:
         canvas.saveState()
-        width, height = A4
+        width, height = self.pagesize
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.6)
         canvas.line(MARGIN, height - 15 * mm, width - MARGIN, height - 15 * mm)
@@ -159,6 +165,8 @@ def _sheet_flowables(sheet: Sheet, n: int, outline_base: int) -> list:
         ("LEFTPADDING", (0, 0), (-1, -1), 6), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
     ]))
     out += [facts, Spacer(0, 4 * mm)]
+    if sheet.note:
+        out.append(Paragraph(f"<b>{escape(names['note'])}:</b> {escape(sheet.note)}", styles["note"]))
     for m, section in enumerate(sheet.sections):
         blocks = section.blocks()
         heading = _Heading(section.label, styles["h2"], outline_base + 1, f"{key}-{m}")
@@ -181,7 +189,9 @@ def sheet_pdf(sheet: Sheet, today: date | None = None) -> bytes:
 
 
 def catalogue_pdf(sheets: list[Sheet], lang: str, title: str = "", subtitle: str = "",
-                  today: date | None = None) -> bytes:
+                  today: date | None = None, description: str = "") -> bytes:
+    """A cover (the title, the collection's description), a table of contents and the sheets: a long sheet
+    starts a page, a short one follows the sheet before it when a third of a page is left."""
     styles = _styles()
     names = labels(lang)
     title = title or names["catalogue"]
@@ -192,15 +202,19 @@ def catalogue_pdf(sheets: list[Sheet], lang: str, title: str = "", subtitle: str
     story: list = [Spacer(0, 60 * mm), Paragraph(escape(title), styles["cover_title"])]
     if subtitle:
         story.append(Paragraph(escape(subtitle), styles["cover"]))
+    story += [_block(kind, text) for kind, text in text_blocks(description)]
     story += [Spacer(0, 8 * mm), Paragraph(escape(names["count"].format(n=len(sheets))), styles["cover"]),
               Paragraph(escape(exported), styles["cover"]),
-              Spacer(0, 70 * mm), Paragraph(escape(names["publisher"]), styles["cover"]),
+              Spacer(0, 30 * mm), Paragraph(escape(names["publisher"]), styles["cover"]),
               NextPageTemplate("page"), PageBreak()]
     toc = TableOfContents(dotsMinLevel=0)
     toc.levelStyles = [styles["toc"]]
     story += [Paragraph(escape(names["contents"]), styles["toc_title"]), toc]
     for n, sheet in enumerate(sheets, 1):
-        story.append(PageBreak())
+        if n == 1 or not sheet.short:
+            story.append(PageBreak())
+        else:
+            story += [CondPageBreak(90 * mm), Spacer(0, 8 * mm)]
         story += _sheet_flowables(sheet, n, 0)
     doc.multiBuild(story)
     return buffer.getvalue()

@@ -30,6 +30,7 @@ LABELS: dict[str, dict[str, str]] = {
         "transfer": "Potential for learning or transfer", "stakeholders": "Stakeholders", "contact": "Contact",
         "query": "Search: “{query}”", "count": "Practices: {n}", "exported": "Exported on {date}", "page": "Page {n}",
         "publisher": "Urban good practices — open knowledge base", "unknown": "not stated",
+        "note": "Advisor's note", "comparison": "Comparison of good practices", "field": "Field",
     },
     "pl": {
         "sheet": "Karta dobrej praktyki", "catalogue": "Katalog dobrych praktyk", "contents": "Spis treści",
@@ -41,6 +42,7 @@ LABELS: dict[str, dict[str, str]] = {
         "stakeholders": "Interesariusze", "contact": "Kontakt",
         "query": "Wyszukiwanie: „{query}”", "count": "Liczba praktyk: {n}", "exported": "Wygenerowano {date}", "page": "Strona {n}",
         "publisher": "Miejskie dobre praktyki — otwarta baza wiedzy", "unknown": "nie podano",
+        "note": "Notatka doradcy", "comparison": "Porównanie dobrych praktyk", "field": "Pole",
     },
     "uk": {
         "sheet": "Картка доброї практики", "catalogue": "Каталог добрих практик", "contents": "Зміст",
@@ -52,6 +54,7 @@ LABELS: dict[str, dict[str, str]] = {
         "stakeholders": "Зацікавлені сторони", "contact": "Контакти",
         "query": "Пошук: «{query}»", "count": "Кількість практик: {n}", "exported": "Створено {date}", "page": "Сторінка {n}",
         "publisher": "Міські добрі практики — відкрита база знань", "unknown": "не вказано",
+        "note": "Примітка консультанта", "comparison": "Порівняння добрих практик", "field": "Поле",
     },
 }
 
@@ -81,10 +84,18 @@ class Sheet:
     lang: str
     facts: tuple[tuple[str, str], ...]
     sections: tuple[Section, ...]
+    note: str = ""  # a curator's note on the practice in a collection, printed after the facts
 
     @property
     def title(self) -> str:
         return self.practice.title
+
+    @property
+    def short(self) -> bool:
+        """A tip of a paragraph or two (not a full sheet of several sections): it shares a page with the
+        sheet before it in a catalogue."""
+        return (len(self.sections) <= SHORT_SHEET_SECTIONS
+                and sum(len(section.text) for section in self.sections) + len(self.note) < SHORT_SHEET_CHARS)
 
     @property
     def place(self) -> str:
@@ -117,8 +128,13 @@ def source_text(practice: Practice) -> str:
     return f"{practice.source.name}, {where}" if where else practice.source.name
 
 
-def build_sheet(practice: Practice, lang: str = "en") -> Sheet:
-    """The sheet of a practice; control characters (which Word and PDF text cannot hold) are dropped."""
+SHORT_SHEET_CHARS = 1500  # about a third of a page: a shorter sheet of few sections does not start a page
+SHORT_SHEET_SECTIONS = 2
+
+
+def build_sheet(practice: Practice, lang: str = "en", note: str = "") -> Sheet:
+    """The sheet of a practice, with a curator's note; control characters (which Word and PDF text cannot
+    hold) are dropped."""
     names = labels(lang)
     practice = replace(practice, title=clean_text(practice.title), summary=clean_text(practice.summary),
                        body=clean_text(practice.body), fields={k: clean_text(v) for k, v in practice.fields.items()})
@@ -137,7 +153,7 @@ def build_sheet(practice: Practice, lang: str = "en") -> Sheet:
             text = practice.summary or practice.body
         if text:
             sections.append(Section(name, names[name], text))
-    return Sheet(practice, lang, tuple(facts), tuple(sections))
+    return Sheet(practice, lang, tuple(facts), tuple(sections), clean_text(note).strip())
 
 
 def export_date(lang: str, today: date | None = None) -> str:
