@@ -225,3 +225,16 @@ def test_browsing_sorts_pages_and_each_filter_option_counts_what_it_lists(client
     assert client.get("/practices?sort=shoe-size").status_code == 400
     moved = client.get("/search?q=ogrody&lang=pl")
     assert moved.status_code == 301 and moved.headers["Location"].endswith("/?q=ogrody&lang=pl")
+
+
+def test_page_locators_and_upload_counts_speak_the_users_terms(client, kb):
+    import re
+
+    from web.upload import Job
+
+    practice = next(p for p in kb.store.list() if p.source.name.endswith(".pdf"))
+    for language, page in (("pl", "s."), ("uk", "с."), ("en", "p")):
+        html = client.get(f"/practices/{practice.id}", headers={"Accept-Language": language}).get_data(as_text=True)
+        assert re.search(rf"{re.escape(practice.source.name)} · {re.escape(page)}p?\.? ?\d", html), language
+    job = Job("j", "ola", kb.settings.data_dir, {"a.docx": "a.docx", "b.pdf": "b.pdf"}, skipped=[("c.exe", "why")])
+    assert (job.done, job.total) == (1, 3)  # the refused file is done from the start: "1 of 3", not "0 of 2"

@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 
 from kb import curation, places
 from kb.export import export, filename
+from kb.export.sheet import PAGES
 from kb.index import IndexNotReady
 from kb.knowledge import KnowledgeBase
 from kb.lexical import query_stems, stem
@@ -43,8 +44,13 @@ CLOSEST = 3  # when nothing matches well, the page still shows the closest weak 
 
 
 def source_label(p) -> str:
-    """The source file's name and the place in it, without the server's folders."""
+    """The source file's name and the place in it (pages in the interface language), without the server's
+    folders."""
     where = p.source.where(p.title)
+    pages = PAGES.fullmatch(where)
+    if pages:
+        first, last = pages.groups()
+        where = gettext("pp. %(first)s–%(last)s", first=first, last=last) if last else gettext("p. %(n)s", n=first)
     return f"{p.source.name} · {where}" if where else p.source.name
 
 

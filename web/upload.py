@@ -57,11 +57,12 @@ class Job:
 
     @property
     def total(self) -> int:
-        return len(self.names)
+        """Every file sent, the ones refused before ingest included."""
+        return len(self.names) + len(self.skipped)
 
     @property
     def done(self) -> int:
-        return len(self.results)
+        return len(self.results) + len(self.skipped)
 
     def shown_name(self, path: str) -> str:
         return self.names.get(Path(path).name, Path(path).name)

@@ -31,6 +31,7 @@ LABELS: dict[str, dict[str, str]] = {
         "query": "Search: “{query}”", "count": "Practices: {n}", "exported": "Exported on {date}", "page": "Page {n}",
         "publisher": "Urban good practices — open knowledge base", "unknown": "not stated",
         "note": "Advisor's note", "comparison": "Comparison of good practices", "field": "Field",
+        "on_page": "p. {n}", "on_pages": "pp. {first}–{last}",
     },
     "pl": {
         "sheet": "Karta dobrej praktyki", "catalogue": "Katalog dobrych praktyk", "contents": "Spis treści",
@@ -43,6 +44,7 @@ LABELS: dict[str, dict[str, str]] = {
         "query": "Wyszukiwanie: „{query}”", "count": "Liczba praktyk: {n}", "exported": "Wygenerowano {date}", "page": "Strona {n}",
         "publisher": "Miejskie dobre praktyki — otwarta baza wiedzy", "unknown": "nie podano",
         "note": "Notatka doradcy", "comparison": "Porównanie dobrych praktyk", "field": "Pole",
+        "on_page": "s. {n}", "on_pages": "s. {first}–{last}",
     },
     "uk": {
         "sheet": "Картка доброї практики", "catalogue": "Каталог добрих практик", "contents": "Зміст",
@@ -55,6 +57,7 @@ LABELS: dict[str, dict[str, str]] = {
         "query": "Пошук: «{query}»", "count": "Кількість практик: {n}", "exported": "Створено {date}", "page": "Сторінка {n}",
         "publisher": "Міські добрі практики — відкрита база знань", "unknown": "не вказано",
         "note": "Примітка консультанта", "comparison": "Порівняння добрих практик", "field": "Поле",
+        "on_page": "с. {n}", "on_pages": "с. {first}–{last}",
     },
 }
 
@@ -122,9 +125,18 @@ def place(practice: Practice, lang: str) -> str:
     return place_name(practice.city, practice.country, lang)
 
 
-def source_text(practice: Practice) -> str:
-    """The source file's name and the place in it (without the server's folders)."""
+PAGES = re.compile(r"pp?\. (\d+)(?:–(\d+))?")  # the page locators ingest writes: "p. 3", "pp. 3–4"
+
+
+def source_text(practice: Practice, lang: str = "en") -> str:
+    """The source file's name and the place in it, pages in the labels' language (without the server's
+    folders)."""
     where = practice.source.where(practice.title)
+    pages = PAGES.fullmatch(where)
+    if pages:
+        first, last = pages.groups()
+        names = labels(lang)
+        where = names["on_pages"].format(first=first, last=last) if last else names["on_page"].format(n=first)
     return f"{practice.source.name}, {where}" if where else practice.source.name
 
 
@@ -143,7 +155,7 @@ def build_sheet(practice: Practice, lang: str = "en", note: str = "") -> Sheet:
         (names["themes"], ", ".join(theme_label(t, lang) for t in practice.themes) or names["unknown"]),
         (names["stage"], names[practice.stage] if practice.stage else names["unknown"]),
         (names["language"], language_name(practice.language, lang)),
-        (names["source"], source_text(practice)),
+        (names["source"], source_text(practice, lang)),
         (names["status"], names[str(practice.status)]),
     ]
     sections = []
