@@ -340,7 +340,7 @@ def bench_synthetic(kb: KnowledgeBase, data_dir: Path, n: int, queries: list[str
 
     rows = list(kb.store.passages())
     t0 = now()
-    real = kb.embedder.embed_passages([r[1] for r in rows])
+    real = kb.embedder.embed_passages([r.text for r in rows])
     embed_s = now() - t0
     print(f"  embedded the corpus's {len(rows)} passages once: {embed_s:.2f} s "
           f"({len(rows) / embed_s:.2f} passages/s)")
@@ -354,7 +354,7 @@ def bench_synthetic(kb: KnowledgeBase, data_dir: Path, n: int, queries: list[str
     ids: list[int] = []
     for doc, practices, passages in synthetic_batches(n, rng):
         changes = syn.store.save_document(doc, practices, passages)
-        ids += [pid for pid, _, _ in changes.new_passages]
+        ids += [s.id for s in changes.new_passages]
     store_s = now() - t0
     stats = syn.store.stats()
 

@@ -8,30 +8,14 @@ manage the accounts. There is no default account and no default password: the fi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .store import SqliteStore
+from .models import PERMISSIONS, Role, User  # noqa: F401 (defined beside the other records the store returns)
 
-
-class Role(StrEnum):
-    ADVISOR = "advisor"
-    ADMIN = "admin"
-
-
-# Action -> the roles that may do it. Anonymous visitors may do what is not listed here.
-PERMISSIONS: dict[str, frozenset[Role]] = {
-    "see_drafts": frozenset({Role.ADVISOR, Role.ADMIN}),  # practices not (yet) approved
-    "review": frozenset({Role.ADVISOR, Role.ADMIN}),  # approve, reject, accept or dismiss a proposal
-    "edit": frozenset({Role.ADVISOR, Role.ADMIN}),
-    "versions": frozenset({Role.ADVISOR, Role.ADMIN}),  # merge and split language versions
-    "collections": frozenset({Role.ADVISOR, Role.ADMIN}),
-    "upload": frozenset({Role.ADVISOR, Role.ADMIN}),
-    "audit": frozenset({Role.ADVISOR, Role.ADMIN}),  # read the audit trail and revert changes
-    "users": frozenset({Role.ADMIN}),
-}
+if TYPE_CHECKING:
+    from .store import SqliteStore
 
 MIN_PASSWORD = 10
 _USERNAME = re.compile(r"^[\w.@-]{2,64}$")
@@ -39,25 +23,6 @@ _USERNAME = re.compile(r"^[\w.@-]{2,64}$")
 
 class AccountError(ValueError):
     """A request about accounts that cannot be done; the message says why."""
-
-
-@dataclass(frozen=True, slots=True)
-class User:
-    username: str
-    role: Role
-    password_hash: str
-    created_at: str = ""
-    last_login: str = ""
-    sessions_ended: int = 0  # how often the user signed out: a session started before then is over
-
-    def may(self, action: str) -> bool:
-        return self.role in PERMISSIONS[action]
-
-    @property
-    def session_token(self) -> str:
-        """Identifies the user in a session; a new password or signing out changes it, which ends the sessions
-        started before (server-side: a copy of the old cookie opens nothing)."""
-        return f"{self.username}\x1f{self.password_hash[-16:]}\x1f{self.sessions_ended}"
 
 
 def may(user: User | None, action: str) -> bool:
@@ -73,16 +38,11 @@ def _check_password(password: str, username: str) -> None:
 
 
 def get_user(store: SqliteStore, username: str) -> User | None:
-    row = store.user_row(username)
-    return _user(row) if row else None
-
-
-def _user(row: tuple) -> User:
-    return User(row[0], Role(row[2]), row[1], row[3], row[4], row[5])
+    return store.user(username)
 
 
 def users(store: SqliteStore) -> list[User]:
-    return [_user(r) for r in store.user_rows()]
+    return store.users()
 
 
 def sign_out(store: SqliteStore, username: str) -> None:

@@ -615,7 +615,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, debug: bool) -
     if settings.host not in ("127.0.0.1", "localhost", "::1") and not settings.secure_cookies:
         click.echo("Warning: serving beyond this machine without HTTPS; put it behind a TLS proxy and set "
                    "KB_SECURE_COOKIES=1 so that advisors' sessions travel encrypted.", err=True)
-    if not app.extensions["kb"].store.user_rows():
+    if not app.extensions["kb"].store.users():
         click.echo("No accounts yet: visitors can search and read; create an advisor or admin with "
                    "`kb user add NAME --role admin` to review, edit and upload.", err=True)
     click.echo("Loading the model and the index…", err=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from .duplicates import practice_vectors
-from .models import EDITABLE, SHEET_FIELDS, Practice, Review, Status
+from .models import EDITABLE, SHEET_FIELDS, AuditEntry, Collection, Practice, Review, Status
 from .themes import BY_ID
 
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ def accept_proposal(kb: KnowledgeBase, practice_id: str, actor: str) -> Practice
     proposal = kb.store.proposal(practice_id)
     if proposal is None:
         raise CurationError("this practice has no proposed change")
-    values = {k: proposal[k] for k in EDITABLE if k in proposal}
+    values = {k: proposal.values[k] for k in EDITABLE if k in proposal.values}
     updated = replace(practice.with_values(values), edited=(), review=Review.NONE)
     kb.save_curated(updated, text_changed=True, extraction=proposal)
     current = practice.values()
@@ -129,7 +129,7 @@ def dismiss_proposal(kb: KnowledgeBase, practice_id: str, actor: str) -> Practic
     if proposal is None:
         raise CurationError("this practice has no proposed change")
     kb.store.dismiss_proposal(practice_id)
-    kb.store.log(actor, "dismiss_proposal", practice_id, {"proposal": {k: proposal[k] for k in EDITABLE}}, {})
+    kb.store.log(actor, "dismiss_proposal", practice_id, {"proposal": {k: proposal.values[k] for k in EDITABLE}}, {})
     return kb.store.get(practice_id)
 
 
@@ -189,30 +189,13 @@ def split_version(kb: KnowledgeBase, practice_id: str, actor: str) -> None:
     kb.store.log(actor, "split_version", practice.group_id, {"groups": before}, {"groups": after})
 
 
-# -- collections (mini-catalogues) ------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class Collection:
-    id: str
-    title: str
-    description: str
-    public: bool
-    owner: str
-    created_at: str
-    updated_at: str
-    size: int = 0
-
-
-def _to_collection(row: tuple) -> Collection:
-    return Collection(*row[:3], bool(row[3]), *row[4:])
-
-
+# -- collections (mini-catalogues; kb.models.Collection) -----------------------------------------------
 def collections(kb: KnowledgeBase, public_only: bool = False) -> list[Collection]:
-    return [_to_collection(row) for row in kb.store.collection_rows(public_only=public_only)]
+    return kb.store.collections(public_only=public_only)
 
 
 def get_collection(kb: KnowledgeBase, cid: str) -> Collection | None:
-    rows = kb.store.collection_rows(cid=cid)
-    return _to_collection(rows[0]) if rows else None
+    return kb.store.collection(cid)
 
 
 def collection_items(kb: KnowledgeBase, cid: str) -> list[tuple[str, Practice | None, str]]:
@@ -272,26 +255,9 @@ def delete_collection(kb: KnowledgeBase, cid: str, actor: str) -> None:
                   "owner": collection.owner, "items": [list(i) for i in items]}, {})
 
 
-# -- audit trail --------------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class AuditEntry:
-    id: int
-    at: str
-    actor: str
-    action: str
-    target: str
-    before: dict
-    after: dict
-    reverted_by: int | None
-
-    @property
-    def revertible(self) -> bool:
-        return self.reverted_by is None and _undo_for(self) is not None
-
-
+# -- audit trail (kb.models.AuditEntry) ----------------------------------------------------------------
 def audit(kb: KnowledgeBase, target: str = "", limit: int = 50, offset: int = 0) -> tuple[list[AuditEntry], int]:
-    rows, total = kb.store.audit_rows(target=target, limit=limit, offset=offset)
-    return [AuditEntry(*r) for r in rows], total
+    return kb.store.audit_entries(target=target, limit=limit, offset=offset)
 
 
 def _revert_values(kb: KnowledgeBase, entry: AuditEntry, actor: str) -> None:
@@ -328,40 +294,27 @@ def _revert_collection(kb: KnowledgeBase, entry: AuditEntry, actor: str) -> None
         save_collection(kb, actor, b["title"], b["description"], b["public"], cid=cid)
 
 
+# How to restore each kind of values a change can be undone by (kb.models.UNDO, AuditEntry.undo).
 _REVERT = {
-    "edit": _revert_values, "approved": _revert_status, "rejected": _revert_status,
-    "draft": _revert_status, "merge_versions": _revert_groups, "split_version": _revert_groups,
-    "collection_items": _revert_items, "collection": _revert_collection, "collection_delete": _revert_collection,
+    "values": _revert_values, "status": _revert_status, "groups": _revert_groups, "items": _revert_items,
+    "collection": _revert_collection,
 }
-
-
-def _undo_for(entry: AuditEntry):
-    """How to undo a change; a revert is undone by the kind of values it restored."""
-    if entry.action != "revert":
-        return _REVERT.get(entry.action)
-    keys = set(entry.before)
-    if keys and keys <= set(EDITABLE):
-        return _revert_values
-    for key, undo in (("status", _revert_status), ("groups", _revert_groups)):
-        if key in keys:
-            return undo
-    return None
 
 
 def revert(kb: KnowledgeBase, entry_id: int, actor: str) -> None:
     """Undo one change by making the values before it current again (itself a change in the trail)."""
-    rows, _ = kb.store.audit_rows(entry_id=entry_id)
-    if not rows:
+    found, _ = kb.store.audit_entries(entry_id=entry_id)
+    if not found:
         raise CurationError(f"no change {entry_id} in the audit trail")
-    entry = AuditEntry(*rows[0])
+    entry = found[0]
     if entry.reverted_by is not None:
         raise CurationError(f"change {entry_id} was reverted already (by change {entry.reverted_by})")
-    undo = _undo_for(entry)
+    undo = _REVERT.get(entry.undo or "")
     if undo is None:
         raise CurationError(f"a change of kind {entry.action!r} cannot be reverted")
-    before = kb.store.audit_rows(limit=1)[0][0][0]
+    before = kb.store.audit_entries(limit=1)[0][0].id
     undo(kb, entry, actor)
-    mine = [r[0] for r in kb.store.audit_rows(limit=20)[0] if r[0] > before and r[2] == actor]
+    mine = [e.id for e in kb.store.audit_entries(limit=20)[0] if e.id > before and e.actor == actor]
     if not mine:
         raise CurationError(f"change {entry_id} changed nothing that is still there to revert")
     kb.store.mark_reverted(entry_id, min(mine))

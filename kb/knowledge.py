@@ -17,7 +17,7 @@ from .config import Settings
 from .duplicates import link_versions
 from .embed import Embedder, get_embedder
 from .index import FaissIndex, IndexNotReady
-from .models import Practice, SearchHit
+from .models import Practice, Proposal, SearchHit
 from .passages import split_passages
 from .places import QueryPlaces
 from .search import search_index
@@ -116,11 +116,11 @@ class KnowledgeBase:
             missing, extra = stored - held, held - stored
             if not missing and not extra:
                 return IndexRepair(0, 0)
-            rows = [r for r in self.store.passages() if r[0] in missing]
-            vectors = self.embedder.embed_passages([r[1] for r in rows], progress=progress)
+            rows = [r for r in self.store.passages() if r.id in missing]
+            vectors = self.embedder.embed_passages([r.text for r in rows], progress=progress)
             index = index.copy()
             index.remove(sorted(extra))
-            index.add([r[0] for r in rows], vectors, [r[2] for r in rows])
+            index.add([r.id for r in rows], vectors, [r.language for r in rows])
             self._swap(index.fit_to_size(self.settings.exact_limit))
             logger.warning("The search index lagged behind the store: %d passages added, %d removed",
                            len(rows), len(extra))
@@ -136,7 +136,7 @@ class KnowledgeBase:
             fresh = FaissIndex.create(self.settings.index_dir, self.embedder, self.settings.debias)
             vectors = self.embedder.embed_passages([t for ts in passages.values() for t in ts], progress=progress)
             rows = self.store.replace_passages(passages)
-            fresh.add([r[0] for r in rows], vectors, [r[2] for r in rows])
+            fresh.add([r.id for r in rows], vectors, [r.language for r in rows])
             fresh = fresh.fit_to_size(self.settings.exact_limit)
             fresh.save()
             self._index = None
@@ -168,12 +168,12 @@ class KnowledgeBase:
             with self._index_file_lock(), self._lock:
                 index = self.index(create=True)
                 changes = self.store.save_document(doc, practices, passages)
-                assert [t for _, t, _ in changes.new_passages] == texts, "passages stored out of order"
+                assert [s.text for s in changes.new_passages] == texts, "passages stored out of order"
                 if changes.new_passages or changes.dropped_passages or not FaissIndex.exists(self.settings.index_dir):
                     index = index.copy()  # searches keep reading the old one until the swap
                     index.remove(changes.dropped_passages)
-                    index.add([i for i, _, _ in changes.new_passages], vectors,
-                              [lang for _, _, lang in changes.new_passages])
+                    index.add([s.id for s in changes.new_passages], vectors,
+                              [s.language for s in changes.new_passages])
                     index = index.fit_to_size(self.settings.exact_limit)  # exact until it grows past the limit
                     self._swap(index)
             if changes.added or changes.updated:
@@ -182,7 +182,7 @@ class KnowledgeBase:
                 self.store.prune_groups()
         return changes
 
-    def save_curated(self, practice: Practice, text_changed: bool, extraction: dict | None = None) -> None:
+    def save_curated(self, practice: Practice, text_changed: bool, extraction: Proposal | None = None) -> None:
         """Store an advisor's version of a practice (kb.curation); when its text changed, its passages are
         split and embedded again, before anything is written."""
         with self._writing:
@@ -195,7 +195,7 @@ class KnowledgeBase:
                 new, dropped = self.store.save_curated(practice, passages, extraction)
                 if index is not None:
                     index.remove(dropped)
-                    index.add([i for i, _, _ in new], vectors, [lang for _, _, lang in new])
+                    index.add([s.id for s in new], vectors, [s.language for s in new])
                     self._swap(index)
 
     def _swap(self, index: FaissIndex) -> None:
@@ -268,11 +268,11 @@ class KnowledgeBase:
         from .search import LANGUAGE_CENTERING, lexical_practices
 
         rows = list(self.store.passages())
-        vectors = self.embedder.embed_passages([r[1] for r in rows], progress=progress)
+        vectors = self.embedder.embed_passages([r.text for r in rows], progress=progress)
         indexes = {}
         for debias in ("none", "centering", "subspace"):
             indexes[debias] = FaissIndex.create(self.settings.index_dir, self.embedder, debias)
-            indexes[debias].add([r[0] for r in rows], vectors, [r[2] for r in rows])
+            indexes[debias].add([r.id for r in rows], vectors, [r.language for r in rows])
         plain = {"lexical_weight": 0.0, "theme_boost": 0.0, "concept_weight": 0.0, "language_centering": 0.0,
                  "translation_weight": 0.0}
         subspace = indexes["subspace"]

@@ -17,7 +17,8 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _VOWELS = set("aeiouyаеєиіїоуюяэыё")
 STEM = 5
 # Change it whenever stem() changes: a store whose full-text stems another version made re-stems its passages
-# when it opens (kb/store.py), so the lexical leg never matches new query stems against old passage stems.
+# when it opens (kb/store/fulltext.py), so the lexical leg never matches new query stems against old passage
+# stems.
 STEMMER_VERSION = f"truncate-{STEM}-v1"
 
 

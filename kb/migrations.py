@@ -138,7 +138,7 @@ M006_CURATION = """
 """
 
 # A practice an advisor kept after a new version of its document dropped it no longer belongs to that
-# document's extraction: later ingests of the document leave it alone (kb/store.py, save_document).
+# document's extraction: later ingests of the document leave it alone (kb/store/documents.py, save_document).
 M007_DETACHED = """
         ALTER TABLE practices ADD COLUMN detached INTEGER NOT NULL DEFAULT 0;
 """

@@ -1,4 +1,5 @@
-"""The one record that flows ingest -> store -> index -> search -> web/export."""
+"""The one record that flows ingest -> store -> index -> search -> web/export, and the records around it
+that the store keeps: proposals, accounts, audit entries and collections."""
 from __future__ import annotations
 
 import hashlib
@@ -200,3 +201,117 @@ class SearchHit:
             "versions": [{"id": v.id, "title": v.title, "language": v.language, "source_key": v.source.key}
                          for v in self.versions],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """A newer extraction of a practice an advisor edited, waiting for review beside the advisor's values."""
+
+    values: dict  # EDITABLE values, as Practice.values() gives them
+    confidence: float
+    flags: tuple[str, ...]
+    content_hash: str
+
+    @classmethod
+    def of(cls, practice: Practice) -> Proposal:
+        return cls(practice.values(), practice.confidence, tuple(practice.flags), practice.content_hash)
+
+    def to_dict(self) -> dict:
+        """As the store keeps it: the values, then confidence, flags and content_hash."""
+        return {**self.values, "confidence": self.confidence, "flags": list(self.flags),
+                "content_hash": self.content_hash}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Proposal:
+        data = dict(data)
+        confidence, flags, content_hash = data.pop("confidence"), data.pop("flags"), data.pop("content_hash")
+        return cls(data, confidence, tuple(flags), content_hash)
+
+
+# -- accounts -------------------------------------------------------------------------------------------
+class Role(StrEnum):
+    ADVISOR = "advisor"
+    ADMIN = "admin"
+
+
+# Action -> the roles that may do it. Anonymous visitors may do what is not listed here.
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "see_drafts": frozenset({Role.ADVISOR, Role.ADMIN}),  # practices not (yet) approved
+    "review": frozenset({Role.ADVISOR, Role.ADMIN}),  # approve, reject, accept or dismiss a proposal
+    "edit": frozenset({Role.ADVISOR, Role.ADMIN}),
+    "versions": frozenset({Role.ADVISOR, Role.ADMIN}),  # merge and split language versions
+    "collections": frozenset({Role.ADVISOR, Role.ADMIN}),
+    "upload": frozenset({Role.ADVISOR, Role.ADMIN}),
+    "audit": frozenset({Role.ADVISOR, Role.ADMIN}),  # read the audit trail and revert changes
+    "users": frozenset({Role.ADMIN}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    username: str
+    role: Role
+    password_hash: str
+    created_at: str = ""
+    last_login: str = ""
+    sessions_ended: int = 0  # how often the user signed out: a session started before then is over
+
+    def may(self, action: str) -> bool:
+        return self.role in PERMISSIONS[action]
+
+    @property
+    def session_token(self) -> str:
+        """Identifies the user in a session; a new password or signing out changes it, which ends the sessions
+        started before (server-side: a copy of the old cookie opens nothing)."""
+        return f"{self.username}\x1f{self.password_hash[-16:]}\x1f{self.sessions_ended}"
+
+
+# -- the audit trail ------------------------------------------------------------------------------------
+# What undoing a change restores, by the change's action (kb.curation knows how to restore each kind).
+UNDO: dict[str, str] = {
+    "edit": "values", "approved": "status", "rejected": "status", "draft": "status",
+    "merge_versions": "groups", "split_version": "groups", "collection_items": "items",
+    "collection": "collection", "collection_delete": "collection",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One change: who made it, when, to which record, and the values before and after."""
+
+    id: int
+    at: str
+    actor: str
+    action: str
+    target: str
+    before: dict
+    after: dict
+    reverted_by: int | None
+
+    @property
+    def undo(self) -> str | None:
+        """What undoing this change restores (a value of UNDO), or None when it cannot be undone; a revert is
+        undone by the kind of values it restored."""
+        if self.action != "revert":
+            return UNDO.get(self.action)
+        keys = set(self.before)
+        if keys and keys <= set(EDITABLE):
+            return "values"
+        return next((key for key in ("status", "groups") if key in keys), None)
+
+    @property
+    def revertible(self) -> bool:
+        return self.reverted_by is None and self.undo is not None
+
+
+# -- collections (mini-catalogues) ----------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Collection:
+    id: str
+    title: str
+    description: str
+    public: bool
+    owner: str
+    created_at: str
+    updated_at: str
+    size: int = 0

@@ -12,7 +12,7 @@ def test_kb_library_does_not_import_ingest_or_web():
 
 def _imports(path, package):
     """The project modules a module imports at run time (at its top or inside a function; not those imported
-    for type hints only, under `if TYPE_CHECKING:`)."""
+    for type hints only, under `if TYPE_CHECKING:`). `package`: the package the module is in."""
     import ast
 
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -24,8 +24,9 @@ def _imports(path, package):
         if id(node) in hinted:
             continue
         if isinstance(node, ast.ImportFrom):
-            base = f"{package}.{node.module}" if node.level == 1 and node.module else node.module or package
-            names = [base] + [f"{base}.{a.name}" for a in node.names]
+            parent = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1])
+            base = node.module if not node.level else ".".join(filter(None, (parent, node.module)))
+            names = [base] * bool(node.module) + [f"{base}.{a.name}" for a in node.names]  # from . import x: x
         elif isinstance(node, ast.Import):
             names = [a.name for a in node.names]
         else:
@@ -38,10 +39,14 @@ def test_no_import_cycles():
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
-    modules = {f"{p.parent.name}.{p.stem}": p for pkg in ("kb", "ingest", "web") for p in (root / pkg).glob("*.py")
-               if p.stem != "__init__"}
-    graph = {name: {m for m in _imports(path, name.split(".")[0]) if m in modules and m != name}
-             for name, path in modules.items()}
+    modules = {}  # dotted name -> (file, the package it is in), subpackages (kb.store) included
+    for pkg in ("kb", "ingest", "web"):
+        for path in (root / pkg).rglob("*.py"):
+            parts = path.relative_to(root).with_suffix("").parts
+            name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+            modules[name] = (path, ".".join(parts[:-1]))
+    graph = {name: {m for m in _imports(path, package) if m in modules and m != name}
+             for name, (path, package) in modules.items()}
     cycles = []
 
     def visit(name, trail):

@@ -6,7 +6,7 @@ from ingest.pipeline import ingest_paths
 from kb import curation
 from kb.accounts import AccountError, Role, add_user, authenticate, get_user, remove_user, set_password, set_role
 from kb.duplicates import link_versions
-from kb.models import Review, Status
+from kb.models import UNDO, Review, Status
 
 ACTOR = "ala"
 
@@ -52,7 +52,7 @@ def test_an_edit_survives_re_ingest_and_the_new_extraction_is_proposed(stored, c
     kept = stored.store.get(p.id)
     assert kept.title == "Lokal na start (Wałbrzych)" and kept.review == Review.PROPOSED
     proposal = stored.store.proposal(p.id)
-    assert "52 lokale" in proposal["body"] and proposal["title"] == p.title
+    assert "52 lokale" in proposal.values["body"] and proposal.values["title"] == p.title
     assert p.id in {q.id for q in stored.store.review_queue()[0]}
 
     curation.dismiss_proposal(stored, p.id, ACTOR)
@@ -112,6 +112,10 @@ def test_every_change_is_audited_and_can_be_reverted(stored):
     assert newest.action == "revert" and newest.revertible
     curation.revert(stored, newest.id, ACTOR)  # a revert is a change too: undoing it redoes the edit
     assert stored.store.get(p.id).city == "Świdnica"
+
+
+def test_every_kind_of_change_the_trail_calls_revertible_can_be_reverted():
+    assert set(UNDO.values()) == set(curation._REVERT)
 
 
 def test_merge_and_split_language_versions(stored):

@@ -1,16 +1,17 @@
+"""The store on a real SQLite file: the StoreContract every backend passes, and what is SQLite's own (the
+schema's migrations, WAL, the one transaction helper)."""
+import re
 import sqlite3
+from pathlib import Path
 
 import pytest
 
 from kb.migrations import MIGRATIONS
-from kb.models import Practice, SourceRef, Status, practice_id
-from kb.store import DocumentRecord, SqliteStore
+from kb.store import SqliteStore
 
+from .store_contract import DOC, StoreContract, make
 
-def make(doc: str, n: int, body: str, lang: str = "pl") -> Practice:
-    return Practice(id=practice_id(doc, n), title=f"Practice {n}", body=body, language=lang,
-                    source=SourceRef(path=doc, checksum="c", ordinal=n), themes=("housing",),
-                    fields={"description": body})
+STORE_PACKAGE = Path(__file__).resolve().parents[1] / "kb" / "store"
 
 
 @pytest.fixture
@@ -18,6 +19,10 @@ def store(tmp_path):
     s = SqliteStore(tmp_path / "kb.sqlite")
     yield s
     s.close()
+
+
+class TestSqliteStore(StoreContract):
+    integrity_error = sqlite3.IntegrityError
 
 
 def test_schema_is_migrated_and_wal(store, tmp_path):
@@ -37,45 +42,29 @@ def test_newer_schema_is_refused(tmp_path):
         SqliteStore(tmp_path / "kb.sqlite")
 
 
-def test_save_round_trip_and_changes(store):
-    doc = DocumentRecord("/d/a.docx", "a.docx", "sum1", 10)
-    first = [make("/d/a.docx", 1, "jeden"), make("/d/a.docx", 2, "dwa")]
-    changes = store.save_document(doc, first, {p.id: [p.body] for p in first})
-    assert changes.added == [p.id for p in first] and not changes.removed
-    assert len(changes.new_passages) == 2
-    stored = store.get(first[0].id)
-    assert stored.title == "Practice 1" and stored.themes == ("housing",) and stored.fields == {"description": "jeden"}
-    assert stored.source.key == "a.docx" and stored.status is Status.DRAFT
-
-    store.set_status(first[0].id, Status.APPROVED)
-    second = [make("/d/a.docx", 1, "jeden"), make("/d/a.docx", 2, "dwa, zmienione")]
-    changes = store.save_document(doc, second, {second[1].id: ["dwa, zmienione"]})
-    assert changes.unchanged == [first[0].id] and changes.updated == [first[1].id]
-    assert len(changes.dropped_passages) == 1 and len(changes.new_passages) == 1
-    assert store.get(first[0].id).status is Status.APPROVED  # curated status survives re-ingest
-
-    changes = store.save_document(doc, second[:1], {})
-    assert changes.removed == [first[1].id]
-    assert store.get(first[1].id) is None and store.count() == 1
-    assert len(store.passage_ids()) == 1
+def test_another_connections_write_is_seen_through_the_cache(store, tmp_path):
+    assert store.countries() == []
+    practice = make(DOC.path, 1, "jeden", country="PL")
+    other = SqliteStore(tmp_path / "kb.sqlite")
+    other.save_document(DOC, [practice], {practice.id: ["jeden"]})
+    other.close()
+    assert store.countries() == ["PL"]
 
 
-def test_failed_save_leaves_store_intact(store):
-    doc = DocumentRecord("/d/a.docx", "a.docx", "sum1", 10)
-    good = [make("/d/a.docx", 1, "jeden")]
-    store.save_document(doc, good, {good[0].id: ["jeden"]})
-    broken = [make("/d/a.docx", 1, "nowy"), make("/d/a.docx", 1, "duplikat id")]  # the same id twice
-    with pytest.raises(sqlite3.IntegrityError):
-        store.save_document(DocumentRecord("/d/a.docx", "a.docx", "sum2", 10), broken,
-                            {broken[0].id: ["x"]})
-    assert store.get(good[0].id).body == "jeden"
-    assert store.document("/d/a.docx").checksum == "sum1"
+def test_every_write_goes_through_the_one_transaction_helper():
+    """Only base.py begins and commits; every other statement that writes runs on the helper's connection
+    (`db`), none on the bare `self._db` outside it, except the passage helpers called inside it."""
+    for path in STORE_PACKAGE.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if path.name != "base.py":
+            assert not re.search(r"BEGIN|COMMIT|ROLLBACK", text), path.name
+        for method in re.split(r"\n    def ", text)[1:]:
+            writes = re.search(r"\b(INSERT|UPDATE|DELETE)\b", method)
+            if writes and not method.startswith(("_insert_passage", "_delete_passages", "_apply", "_retire",
+                                                 "_upsert_document")):
+                assert "self._transaction()" in method, f"{path.name}: def {method.split('(')[0]}"
 
 
-def test_stats_and_list_filters(store):
-    doc = DocumentRecord("/d/b.pdf", "b.pdf", "s", 1)
-    ps = [make("/d/b.pdf", 1, "a", "pl"), make("/d/b.pdf", 2, "b", "uk"), make("/d/b.pdf", 3, "c", "uk")]
-    store.save_document(doc, ps, {p.id: [p.body] for p in ps})
-    assert [p.language for p in store.list(language="uk")] == ["uk", "uk"]
-    stats = store.stats()
-    assert stats["practices"] == 3 and stats["by_language"] == {"uk": 2, "pl": 1} and stats["documents"] == 1
+def test_no_store_module_is_over_400_lines():
+    sizes = {path.name: len(path.read_text(encoding="utf-8").splitlines()) for path in STORE_PACKAGE.glob("*.py")}
+    assert max(sizes.values()) <= 400, sizes

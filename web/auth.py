@@ -96,7 +96,7 @@ def login():
             login_user(SignedIn(account))
             return redirect(safe_target(request.args.get("next"), url_for("search.index")))
         flash(gettext("Wrong user name or password."), "error")
-    return render_template("auth/login.html", form=form, no_accounts=not store.user_rows()), 200
+    return render_template("auth/login.html", form=form, no_accounts=not store.users()), 200
 
 
 @bp.post("/logout")

@@ -71,7 +71,7 @@ def edit(practice_id: str):
                 flash(_status_notice(then), "ok")
             return redirect(url_for("curation.edit", practice_id=practice_id))
     proposal = _kb().store.proposal(practice_id)
-    changes = {k: proposal[k] for k in EDITABLE if proposal and proposal.get(k) != values.get(k)} if proposal else {}
+    changes = {k: proposal.values[k] for k in EDITABLE if proposal.values.get(k) != values.get(k)} if proposal else {}
     return render_template("curation/edit.html", p=practice, values=values, fields=SHEET_FIELDS,
                            themes=[t.id for t in THEMES], proposal=proposal, changes=changes,
                            history=curation.audit(_kb(), target=practice_id, limit=10)[0])
