@@ -256,8 +256,10 @@ def delete_collection(kb: KnowledgeBase, cid: str, actor: str) -> None:
 
 
 # -- audit trail (kb.models.AuditEntry) ----------------------------------------------------------------
-def audit(kb: KnowledgeBase, target: str = "", limit: int = 50, offset: int = 0) -> tuple[list[AuditEntry], int]:
-    return kb.store.audit_entries(target=target, limit=limit, offset=offset)
+def audit(kb: KnowledgeBase, target: str = "", limit: int = 50, offset: int = 0, actor: str = "",
+          action: str = "") -> tuple[list[AuditEntry], int]:
+    """The audit trail, newest first: of one record, by one person, of one kind of change, or all."""
+    return kb.store.audit_entries(target=target, limit=limit, offset=offset, actor=actor, action=action)
 
 
 def _revert_values(kb: KnowledgeBase, entry: AuditEntry, actor: str) -> None:

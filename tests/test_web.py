@@ -238,3 +238,22 @@ def test_page_locators_and_upload_counts_speak_the_users_terms(client, kb):
         assert re.search(rf"{re.escape(practice.source.name)} · {re.escape(page)}p?\.? ?\d", html), language
     job = Job("j", "ola", kb.settings.data_dir, {"a.docx": "a.docx", "b.pdf": "b.pdf"}, skipped=[("c.exe", "why")])
     assert (job.done, job.total) == (1, 3)  # the refused file is done from the start: "1 of 3", not "0 of 2"
+
+
+def test_the_audit_trail_reads_as_the_interface_speaks_and_filters_by_who_and_what(web_app, kb):
+    from kb import curation
+    from kb.models import Status
+
+    from .fixtures.builders import sign_in
+
+    practice = kb.store.list()[0]
+    curation.edit(kb, practice.id, {"themes": ["housing", "green"]}, actor="ola")
+    curation.set_status(kb, practice.id, Status.REJECTED, actor="piotr")
+    client = sign_in(web_app, "ewa")
+    page = client.get("/audit", headers={"Accept-Language": "pl"}).get_data(as_text=True)
+    assert "Mieszkalnictwo, Ogrody miejskie" in page and "['housing'" not in page  # theme labels, not codes
+    assert "Odrzucona" in page or "odrzucona" in page
+    only = client.get("/audit?actor=piotr", headers={"Accept-Language": "pl"}).get_data(as_text=True)
+    assert only.count('class="result"') == 1 and "piotr" in only
+    kinds = client.get("/audit?action=edit").get_data(as_text=True)
+    assert kinds.count('class="result"') == 1 and "ola" in kinds

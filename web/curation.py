@@ -11,14 +11,16 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 
 from kb import curation
 from kb.curation import CurationError
 from kb.index import IndexNotReady
 from kb.models import EDITABLE, SHEET_FIELDS, Status
 from kb.themes import THEMES
+from kb.themes import label as theme_label
 
+from . import labels
 from .access import actor, requires, safe_target
 from .access import knowledge as _kb
 from .pages import Page
@@ -143,11 +145,40 @@ def change_versions(practice_id: str):
 @requires("audit")
 def audit():
     page = Page.from_request(per_page=30)
-    target = request.args.get("target", "").strip()
-    entries, total = curation.audit(_kb(), target=target, limit=page.per_page, offset=page.offset)
+    chosen = {name: request.args.get(name, "").strip() for name in ("target", "actor", "action")}
+    entries, total = curation.audit(_kb(), limit=page.per_page, offset=page.offset, **chosen)
     titles = {e.target: (p.title if (p := _kb().get(e.target)) else "") for e in entries}
-    return render_template("curation/audit.html", entries=entries, page=page.with_total(total), target=target,
-                           titles=titles)
+    return render_template("curation/audit.html", entries=entries, page=page.with_total(total),
+                           target=chosen["target"], chosen=chosen, kept={k: v for k, v in chosen.items() if v},
+                           titles=titles, actors=_kb().store.audit_actors(), changed=changed_keys, shown=audit_value)
+
+
+def changed_keys(entry) -> list[str]:
+    """The fields an audit entry really changed (a value the same before and after is not shown)."""
+    keys = dict.fromkeys([*entry.before, *entry.after])
+    return [k for k in keys if entry.before.get(k) != entry.after.get(k)]
+
+
+def audit_value(key: str, value) -> str:
+    """An audit entry's value as the interface says it: theme labels, status names, lists joined."""
+    if value is None or value == "" or value == []:
+        return "—"
+    names = labels.names()
+    if key == "themes" and isinstance(value, list):
+        return ", ".join(theme_label(t, str(get_locale())) for t in value)
+    if key == "status":
+        return str(names["status_names"].get(value, value))
+    if key == "review":
+        return str(names["review_names"].get(value, value) or "—")
+    if key == "role":
+        return str(names["role_names"].get(value, value))
+    if isinstance(value, list):
+        return ", ".join(" — ".join(map(str, v)) if isinstance(v, list) else str(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(str(names["field_names"].get(k, k)) for k in value)
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    return str(value)
 
 
 @bp.post("/audit/<int:entry_id>/revert")
