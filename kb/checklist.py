@@ -358,13 +358,12 @@ def national_language(country: str) -> str:
 
 def compare(checklist: Checklist, practice: Practice) -> None:
     """Flag the context items the two places make different: another country (legal basis, financing,
-    language), a size further apart than SIZE_FACTOR (physical and economic context)."""
+    language), a size further apart than SIZE_FACTOR (physical and economic context). A flag says what to
+    check (flag_text); the status stays the user's to set."""
     if practice.country and checklist.country and practice.country != checklist.country.upper():
         reason = f"{practice.country} → {checklist.country.upper()}"
         for key in ("legal", "financing"):
-            state = checklist.state(key)
-            state.flag = reason
-            state.status = state.status or "different"
+            checklist.state(key).flag = reason
         target_language = national_language(checklist.country)
         if practice.language and target_language and practice.language != target_language:
             state = checklist.state("language")
@@ -372,9 +371,56 @@ def compare(checklist: Checklist, practice: Practice) -> None:
     source = city_population(practice.city, practice.country)
     target = checklist.population or city_population(checklist.city, checklist.country)
     if source and target and max(source, target) / min(source, target) > SIZE_FACTOR:
-        state = checklist.state("physical")
-        state.flag = f"{source:,} → {target:,}".replace(",", " ")
-        state.status = state.status or "different"
+        checklist.state("physical").flag = f"{source:,} → {target:,}".replace(",", " ")
+
+
+# What a flag asks the user to check, in the checklist's language: {source} and {target} are the two countries,
+# languages or populations of the flag ("PL → UA", "pl → uk", "120 000 → 15 000").
+FLAG_TEXTS = {
+    "legal": _t("The practice comes from {source}; the target city is in {target}. Check which law it rests on "
+                "and what the law of {target} allows.",
+                "Praktyka pochodzi z kraju: {source}; miasto docelowe leży w kraju: {target}. Sprawdź, na jakim "
+                "prawie się opiera i na co pozwala prawo kraju: {target}.",
+                "Практика походить з країни: {source}; цільове місто — в країні: {target}. Перевірте, на якому "
+                "законі вона ґрунтується і що дозволяє право країни: {target}."),
+    "financing": _t("The practice was financed in {source}; the target city is in {target}. Check which funds "
+                    "paid for it and which are open to cities in {target}.",
+                    "Praktykę finansowano w kraju: {source}; miasto docelowe leży w kraju: {target}. Sprawdź, "
+                    "jakie środki ją opłaciły i które są dostępne dla miast w kraju: {target}.",
+                    "Практику фінансували в країні: {source}; цільове місто — в країні: {target}. Перевірте, "
+                    "які кошти її оплатили і які доступні містам у країні: {target}."),
+    "language": _t("The practice's materials are in {source}; the target city works in {target}. Plan the "
+                   "translation of its documents and of your talks with its owner.",
+                   "Materiały praktyki są w języku: {source}; miasto docelowe pracuje w języku: {target}. "
+                   "Zaplanuj tłumaczenie dokumentów i rozmów z autorami.",
+                   "Матеріали практики мовою: {source}; цільове місто працює мовою: {target}. Заплануйте "
+                   "переклад документів і розмов з авторами."),
+    "physical": _t("The practice's city has {source} residents, the target city {target}. Check that its scale "
+                   "(budget, staff, sites, partners) fits a city of this size.",
+                   "Miasto praktyki ma {source} mieszkańców, miasto docelowe {target}. Sprawdź, czy jej skala "
+                   "(budżet, ludzie, miejsca, partnerzy) pasuje do miasta tej wielkości.",
+                   "Місто практики має {source} мешканців, цільове місто — {target}. Перевірте, чи її масштаб "
+                   "(бюджет, люди, місця, партнери) пасує місту такого розміру."),
+}
+
+
+def flag_text(key: str, flag: str, lang: str) -> str:
+    """What an item's flag asks the user to check, in the checklist's language (the bare flag when its item
+    has no text)."""
+    from babel import Locale
+
+    from .places import country_name
+
+    texts = FLAG_TEXTS.get(key)
+    source, _, target = flag.partition(" → ")
+    if texts is None or not target:
+        return flag
+    if key in ("legal", "financing"):
+        source, target = country_name(source, lang), country_name(target, lang)
+    elif key == "language":
+        names = Locale.parse(lang).languages
+        source, target = names.get(source, source), names.get(target, target)
+    return texts.get(lang, texts["en"]).format(source=source, target=target)
 
 
 def _token(size: int) -> str:
@@ -422,6 +468,8 @@ def new_checklist(practice: Practice, city: str, country: str = "", population: 
         lang=lang, share_token=_token(16), practice_title=practice.title, created_at=stamp, updated_at=stamp,
     )
     compare(checklist, practice)
+    if checklist.department:  # the department typed at the start owns the transfer
+        checklist.state("owner").owner = checklist.department
     return checklist
 
 

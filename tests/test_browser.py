@@ -355,19 +355,33 @@ def test_transfer_checklist_autosaves_and_shares_read_only(browser, base_url, sh
         pg.get_by_label("Country code (PL, UA, DE, …)").fill("UA")
         pg.get_by_role("button", name="Start the checklist").click()
         pg.wait_for_url("**/checklists/*")
+        expect(pg.locator("#progress-text")).to_have_text("0 / 26")  # nothing is done before the officer does it
         item = pg.locator("#item-legal")
-        expect(item.locator(".flag")).to_contain_text("PL → UA")  # the countries differ
+        expect(item.locator(".flag")).to_contain_text("comes from Poland; the target city is in Ukraine")
+        item.get_by_label("Status").select_option("different")
         item.get_by_label("a core component depends on it").check()
         pg.locator("textarea[name=note-need]").fill("Not enough flats for displaced families")
+        expect(pg.locator("#autosave-status")).to_contain_text("✓", timeout=10_000)
+        expect(pg.locator("#progress-text")).to_have_text("1 / 26")
+        pg.get_by_role("button", name="Add a row").click()  # in place: no reload
+        expect(pg.locator("table.plan tbody tr")).to_have_count(2)
+        pg.get_by_label("Action 1", exact=True).fill("Survey of empty dormitories")
+        pg.get_by_label("Action 2", exact=True).fill("A call for partners")
+        pg.get_by_role("button", name="Remove row 1").click()
         expect(pg.locator("#autosave-status")).to_contain_text("✓", timeout=10_000)
         pg.reload()
         expect(pg.locator(".red-flags")).to_contain_text("Legal basis in the target country")
         expect(pg.locator("textarea[name=note-need]")).to_have_value("Not enough flats for displaced families")
+        expect(pg.get_by_label("Action 1", exact=True)).to_have_value("A call for partners")
         pg.screenshot(path=str(shots / "checklist.png"), full_page=True)
+        pg.get_by_label("Language of the checklist").select_option("uk")  # the labels change at once
+        expect(pg.locator("#item-legal .flag")).to_contain_text("Практика походить з країни: Польща")
         share = pg.locator("#share-link").get_attribute("href")
         pg.goto(share)
         expect(pg.locator("textarea[name=note-need]")).to_be_disabled()
         expect(pg.locator("textarea[name=note-need]")).to_have_value("Not enough flats for displaced families")
+        pg.get_by_label("Language of the checklist").select_option("pl")  # the reader's choice of labels
+        expect(pg.locator("#item-legal .flag")).to_contain_text("Praktyka pochodzi z kraju: Polska")
     finally:
         context.close()
 

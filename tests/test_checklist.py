@@ -27,20 +27,29 @@ ZYRARDOW = Practice(
 
 
 def test_contexts_are_compared_and_red_flags_need_a_core_component():
-    abroad = new_checklist(ZYRARDOW, "Zhytomyr", "UA", lang="uk")
-    assert {k for k, s in abroad.items.items() if s.status == "different"} == {"legal", "financing", "physical"}
+    from kb.checklist import flag_text
+
+    abroad = new_checklist(ZYRARDOW, "Zhytomyr", "UA", lang="uk", department="Відділ житлової політики")
+    assert {k for k, s in abroad.items.items() if s.flag} == {"legal", "financing", "language", "physical"}
     assert abroad.items["legal"].flag == "PL → UA" and abroad.items["language"].flag == "pl → uk"
+    assert not any(s.status for s in abroad.items.values()) and abroad.progress()[0] == 0  # the user decides
+    assert abroad.items["owner"].owner == "Відділ житлової політики"  # the department typed at the start
+    assert "Польща" in flag_text("legal", "PL → UA", "uk") and "Україна" in flag_text("legal", "PL → UA", "uk")
+    assert "польська" in flag_text("language", "pl → uk", "uk").lower()
+    assert "Check that its scale" in flag_text("physical", "40 000 → 1 700 000", "en")
+    update_item(abroad, "legal", status="different")
     assert abroad.red_flags() == []  # different, but no core component depends on it yet
     update_item(abroad, "legal", core=True)
     assert abroad.red_flags() == ["legal"]
     home = new_checklist(ZYRARDOW, "Skierniewice", "PL", population=47_000)
     assert not any(s.flag for s in home.items.values())  # same country, similar size
-    assert new_checklist(ZYRARDOW, "Warszawa", "PL").items["physical"].status == "different"  # 40k vs 1.7M
+    assert new_checklist(ZYRARDOW, "Warszawa", "PL").items["physical"].flag  # 40k vs 1.7M
 
 
 def test_items_validate_and_progress_counts_settled_items():
     checklist = new_checklist(ZYRARDOW, "Lutsk", "UA")
     start = checklist.progress()[0]
+    assert start == 0  # flags suggest, they settle nothing
     update_item(checklist, "evidence", status="done", owner="Anna", due="2027-01-31", note="Ask for the data")
     update_item(checklist, "population", status="similar")
     assert checklist.progress() == (start + 2, len(ITEMS))
@@ -65,7 +74,7 @@ def test_prefill_quotes_the_practice_in_its_own_language():
 
 def test_export_holds_the_items_the_flags_and_the_plan():
     checklist = new_checklist(ZYRARDOW, "Zhytomyr", "UA", lang="uk")
-    update_item(checklist, "legal", core=True, note="Потрібне рішення міської ради")
+    update_item(checklist, "legal", status="different", core=True, note="Потрібне рішення міської ради")
     from kb.checklist import Action
 
     checklist.actions = [Action("Пілот: 10 квартир", "2027", "ЖКП", "200 тис. грн", "міський бюджет")]
@@ -100,7 +109,8 @@ def test_cli_new_set_show_export(stored, tmp_path):
     out = runner.invoke(cli, [*base, "checklist", "new", practice.id, "--city", "Zhytomyr", "--country", "UA"])
     assert out.exit_code == 0 and "flagged: legal (PL → UA)" in out.output
     checklist_id = out.output.split()[0]
-    out = runner.invoke(cli, [*base, "checklist", "set", checklist_id, "legal", "--core", "--note", "rada"])
+    out = runner.invoke(cli, [*base, "checklist", "set", checklist_id, "legal", "--status", "different", "--core",
+                              "--note", "rada"])
     assert out.exit_code == 0 and "red flags: legal" in out.output
     assert runner.invoke(cli, [*base, "checklist", "set", checklist_id, "legal", "--status", "done"]).exit_code == 2
     shown = runner.invoke(cli, [*base, "checklist", "show", checklist_id])
@@ -152,10 +162,12 @@ def test_json_api_creates_updates_and_refuses_forms(stored):
     practice = kb.store.list()[0]
     client = create_app(kb.settings, kb=kb).test_client()
     made = client.post("/api/checklists", json={"practice_id": practice.id, "city": "Lviv", "country": "UA"})
-    assert made.status_code == 201 and made.get_json()["items"]["legal"]["status"] == "different"
+    assert made.status_code == 201 and made.get_json()["items"]["legal"] == {**made.get_json()["items"]["legal"],
+                                                                              "status": "", "flag": "PL → UA"}
     checklist_id = made.get_json()["id"]
     patched = client.patch(f"/api/checklists/{checklist_id}",
-                           json={"items": {"legal": {"core": True}}, "actions": [{"action": "Pilot", "costs": "10k"}]})
+                           json={"items": {"legal": {"core": True, "status": "different"}},
+                                 "actions": [{"action": "Pilot", "costs": "10k"}]})
     assert patched.get_json()["red_flags"] == ["legal"] and patched.get_json()["actions"][0]["costs"] == "10k"
     assert client.patch(f"/api/checklists/{checklist_id}", json={"items": {"legal": {"status": "done"}}}).status_code == 400
     assert client.post("/api/checklists", data={"practice_id": practice.id, "city": "X"}).status_code == 415

@@ -32,6 +32,7 @@ from kb.checklist import (
     TASK_STATUSES,
     Action,
     by_item,
+    flag_text,
     new_checklist,
     orphan,
     prefill,
@@ -110,11 +111,13 @@ def mine():
 
 def _page(checklist, readonly: bool):
     practice = _practice_of(checklist)
+    if readonly and request.args.get("lang") in LANGUAGES:  # the reader of a shared link chooses the labels
+        checklist.lang = request.args["lang"]
     hints = by_item(prefill(practice))
     gone = not practice.body
     changed = not gone and bool(checklist.practice_title) and practice.title != checklist.practice_title
     return render_template("checklists/edit.html", c=checklist, p=practice, steps=STEPS, hints=hints, labels=LABELS,
-                           gone=gone, changed=changed,
+                           gone=gone, changed=changed, flag_text=flag_text, empty_rows=_empty_rows(),
                            readonly=readonly, task_statuses=TASK_STATUSES, context_statuses=CONTEXT_STATUSES,
                            languages=LANGUAGES, action_fields=ACTION_FIELDS)
 
@@ -154,7 +157,18 @@ def save(checklist_id: str):
     if request.headers.get("X-Autosave"):
         settled, total = checklist.progress()
         return jsonify(saved=checklist.updated_at, settled=settled, items=total, red_flags=checklist.red_flags())
+    if form.get("add_row"):  # without JavaScript: saved, and back with one more empty row of the plan
+        return redirect(url_for("checklist.edit", checklist_id=checklist.id, rows=_empty_rows() + 1,
+                                _anchor="plan"), 303)
     return redirect(url_for("checklist.edit", checklist_id=checklist.id, saved=1), 303)
+
+
+def _empty_rows() -> int:
+    """How many empty rows the plan shows (one, or more after "Add a row" without JavaScript)."""
+    try:
+        return min(max(int(request.args.get("rows") or request.form.get("rows") or 1), 1), 10)
+    except ValueError:
+        return 1
 
 
 @bp.get("/shared/<token>")

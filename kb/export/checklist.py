@@ -5,7 +5,7 @@ import io
 from datetime import date
 from xml.sax.saxutils import escape
 
-from ..checklist import ITEMS, LABELS, STEPS, Checklist, ItemState, Prefill, by_item
+from ..checklist import ITEMS, LABELS, STEPS, Checklist, ItemState, Prefill, by_item, flag_text
 from ..models import Practice
 from ..places import country_name
 from .sheet import export_date, place
@@ -29,10 +29,10 @@ def _status(state: ItemState, lang: str) -> str:
     return _l(state.status, lang) if state.status else "—"
 
 
-def _details(state: ItemState, lang: str) -> list[str]:
+def _details(key: str, state: ItemState, lang: str) -> list[str]:
     out = [f"{_l('status', lang)}: {_status(state, lang)}"]
     if state.flag:
-        out[0] += f" ({state.flag})"
+        out.append(f"⚑ {flag_text(key, state.flag, lang)}")
     if state.core:
         out.append(_l("core", lang))
     if state.owner:
@@ -78,7 +78,7 @@ def checklist_docx(checklist: Checklist, practice: Practice, prefills: list[Pref
         for item in step.items:
             state = checklist.items.get(item.key, ItemState())
             document.add_heading(item.label[lang], level=2)
-            document.add_paragraph(" · ".join(_details(state, lang)))
+            document.add_paragraph(" · ".join(_details(item.key, state, lang)))
             if state.note:
                 document.add_paragraph(state.note)
             for p in hints.get(item.key, [])[:4]:
@@ -139,7 +139,7 @@ def checklist_pdf(checklist: Checklist, practice: Practice, prefills: list[Prefi
         for item in step.items:
             state = checklist.items.get(item.key, ItemState())
             block = [Paragraph(f"<b>{escape(item.label[lang])}</b>", styles["body"]),
-                     Paragraph(escape(" · ".join(_details(state, lang))), small)]
+                     Paragraph(escape(" · ".join(_details(item.key, state, lang))), small)]
             if state.note:
                 block.append(Paragraph(escape(state.note), styles["body"]))
             block += [Paragraph(escape(p.text), quote, bulletText="“") for p in hints.get(item.key, [])[:4]]

@@ -1,11 +1,12 @@
 // Autosave of a transfer checklist: every change is sent to the server shortly after it is made.
-// Without JavaScript the Save button does the same.
+// Without JavaScript the Save button does the same, and "Add a row" saves and comes back with a new row.
 (function () {
   "use strict";
   var form = document.getElementById("checklist-form");
   if (!form || form.dataset.autosave !== "on") { return; }
   var status = document.getElementById("autosave-status");
   var timer = null;
+  var reloadAfterSave = false;  // the checklist's language changed: its labels come from the server
   function save() {
     timer = null;
     status.textContent = "…";
@@ -17,6 +18,7 @@
       })
       .then(function (result) {
         if (!result.ok) { status.textContent = "⚠ " + (result.data.error || result.status); return; }
+        if (reloadAfterSave) { window.location.reload(); return; }
         var progress = document.getElementById("progress");
         progress.max = result.data.items;
         progress.value = result.data.settled;
@@ -26,14 +28,45 @@
       })
       .catch(function () { status.textContent = "⚠"; });
   }
-  form.addEventListener("change", function () {
+  function later(delay) {
     if (timer) { clearTimeout(timer); }
-    timer = setTimeout(save, 400);
+    timer = setTimeout(save, delay);
+  }
+  form.addEventListener("change", function (event) {
+    if (event.target.id === "template_lang") { reloadAfterSave = true; }
+    later(400);
   });
   form.addEventListener("input", function (event) {
-    if (event.target.tagName === "TEXTAREA" || event.target.type === "text" || !event.target.type) {
-      if (timer) { clearTimeout(timer); }
-      timer = setTimeout(save, 1200);
-    }
+    if (event.target.tagName === "TEXTAREA" || event.target.type === "text" || !event.target.type) { later(1200); }
+  });
+
+  // The plan's rows: added and removed in place (the server reads rows 0 … action_rows - 1, skipping gaps).
+  var rows = document.getElementById("action-rows");
+  var body = form.querySelector("table.plan tbody");
+  function wire(row) {
+    var remove = row.querySelector(".remove-row");
+    remove.hidden = false;
+    remove.addEventListener("click", function () {
+      row.remove();
+      later(0);
+    });
+  }
+  body.querySelectorAll("tr").forEach(wire);
+  document.getElementById("add-row").addEventListener("click", function (event) {
+    event.preventDefault();
+    var template = body.querySelector("tr:last-child");
+    var row = template.cloneNode(true);
+    var n = parseInt(rows.value, 10);
+    row.querySelectorAll("input").forEach(function (input) {
+      input.value = "";
+      input.name = input.name.replace(/-\d+$/, "-" + n);
+      input.setAttribute("aria-label", input.getAttribute("aria-label").replace(/\d+$/, String(n + 1)));
+    });
+    var remove = row.querySelector(".remove-row");
+    remove.setAttribute("aria-label", remove.getAttribute("aria-label").replace(/\d+$/, String(n + 1)));
+    body.appendChild(row);
+    rows.value = String(n + 1);
+    wire(row);
+    row.querySelector("input").focus();
   });
 })();
