@@ -48,6 +48,7 @@ GUARDED = [
     ("POST", "/collections", "collections", {"title": "Minikatalog"}),
     ("GET", "/collections/<cid>/edit", "collections", None),
     ("POST", "/collections/<cid>/edit", "collections", {"title": "Minikatalog"}),
+    ("GET", "/collections/add", "collections", None),
     ("POST", "/collections/add", "collections", {"collection": "{cid}", "practice_id": "{practice_id}"}),
     ("POST", "/collections/<cid>/delete", "collections", {}),
 ]

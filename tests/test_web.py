@@ -257,3 +257,23 @@ def test_the_audit_trail_reads_as_the_interface_speaks_and_filters_by_who_and_wh
     assert only.count('class="result"') == 1 and "piotr" in only
     kinds = client.get("/audit?action=edit").get_data(as_text=True)
     assert kinds.count('class="result"') == 1 and "ola" in kinds
+
+
+def test_an_advisor_adds_the_checked_practices_to_a_collection_with_a_note(web_app, kb):
+    from kb import curation
+
+    from .fixtures.builders import csrf_token, sign_in
+
+    client = sign_in(web_app, "ola")
+    cid = curation.save_collection(kb, "ola", "Mieszkania na start")
+    listing = client.get("/practices").get_data(as_text=True)
+    assert "Add the chosen to a collection" in listing
+    chosen = [p.id for p in kb.store.list()[:2]]
+    page = client.get("/collections/add", query_string={"ids": chosen, "next": "/practices"}).get_data(as_text=True)
+    assert all(f'value="{pid}"' in page for pid in chosen) and "Add 2 practices" in page
+    done = client.post("/collections/add", data={"ids": chosen, "collection": cid, "note": "Na warsztaty 12.03",
+                                                 "csrf_token": csrf_token(page)})
+    assert done.status_code == 302 and done.headers["Location"].endswith(f"/collections/{cid}")
+    assert curation.collection_items(kb, cid)[0][2] == "Na warsztaty 12.03"
+    assert [pid for pid, _, _ in curation.collection_items(kb, cid)] == chosen
+    assert "Add the chosen to a collection" not in web_app.test_client().get("/practices").get_data(as_text=True)

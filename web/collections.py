@@ -11,14 +11,14 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 
 from kb import curation
 from kb.curation import CurationError
 from kb.export import export, filename
 
 from . import export as files
-from .access import actor, allowed, is_visible, requires
+from .access import actor, allowed, is_visible, requires, safe_target
 from .access import knowledge as _kb
 
 bp = Blueprint("collections", __name__)
@@ -103,19 +103,37 @@ def edit(cid: str):
                            items=curation.collection_items(_kb(), cid))
 
 
+@bp.get("/collections/add")
+@requires("collections")
+def choose():
+    """The practices checked on a results or browse page: which collection they go to, with which note."""
+    practices = [p for p in (_kb().get(i) for i in list(dict.fromkeys(request.args.getlist("ids")))[:100]) if p]
+    return render_template("collections/add.html", practices=practices,
+                           collections=curation.collections(_kb()), back=safe_target(request.args.get("next"), ""))
+
+
 @bp.post("/collections/add")
 @requires("collections")
 def add():
+    """Add one practice (its page's form) or several (the checked ones) to a collection, with a note."""
     cid = request.form.get("collection", "")
-    _collection(cid)
-    practice_id = request.form.get("practice_id", "")
+    collection = _collection(cid)
+    ids = request.form.getlist("ids") or [request.form.get("practice_id", "")]
+    added = 0
     try:
-        curation.add_to_collection(_kb(), cid, practice_id, actor(), request.form.get("note", ""))
+        for practice_id in dict.fromkeys(ids):
+            curation.add_to_collection(_kb(), cid, practice_id, actor(), request.form.get("note", ""))
+            added += 1
     except CurationError as exc:
         flash(str(exc), "error")
-    else:
-        flash(gettext("Added to the collection."), "ok")
-    return redirect(url_for("search.show", practice_id=practice_id))
+    if len(ids) == 1:
+        if added:
+            flash(gettext("Added to the collection."), "ok")
+        return redirect(url_for("search.show", practice_id=ids[0]))
+    if added:
+        flash(ngettext("%(num)d practice added to “%(title)s”.", "%(num)d practices added to “%(title)s”.", added,
+                       title=collection.title), "ok")
+    return redirect(url_for("collections.show", cid=cid))
 
 
 @bp.post("/collections/<cid>/delete")
