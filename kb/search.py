@@ -288,26 +288,35 @@ def facets(hits: list[SearchHit], chosen: dict[str, str | None] | None = None) -
 
     With filters chosen, each facet counts the results that pass every *other* chosen filter, so its
     options say how many results choosing them would give (a language count does not drop to one
-    language once a language is chosen)."""
+    language once a language is chosen). A result stands for its versions too (other files, other
+    languages): each facet counts it once under every value one of them has, as filtering by any of those
+    values finds it."""
+    return count_facets([{name: tuple(dict.fromkeys(v for p in (hit.practice, *hit.versions)
+                                                    for v in facet_values(p)[name])) for name in FACETS}
+                         for hit in hits], chosen)
+
+
+def count_facets(values: list[dict[str, tuple[str, ...]]], chosen: dict[str, str | None] | None = None
+                 ) -> dict[str, dict[str, int]]:
+    """Counts of each facet's values over records given by their facet values, each facet under the other
+    chosen filters (the records passing each distinct set of filters are found once)."""
     chosen = {k: v for k, v in (chosen or {}).items() if v}
     out: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-    for hit in hits:
-        # A result stands for its versions too (other files, other languages): each facet counts it once
-        # under every value one of them has, as filtering by any of those values finds it.
-        values = {name: tuple(dict.fromkeys(v for p in (hit.practice, *hit.versions) for v in facet_values(p)[name]))
-                  for name in FACETS}
-        source_ok = {name: _passes(values, name, wanted) for name, wanted in chosen.items()}
-        for name in FACETS:
-            if all(ok for other, ok in source_ok.items() if other != name):
-                for value in values[name]:
-                    if value:
-                        out[name][value] = out[name].get(value, 0) + 1
+    passing: dict[frozenset, list] = {}
+    for name in FACETS:
+        others = frozenset((k, v) for k, v in chosen.items() if k != name)
+        if others not in passing:
+            passing[others] = [vals for vals in values if matches(vals, dict(others))] if others else values
+        counts = out[name]
+        for vals in passing[others]:
+            for value in vals[name]:
+                if value:
+                    counts[value] = counts.get(value, 0) + 1
     return out
 
 
-def passes(practice, chosen: dict[str, str | None]) -> bool:
-    """Whether a practice passes every chosen filter, as the facets count it."""
-    values = facet_values(practice)
+def matches(values: dict[str, tuple[str, ...]], chosen: dict[str, str | None]) -> bool:
+    """Whether a record, given by its facet values, passes every chosen filter."""
     return all(_passes(values, name, wanted) for name, wanted in chosen.items() if wanted)
 
 

@@ -23,11 +23,12 @@ def index():
     if visible_status():
         chosen["status"] = None  # anonymous visitors see approved practices only: no status to choose
     sort = choice_arg("sort", SORTS) or "newest"
-    listing = browse(_kb(), chosen, sort, status=visible_status())
-    page = Page.from_request(per_page=PER_PAGE).with_total(len(listing.practices))
+    page = Page.from_request(per_page=PER_PAGE)
+    listing = browse(_kb(), chosen, sort, status=visible_status(), offset=page.offset, limit=page.per_page)
+    page = page.with_total(listing.total)
     counts = listing.counts
     return render_template(
-        "search/browse.html", practices=page.slice(listing.practices), page=page, counts=counts, sort=sort,
+        "search/browse.html", practices=listing.practices, page=page, counts=counts, sort=sort,
         sorts=list(SORTS), chosen={k: v or "" for k, v in chosen.items()}, kept=filter_args(chosen),
         countries=_kb().store.countries(), themes=[t.id for t in THEMES],
         cities=sorted(set(counts["city"]) | ({chosen["city"]} if chosen["city"] else set())),

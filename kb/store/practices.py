@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from ..models import Practice, Proposal, Review, SourceRef, Status, now_iso
 from .passages import PassageStore
-from .records import Passage
+from .records import Listed, Passage
 
 COLUMNS = (
     "p.rowid, p.id, p.ordinal, p.title, p.summary, p.body, p.language, p.city, p.country, p.themes, "
@@ -26,6 +26,23 @@ class PracticeStore(PassageStore):
         rows = self._all(f"SELECT {COLUMNS} FROM practices p WHERE {where}{' ORDER BY ' + order if order else ''} "
                          "LIMIT ? OFFSET ?", [*args, limit, offset])
         return [to_practice(r) for r in rows]
+
+    def listed(self, status: Status | None = None) -> list[Listed]:
+        """Every practice (of one status) as browsing needs it, read again only after a write."""
+        where, args = ("p.status = ?", (str(status),)) if status else ("1=1", ())
+        sql = ("SELECT p.id, p.title, p.language, p.city, p.country, p.themes, p.stage, p.source_path, p.status, "
+               f"p.created_at FROM practices p WHERE {where}")
+        return self._cached(sql, lambda rows: [
+            Listed(pid, title, language, city, country, tuple(json.loads(themes)), stage, SourceRef(path, ""),
+                   Status(state), created) for pid, title, language, city, country, themes, stage, path, state, created
+            in rows], args)
+
+    def practices(self, ids: Sequence[str]) -> list[Practice]:
+        """These practices, in this order (the ones gone since left out)."""
+        if not ids:
+            return []
+        found = {p.id: p for p in self._practices(f"p.id IN ({','.join('?' * len(ids))})", ids)}
+        return [found[i] for i in ids if i in found]
 
     def get(self, practice_id: str) -> Practice | None:
         found = self._practices("p.id = ?", (practice_id,))

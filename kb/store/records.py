@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..models import SourceRef, Status
+
 
 @dataclass(frozen=True, slots=True)
 class DocumentRecord:
@@ -19,6 +21,23 @@ class Passage:
     id: int
     text: str
     language: str
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """What browsing filters, counts and sorts of a practice (its text stays in the store): the attributes
+    kb.search.facet_values reads, by the same names as Practice's."""
+
+    id: str
+    title: str
+    language: str
+    city: str
+    country: str
+    themes: tuple[str, ...]
+    stage: str
+    source: SourceRef
+    status: Status
+    created_at: str
 
 
 @dataclass(frozen=True, slots=True)
