@@ -277,3 +277,14 @@ def test_an_advisor_adds_the_checked_practices_to_a_collection_with_a_note(web_a
     assert curation.collection_items(kb, cid)[0][2] == "Na warsztaty 12.03"
     assert [pid for pid, _, _ in curation.collection_items(kb, cid)] == chosen
     assert "Add the chosen to a collection" not in web_app.test_client().get("/practices").get_data(as_text=True)
+
+
+def test_a_snippet_starts_with_the_practice_not_with_the_sheets_label(web_app, kb):
+    from kb.models import SearchHit
+    from web.search import snippet
+
+    practice = kb.store.list()[0]
+    hit = SearchHit(practice, 0.5, f"{practice.title}. Опис практики: Місто передало порожні приміщення громадам.")
+    assert snippet(hit) == "Місто передало порожні приміщення громадам."
+    plain = SearchHit(practice, 0.5, f"{practice.title}. Uwaga: program trwa do 2027 r.")  # not a sheet label
+    assert snippet(plain) == "Uwaga: program trwa do 2027 r."

@@ -21,6 +21,7 @@ from flask import (
 from flask_babel import format_date, get_locale, gettext, lazy_gettext
 from markupsafe import Markup, escape
 
+from ingest.labels import field_of
 from kb import curation, places
 from kb.export import export, filename
 from kb.export.sheet import PAGES
@@ -54,10 +55,18 @@ def source_label(p) -> str:
     return f"{p.source.name} · {where}" if where else p.source.name
 
 
+_LEADING_LABEL = re.compile(r"([^:\n]{2,40}):\s+")
+
+
 def snippet(hit) -> str:
-    """The matching passage without the title it carries for the embedder."""
+    """The matching passage without the title it carries for the embedder, nor a sheet's label it starts
+    with ("Opis praktyki: …" says nothing a reader needs)."""
     title = hit.practice.title
-    return hit.passage[len(title) + 2 :] if hit.passage.startswith(title + ". ") else hit.passage
+    text = hit.passage[len(title) + 2 :] if hit.passage.startswith(title + ". ") else hit.passage
+    label = _LEADING_LABEL.match(text)
+    if label and field_of(label.group(1)):
+        text = text[label.end() :]
+    return text
 
 
 _WORD = re.compile(r"[^\W_]+")
