@@ -288,3 +288,24 @@ def test_a_snippet_starts_with_the_practice_not_with_the_sheets_label(web_app, k
     assert snippet(hit) == "Місто передало порожні приміщення громадам."
     plain = SearchHit(practice, 0.5, f"{practice.title}. Uwaga: program trwa do 2027 r.")  # not a sheet label
     assert snippet(plain) == "Uwaga: program trwa do 2027 r."
+
+
+def test_the_reasons_a_file_was_refused_speak_the_users_language(web_app, kb, tmp_path):
+    from ingest.pipeline import ingest_paths
+    from web.reasons import reason
+
+    from . import hostile
+
+    (tmp_path / "pusty.txt").write_bytes(b"")
+    (tmp_path / "szum.txt").write_bytes(bytes(range(256)) * 8)
+    (tmp_path / "nie-pdf.pdf").write_bytes(b"Hello, this is not a PDF at all.")
+    (tmp_path / "notatki.xyz").write_text("unsupported")
+    hostile.reference_cycle_pdf(tmp_path / "petla.pdf")
+    errors = [f.error for f in ingest_paths(kb, sorted(tmp_path.iterdir()), workers=1).failed]
+    assert len(errors) == 5
+    with web_app.test_request_context(headers={"Accept-Language": "pl"}):
+        shown = [reason(e) for e in errors]
+    assert all(polish != english for polish, english in zip(shown, errors)), shown  # each one translated
+    assert {"plik jest pusty (0 bajtów)", "to nie jest plik PDF; sprawdź typ pliku"} <= set(shown)
+    assert any("w pętli" in text for text in shown) and any(".xyz" in text for text in shown)
+    assert reason("some new reason") == "some new reason"  # an unknown one is shown as ingest said it

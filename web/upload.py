@@ -32,6 +32,7 @@ from kb.knowledge import KnowledgeBase
 
 from .access import actor, requires
 from .access import knowledge as _kb
+from .reasons import reason
 
 bp = Blueprint("upload", __name__)
 logger = logging.getLogger(__name__)
@@ -192,4 +193,4 @@ def status(job_id: str):
     if job is None or job.owner != actor():
         abort(404)
     practices = {pid: _kb().get(pid) for r in job.results for pid in (*r.added, *r.updated)}
-    return render_template("upload/status.html", job=job, practices=practices)
+    return render_template("upload/status.html", job=job, practices=practices, reason=reason)
