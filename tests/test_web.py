@@ -309,3 +309,41 @@ def test_the_reasons_a_file_was_refused_speak_the_users_language(web_app, kb, tm
     assert {"plik jest pusty (0 bajtów)", "to nie jest plik PDF; sprawdź typ pliku"} <= set(shown)
     assert any("w pętli" in text for text in shown) and any(".xyz" in text for text in shown)
     assert reason("some new reason") == "some new reason"  # an unknown one is shown as ingest said it
+
+
+def _visible_interface_text(html: str, ui: str) -> str:
+    """A page's text without its scripts, its choices' labels and content in other languages (practices)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "lxml")
+    for element in soup(["script", "style", "option"]):
+        element.decompose()
+    for element in soup.find_all(attrs={"lang": True}):
+        if element.decomposed:  # inside one removed already
+            continue
+        if element.name != "html" and element.get("lang") != ui:
+            element.decompose()
+    return " ".join(soup.get_text(" ").split())
+
+
+@pytest.mark.parametrize("ui", ["pl", "uk"])
+def test_no_english_interface_text_on_polish_and_ukrainian_pages(web_app, kb, ui):
+    from babel.messages.pofile import read_po
+
+    from .fixtures.builders import sign_in
+
+    catalogue = read_po(open(f"web/translations/{ui}/LC_MESSAGES/messages.po", "rb"))
+    english = [m.id for m in catalogue if isinstance(m.id, str) and len(m.id.split()) >= 2 and "%(" not in m.id
+               and m.string != m.id]  # "ISO 639-1: pl, uk, en…" reads the same in every language
+    client = sign_in(web_app, "ola", "admin")
+    ids = [p.id for p in kb.store.list()]
+    checklist = client.post("/api/checklists", json={"practice_id": ids[0], "city": "Lviv", "country": "UA"})
+    pages = ["/", "/?q=remont", "/practices", f"/practices/{ids[0]}", f"/compare?ids={ids[0]}&ids={ids[1]}",
+             f"/practices/{ids[0]}/edit", "/review", "/audit", "/upload", "/collections", "/users", "/account",
+             f"/practices/{ids[0]}/versions", f"/practices/{ids[0]}/checklists/new",
+             f"/checklists/{checklist.get_json()['id']}"]
+    for path in pages:
+        page = client.get(path, headers={"Accept-Language": ui})
+        assert page.status_code == 200, path
+        text = _visible_interface_text(page.get_data(as_text=True), ui)
+        assert not [m for m in english if m in text], path
