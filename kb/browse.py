@@ -52,18 +52,18 @@ KEPT = 4  # visitors' and advisors' rows, of a knowledge base or two
 
 
 def _prepare(rows: list) -> _Prepared:
+    """The rows' facet values and orders, worked out once (the first request after a write does it; the
+    others wait for it rather than doing it again)."""
     with _lock:
-        kept = _prepared.get(id(rows))
-        if kept is not None and kept[0] is rows:
-            return kept[1]
-    made = _Prepared([facet_values(r) for r in rows],
-                     {name: sorted(range(len(rows)), key=lambda i, key=key: key(rows[i]), reverse=name == "newest")
-                      for name, key in SORTS.items()})
-    with _lock:
-        _prepared[id(rows)] = (rows, made)
+        kept = _prepared.pop(id(rows), None)
+        if kept is None or kept[0] is not rows:
+            kept = (rows, _Prepared([facet_values(r) for r in rows],
+                                    {name: sorted(range(len(rows)), key=lambda i, key=key: key(rows[i]),
+                                                  reverse=name == "newest") for name, key in SORTS.items()}))
+        _prepared[id(rows)] = kept  # last used last: the oldest go first
         while len(_prepared) > KEPT:
             del _prepared[next(iter(_prepared))]
-    return made
+        return kept[1]
 
 
 def browse(kb: KnowledgeBase, chosen: dict[str, str | None], sort: str = "newest", status: str | None = None,

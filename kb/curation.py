@@ -244,6 +244,16 @@ def add_to_collection(kb: KnowledgeBase, cid: str, practice_id: str, actor: str,
         set_items(kb, cid, [*items, (practice_id, note)], actor)
 
 
+def add_many_to_collection(kb: KnowledgeBase, cid: str, practice_ids: list[str], actor: str, note: str = "") -> int:
+    """Add the practices a collection does not hold yet, each with the note, as one change; returns how many."""
+    items = kb.store.collection_items(cid)
+    held = {pid for pid, _ in items}
+    new = [pid for pid in dict.fromkeys(practice_ids) if pid not in held and kb.store.get(pid) is not None]
+    if new:
+        set_items(kb, cid, [*items, *((pid, note) for pid in new)], actor)
+    return len(new)
+
+
 def delete_collection(kb: KnowledgeBase, cid: str, actor: str) -> None:
     collection = get_collection(kb, cid)
     if collection is None:

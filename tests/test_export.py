@@ -268,7 +268,8 @@ def test_the_web_exports_a_collection_with_its_notes_and_a_comparison_as_a_table
 
     client = create_app(stored.settings, kb=stored).test_client()
     practices = stored.store.list()
-    cid = curation.save_collection(stored, "test", "Mieszkania", "Trzy sposoby na puste mieszkania.", public=True)
+    cid = curation.save_collection(stored, "test", "Mieszkania\x0b", "Trzy sposoby na puste mieszkania.\x0c",
+                                   public=True)  # control characters pasted in: Word cannot hold them
     curation.set_items(stored, cid, [(practices[0].id, "Zacznij od tego."), (practices[1].id, "")], "test")
     exported = client.get(f"/collections/{cid}/export?format=docx&labels=pl")
     texts = [p.text for p in docx.Document(io.BytesIO(exported.data)).paragraphs]

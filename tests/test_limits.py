@@ -116,15 +116,18 @@ def test_anonymous_checklists_are_rate_limited_per_address(app):
 
 
 def _holder(gate):
-    """A thread that takes a slot of the gate (waiting for one if needed) and keeps it until `release` is set."""
+    """A thread that takes a slot of the gate (waiting for one if needed) and keeps it until `release` is set;
+    `thread.got` says whether it had the slot."""
     release = threading.Event()
-    thread = threading.Thread(target=lambda: _hold(gate, release), daemon=True)
+    thread = threading.Thread(target=lambda: _hold(gate, release, thread), daemon=True)
+    thread.got = False
     thread.start()
     return thread, release
 
 
-def _hold(gate, release: threading.Event) -> None:
+def _hold(gate, release: threading.Event, thread) -> None:
     with gate.slot():
+        thread.got = True
         release.wait(30)
 
 
@@ -171,7 +174,8 @@ def test_a_search_past_a_full_queue_is_refused_at_once(kb, web_app):
         release_running.set()
         running.join()
         release_waiting.set()
-        waiting.join()  # the waiting search got the slot once it was free
+        waiting.join()
+        assert waiting.got  # the waiting search got the slot once it was free
     finally:
         release_running.set()
         release_waiting.set()

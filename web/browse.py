@@ -8,7 +8,7 @@ from kb.browse import SORTS, browse
 from kb.themes import THEMES
 
 from .access import knowledge as _kb
-from .access import visible_status
+from .access import is_visible, visible_status
 from .limits import choice_arg
 from .pages import Page
 from .search import chosen_filters, filter_args
@@ -28,7 +28,8 @@ def index():
     page = page.with_total(listing.total)
     counts = listing.counts
     return render_template(
-        "search/browse.html", practices=listing.practices, page=page, counts=counts, sort=sort,
+        "search/browse.html", practices=[p for p in listing.practices if is_visible(p)], page=page, counts=counts,
+        sort=sort,
         sorts=list(SORTS), chosen={k: v or "" for k, v in chosen.items()}, kept=filter_args(chosen),
         countries=_kb().store.countries(), themes=[t.id for t in THEMES],
         cities=sorted(set(counts["city"]) | ({chosen["city"]} if chosen["city"] else set())),

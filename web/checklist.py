@@ -193,7 +193,10 @@ def export(checklist_id: str):
 
 @bp.get("/shared/<token>/export")
 def export_shared(token: str):
-    return _export(_checklist_or_404(share_token=token))
+    checklist = _checklist_or_404(share_token=token)
+    if request.args.get("lang") in LANGUAGES:  # the reader's choice of labels, as on the shared page
+        checklist.lang = request.args["lang"]
+    return _export(checklist)
 
 
 # -- JSON API (for scripts; JSON bodies only, so a browser form on another site cannot post here) -------

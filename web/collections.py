@@ -22,6 +22,7 @@ from .access import actor, allowed, is_visible, requires, safe_target
 from .access import knowledge as _kb
 
 bp = Blueprint("collections", __name__)
+MAX_ADDED = 100  # practices added at once (a results page lists at most 100)
 
 
 def _collection(cid: str):
@@ -107,7 +108,8 @@ def edit(cid: str):
 @requires("collections")
 def choose():
     """The practices checked on a results or browse page: which collection they go to, with which note."""
-    practices = [p for p in (_kb().get(i) for i in list(dict.fromkeys(request.args.getlist("ids")))[:100]) if p]
+    ids = list(dict.fromkeys(request.args.getlist("ids")))[:MAX_ADDED]
+    practices = [p for p in (_kb().get(i) for i in ids) if p]
     return render_template("collections/add.html", practices=practices,
                            collections=curation.collections(_kb()), back=safe_target(request.args.get("next"), ""))
 
@@ -118,21 +120,18 @@ def add():
     """Add one practice (its page's form) or several (the checked ones) to a collection, with a note."""
     cid = request.form.get("collection", "")
     collection = _collection(cid)
-    ids = request.form.getlist("ids") or [request.form.get("practice_id", "")]
-    added = 0
-    try:
-        for practice_id in dict.fromkeys(ids):
-            curation.add_to_collection(_kb(), cid, practice_id, actor(), request.form.get("note", ""))
-            added += 1
-    except CurationError as exc:
-        flash(str(exc), "error")
-    if len(ids) == 1:
-        if added:
+    ids = list(dict.fromkeys(request.form.getlist("ids")))[:MAX_ADDED] or [request.form.get("practice_id", "")]
+    if len(ids) == 1 and not request.form.getlist("ids"):  # the practice page's form: one practice
+        try:
+            curation.add_to_collection(_kb(), cid, ids[0], actor(), request.form.get("note", ""))
+        except CurationError as exc:
+            flash(str(exc), "error")
+        else:
             flash(gettext("Added to the collection."), "ok")
         return redirect(url_for("search.show", practice_id=ids[0]))
-    if added:
-        flash(ngettext("%(num)d practice added to “%(title)s”.", "%(num)d practices added to “%(title)s”.", added,
-                       title=collection.title), "ok")
+    added = curation.add_many_to_collection(_kb(), cid, ids, actor(), request.form.get("note", ""))
+    flash(ngettext("%(num)d practice added to “%(title)s”.", "%(num)d practices added to “%(title)s”.", added,
+                   title=collection.title), "ok")
     return redirect(url_for("collections.show", cid=cid))
 
 

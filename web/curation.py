@@ -21,7 +21,7 @@ from kb.themes import THEMES
 from kb.themes import label as theme_label
 
 from . import labels
-from .access import actor, requires, safe_target
+from .access import actor, allowed, requires, safe_target
 from .access import knowledge as _kb
 from .pages import Page
 
@@ -59,9 +59,12 @@ def edit(practice_id: str):
         form["themes"] = request.form.getlist("themes")
         then = request.form.get("then", "")  # Approve, Reject or Back to draft pressed with the form's values
         if then and then not in set(Status):
-            abort(400, f"Unknown status {then!r}")
-        try:
-            saved = curation.edit(_kb(), practice_id, form, actor()).values() != values
+            abort(400, gettext("Unknown status."))
+        if then and not allowed("review"):
+            abort(403)
+        edited = {name: value for name, value in form.items() if _differs(name, value, values.get(name))}
+        try:  # only what the advisor changed: a stored value the form would normalise is not an edit
+            saved = bool(edited) and curation.edit(_kb(), practice_id, edited, actor()).values() != values
         except CurationError as exc:  # the status is not changed either: the advisor sees why and decides again
             flash(str(exc), "error")
             values = {**values, **form}
@@ -85,10 +88,21 @@ def status(practice_id: str):
     _practice(practice_id)
     wanted = request.form.get("status", "")
     if wanted not in set(Status):
-        abort(400, f"Unknown status {wanted!r}")
+        abort(400, gettext("Unknown status."))
     curation.set_status(_kb(), practice_id, Status(wanted), actor())
     flash(_status_notice(wanted), "ok")
     return _back(url_for("curation.edit", practice_id=practice_id))
+
+
+def _differs(name: str, submitted, shown) -> bool:
+    """Whether a form's value differs from the one the page showed (line ends and trailing spaces aside)."""
+    if name == "themes":
+        return set(submitted) != set(shown or ())
+
+    def plain(value) -> str:
+        return "\n".join(line.rstrip() for line in str(value or "").replace("\r\n", "\n").split("\n")).strip()
+
+    return plain(submitted) != plain(shown)
 
 
 def _status_notice(status: str) -> str:

@@ -10,6 +10,10 @@ FIELD_NAMES = {
     "description": _("About this practice"), "resources": _("Resources needed"), "timescale": _("Timescale"),
     "evidence": _("Evidence of success"), "difficulties": _("Difficulties encountered"),
     "transfer": _("Potential for learning or transfer"), "stakeholders": _("Stakeholders"), "contact": _("Contact"),
+    # what else the audit trail records
+    "status": _("Status"), "review": _("Review"), "role": _("Role"), "items": _("Practices"), "public": _("Public"),
+    "owner": _("Owner"), "values": _("Values"), "edited": _("Edited by hand"), "groups": _("Versions"),
+    "proposal": _("Proposed extraction"),
 }
 STATUS_NAMES = {"draft": _("draft"), "approved": _("approved"), "rejected": _("rejected")}
 STAGE_NAMES = {"implemented": _("implemented"), "ongoing": _("ongoing"), "planned": _("planned or proposed")}

@@ -64,7 +64,8 @@ def choice_arg(name: str, choices) -> str | None:
     API: the pages' filters offer only their choices)."""
     value = request.args.get(name) or None  # an empty parameter (a form's "any") chooses nothing
     if value is not None and value not in choices:
-        abort(400, description=f"{name} must be one of: {', '.join(choices)}.")
+        abort(400, description=gettext("%(name)s must be one of: %(choices)s.", name=name,
+                                       choices=", ".join(choices)))
     return value
 
 

@@ -260,7 +260,8 @@ def index():
 @bp.get("/search")
 def search_alias():
     """/search?q=… is where people guess search lives: it is the home page, /?q=…."""
-    return redirect(url_for("search.index", **request.args.to_dict(flat=False)), 301)
+    query = request.query_string.decode("utf-8", "replace")
+    return redirect(url_for("search.index") + (f"?{query}" if query else ""), 301)
 
 
 def _home() -> dict:

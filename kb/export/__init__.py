@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..models import Practice
+from ..models import Practice, clean_text
 from .sheet import LABEL_LANGUAGES, build_sheet, labels, slug
 
 FORMATS = ("docx", "pdf", "csv", "json")
@@ -35,6 +35,7 @@ def export(practices: list[Practice], fmt: str, lang: str = "en", *, title: str 
     if not practices:
         raise ValueError("nothing to export: the selection holds no practices")
     notes = notes or {}
+    title, description = clean_text(title), clean_text(description)  # Word and PDF text cannot hold controls
     if fmt == "csv":
         from .tabular import practices_csv
 

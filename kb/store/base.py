@@ -31,6 +31,7 @@ class StoreBase:
         self.schema_version = migrate(self._db)
         self._writes = 0  # own commits; PRAGMA data_version counts other connections' commits
         self._cache: dict[str, tuple[tuple[int, int], object]] = {}  # small answers kept until the store changes
+        self._pinned: dict[str, tuple[tuple[int, int], object]] = {}  # large answers of a few fixed queries
 
     def _all(self, sql: str, args: Sequence = ()) -> list[tuple]:
         """Read under the lock: web requests share this connection across threads."""
@@ -58,15 +59,17 @@ class StoreBase:
                 self._db.execute("ROLLBACK")
                 raise
 
-    def _cached(self, sql: str, shape: Callable[[list[tuple]], Any], args: tuple = ()) -> Any:
+    def _cached(self, sql: str, shape: Callable[[list[tuple]], Any], args: tuple = (), pinned: bool = False) -> Any:
         """`shape(rows)` of a query, read again only after this or another connection wrote to the store
-        (the most recent CACHED_QUERIES answers are kept)."""
-        version = (self._one("PRAGMA data_version")[0], self._writes)
-        key = f"{sql}\x1f{args!r}"
-        kept = self._cache.pop(key, None)
-        if kept is None or kept[0] != version:
-            kept = (version, shape(self._all(sql, args)))
-        self._cache[key] = kept  # last used last: the oldest go first
-        while len(self._cache) > self.CACHED_QUERIES:
-            del self._cache[next(iter(self._cache))]
-        return kept[1]
+        (the most recent CACHED_QUERIES answers are kept; a `pinned` one, of a few fixed queries, always)."""
+        with self._lock:  # threads share the cache: one of them reads and shapes, the others wait for it
+            version = (self._one("PRAGMA data_version")[0], self._writes)
+            key = f"{sql}\x1f{args!r}"
+            cache = self._pinned if pinned else self._cache
+            kept = cache.pop(key, None)
+            if kept is None or kept[0] != version:
+                kept = (version, shape(self._all(sql, args)))
+            cache[key] = kept  # last used last: the oldest go first
+            while len(self._cache) > self.CACHED_QUERIES:
+                del self._cache[next(iter(self._cache))]
+            return kept[1]

@@ -35,7 +35,7 @@ class PracticeStore(PassageStore):
         return self._cached(sql, lambda rows: [
             Listed(pid, title, language, city, country, tuple(json.loads(themes)), stage, SourceRef(path, ""),
                    Status(state), created) for pid, title, language, city, country, themes, stage, path, state, created
-            in rows], args)
+            in rows], args, pinned=True)
 
     def practices(self, ids: Sequence[str]) -> list[Practice]:
         """These practices, in this order (the ones gone since left out)."""

@@ -43,6 +43,7 @@
   // The plan's rows: added and removed in place (the server reads rows 0 … action_rows - 1, skipping gaps).
   var rows = document.getElementById("action-rows");
   var body = form.querySelector("table.plan tbody");
+  var blank = body.querySelector("tr:last-child").cloneNode(true);  // a new row is made from it, even with none left
   function wire(row) {
     var remove = row.querySelector(".remove-row");
     remove.hidden = false;
@@ -54,8 +55,7 @@
   body.querySelectorAll("tr").forEach(wire);
   document.getElementById("add-row").addEventListener("click", function (event) {
     event.preventDefault();
-    var template = body.querySelector("tr:last-child");
-    var row = template.cloneNode(true);
+    var row = blank.cloneNode(true);
     var n = parseInt(rows.value, 10);
     row.querySelectorAll("input").forEach(function (input) {
       input.value = "";
