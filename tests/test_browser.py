@@ -455,3 +455,52 @@ def test_advisor_uploads_reviews_approves_and_visitors_compare(kb, browser, base
         pg.screenshot(path=str(shots / "compare.png"), full_page=True)
     finally:
         context.close()
+
+
+JOURNEY_PASSWORD = "podroz-po-stronach-2026"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("language", ["pl", "uk", "en"])
+def test_the_three_journeys_in_each_language_and_width(kb, browser, base_url, shots, language, width):
+    """A city officer (search, a sheet, comparison, browsing), a partner (the exports) and an advisor (review,
+    edit, the audit trail), each page in the interface language and without sideways scrolling; screenshots
+    under $KB_SCREENSHOTS as journey-<language>-<width>-<page>.png."""
+    from kb.accounts import add_user
+
+    expect = _expect()
+    user = f"journey-{language}-{width}"
+    add_user(kb.store, user, JOURNEY_PASSWORD, "advisor", actor="test")
+    ids = [p.id for p in kb.store.list()][:2]
+    context = browser.new_context(viewport={"width": width, "height": 900}, extra_http_headers={
+        "Accept-Language": language}, is_mobile=width < 500, has_touch=width < 500)
+    try:
+        pg = context.new_page()
+
+        def visit(name: str, path: str) -> None:
+            response = pg.goto(base_url + path)
+            assert response.status == 200, (path, response.status)
+            assert pg.locator("html").get_attribute("lang") == language, path
+            overflow = pg.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 1, (path, overflow)  # no sideways scrolling
+            pg.screenshot(path=str(shots / f"journey-{language}-{width}-{name}.png"), full_page=True)
+
+        visit("home", "/")
+        visit("results", "/?q=" + quote_plus(UK_QUERY))
+        expect(pg.locator("ol.results > li.result").first).to_be_visible()
+        visit("sheet", f"/practices/{ids[0]}")
+        visit("compare", f"/compare?ids={ids[0]}&ids={ids[1]}")
+        visit("browse", "/practices?theme=housing")
+        for path in (f"/export?q={quote_plus(UK_QUERY)}&format=pdf", f"/compare?ids={ids[0]}&ids={ids[1]}&format=docx"):
+            download = pg.request.get(base_url + path)  # the partner's files
+            assert download.status == 200 and download.headers["content-disposition"].startswith("attachment")
+        pg.goto(base_url + "/login")
+        pg.locator("input[name=username]").fill(user)
+        pg.locator("input[name=password]").fill(JOURNEY_PASSWORD)
+        pg.locator("form button[type=submit]").last.click()
+        pg.wait_for_load_state()
+        visit("review", "/review")
+        visit("edit", f"/practices/{ids[0]}/edit")
+        visit("audit", "/audit")
+    finally:
+        context.close()
