@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -431,7 +432,6 @@ def user() -> None:
 
 def _password(confirm: bool = True) -> str:
     """A password from KB_PASSWORD (scripts) or asked without echo."""
-    import os
 
     return os.environ.get("KB_PASSWORD") or click.prompt("Password", hide_input=True, confirmation_prompt=confirm)
 
@@ -623,7 +623,9 @@ def serve(ctx: click.Context, host: str | None, port: int | None, debug: bool) -
     app.extensions["kb"].warm_up()
     from web.upload import resume
 
-    for job in resume(app):
+    # With --debug, Flask's reloader runs this command twice (a watcher and the server): the server resumes.
+    resumable = not debug or os.environ.get("WERKZEUG_RUN_MAIN") == "true"
+    for job in resume(app) if resumable else []:
         click.echo(f"Finishing an upload that a stop interrupted ({len(job.names)} files, by {job.owner}).", err=True)
     click.echo(f"Serving the knowledge base at http://{settings.host}:{settings.port}/ (Ctrl+C to stop)", err=True)
     if debug:
