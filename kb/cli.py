@@ -432,7 +432,6 @@ def user() -> None:
 
 def _password(confirm: bool = True) -> str:
     """A password from KB_PASSWORD (scripts) or asked without echo."""
-
     return os.environ.get("KB_PASSWORD") or click.prompt("Password", hide_input=True, confirmation_prompt=confirm)
 
 
