@@ -41,6 +41,7 @@ from .pdf import PAGE_ALLOWANCE_S as PDF_PAGE_ALLOWANCE_S
 logger = logging.getLogger(__name__)
 
 HARD_LIMIT_MARGIN_S = 15  # past the alarm, the time a stuck reader has before its process is killed
+STUCK_MARGIN_S = 15  # past the hard limit, the caller stops waiting for a pool that never ran the file
 CALLER_CHECK_S = 0.5  # how often a worker checks that its caller still runs
 
 
@@ -69,11 +70,12 @@ def _confine(memory_mb: int, caller: int) -> None:
     """The worker's set-up: its memory limit, its death with the caller, the alarm that stops a reader.
 
     The limit is on address space, counted from what the worker holds at its start (the readers' libraries
-    reserve a few hundred MB they never touch): reading a file may take `memory_mb` more."""
-    limit = _address_space() + memory_mb * 2**20
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    reserve a few hundred MB they never touch): reading a file may take `memory_mb` more. It is set last: a
+    thread started under a tight limit may die before it runs, and its starter would wait for it forever."""
     threading.Thread(target=_die_with, args=(caller,), daemon=True, name="die-with-caller").start()
     deadline.install()
+    limit = _address_space() + memory_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def _die_with(caller: int) -> None:
@@ -151,6 +153,15 @@ def stop_workers() -> None:
         _pools.clear()
 
 
+def _drop(pool: ProcessPool) -> None:
+    """Stop a pool whose workers do not answer, so that the next batch starts a fresh one."""
+    with _pools_lock:
+        for key in [key for key, kept in _pools.items() if kept is pool]:
+            del _pools[key]
+    pool.stop()
+    pool.join(timeout=5)
+
+
 def hard_limit(job: Job) -> float:
     """Seconds after which a worker is killed, whatever it is doing: the alarm's allowance with what each
     page may add (a PDF's pages, and its OCR pages), and a margin."""
@@ -169,11 +180,15 @@ def read_files(jobs: list[Job], workers: int = 2) -> Iterator[Read | ExtractionE
     pool = _pool(max(1, min(workers, len(jobs), os.cpu_count() or 1)), settings.read_memory_mb)
     futures = [pool.schedule(_read, args=(job,), timeout=hard_limit(job)) for job in jobs]
     try:
-        for job, future in zip(jobs, futures):
+        for n, (job, future) in enumerate(zip(jobs, futures)):
             try:
-                yield future.result()
+                yield future.result(timeout=hard_limit(job) + STUCK_MARGIN_S)
             except FutureTimeout:
                 yield ExtractionError(_time_limit_message(job.settings))
+                if not future.done():  # no worker ran it (one stuck before its file): a fresh pool for the rest
+                    _drop(pool)
+                    yield from read_files(jobs[n + 1 :], workers)
+                    return
             except ProcessExpired as exc:
                 yield ExtractionError(_expired(exc, job.settings))
             except (KeyboardInterrupt, GeneratorExit):
