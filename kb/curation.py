@@ -36,6 +36,11 @@ def _practice(kb: KnowledgeBase, practice_id: str) -> Practice:
     return practice
 
 
+def plain_text(value) -> str:
+    """A field's text as it is kept: Unix line ends, no spaces at line ends or around the whole."""
+    return "\n".join(line.rstrip() for line in str(value or "").replace("\r\n", "\n").split("\n")).strip()
+
+
 def clean_values(values: dict) -> dict:
     """EDITABLE values checked and normalised; raises CurationError naming the first bad one."""
     out = {}
@@ -49,7 +54,7 @@ def clean_values(values: dict) -> dict:
                 raise CurationError(f"unknown theme {unknown[0]!r}; themes: {', '.join(BY_ID)}")
             out[name] = list(dict.fromkeys(themes))
             continue
-        value = "\n".join(line.rstrip() for line in str(value).replace("\r\n", "\n").split("\n")).strip()
+        value = plain_text(value)
         if name == "title" and not value:
             raise CurationError("a practice needs a title")
         if name == "language" and not _LANGUAGE.match(value):

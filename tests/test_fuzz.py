@@ -8,8 +8,8 @@ the fuzzing reaches the XML parser and python-docx, not only the ZIP's CRC check
 references and names changed besides its bytes; a web page gets random nesting, tags, entities and
 charsets; a text file random text, bytes and encodings.
 
-Files are read in this process, by `ingest.read.read_practices` under the worker's alarm (`ingest.deadline`):
-what a worker does with a file (ingest/worker.py `_read`), without its process. A file costs 10-100 ms here,
+Files are read in this process by the worker's own reading step (ingest/worker.py `_read`, under its alarm),
+without its process. A file costs 10-100 ms here,
 against 0.3-0.7 s through a worker (a fork each, the readers' libraries imported again), so the suite tries
 ten times more inputs; `bench/bench_fuzz.py` runs longer, through the real workers. Runs are derandomized:
 the same inputs every run, in CI too.
@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 import signal
 import time
-import traceback
 import warnings
 import zipfile
 from collections.abc import Callable
@@ -35,7 +34,7 @@ from hypothesis import strategies as st
 
 from ingest import deadline
 from ingest.blocks import ExtractionError
-from ingest.read import read_practices
+from ingest.worker import Job, _read, _time_limit_message
 from kb.config import Settings
 from kb.models import Practice
 
@@ -54,7 +53,7 @@ PDF_SEED = CORPUS / "ghent-school-streets.pdf"
 class Outcome:
     """How reading one file ended: "practices", "refused" (an ExtractionError, or a limit the worker
     refuses in words of its own), "time limit" (the alarm had to stop the reader) or "crash" (any other
-    exception escaped the reader; `detail` is its traceback)."""
+    exception escaped the reader: the worker's "unexpected error" reason)."""
 
     kind: str
     detail: str
@@ -62,33 +61,24 @@ class Outcome:
 
 
 def read_one(path: Path, config: Settings) -> Outcome:
-    """Read one file as a worker does (ingest/worker.py `_read`), in this process."""
+    """Read one file with the worker's own reading step (ingest/worker.py `_read`), in this process: it turns
+    every outcome into practices or a reason, and says which reasons are a time limit or a reader's bug."""
     previous = signal.getsignal(signal.SIGALRM)
     deadline.install()
     started = time.perf_counter()
-
-    def ended(kind: str, detail: str) -> Outcome:
-        return Outcome(kind, detail, time.perf_counter() - started)
-
     try:
-        deadline.start(config.read_seconds)
-        try:
-            practices, _pages = read_practices(path, config, "fuzz")
-        finally:
-            deadline.stop()
-    except ExtractionError as exc:
-        return ended("refused", str(exc))
-    except (MemoryError, RecursionError) as exc:  # the worker refuses these as too large or too deep
-        return ended("refused", f"{type(exc).__name__} (refused by the worker)")
-    except deadline.TimeLimit:
-        return ended("time limit", f"still reading after {config.read_seconds:g} s")
-    except Exception:
-        return ended("crash", traceback.format_exc())
+        result = _read(Job(path, config, "fuzz"))
     finally:
         signal.signal(signal.SIGALRM, previous)
-    if not isinstance(practices, list) or not all(isinstance(p, Practice) for p in practices):
-        return ended("crash", f"not a list of practices: {practices!r:.200}")
-    return ended("practices", f"{len(practices)} practices")
+    seconds = time.perf_counter() - started
+    if isinstance(result, ExtractionError):
+        reason = str(result)
+        if reason == _time_limit_message(config):
+            return Outcome("time limit", reason, seconds)
+        return Outcome("crash" if reason.startswith("unexpected error") else "refused", reason, seconds)
+    if not all(isinstance(p, Practice) for p in result.practices):
+        return Outcome("crash", f"not a list of practices: {result.practices!r:.200}", seconds)
+    return Outcome("practices", f"{len(result.practices)} practices", seconds)
 
 
 def assert_result_or_refusal(outcome: Outcome) -> None:
@@ -538,31 +528,17 @@ def test_the_seeds_are_read_into_practices(seed, folder, config):
     assert outcome.kind == "practices" and not outcome.detail.startswith("0 "), outcome
 
 
-def test_the_property_fails_on_a_raw_exception_or_a_hang(folder, config, monkeypatch):
-    """The property can fail: a reader's raw exception and a reader that never stops are caught as such."""
-    import ingest.read
+def test_the_property_fails_on_a_raw_exception_or_a_hang(folder, config):
+    """The property can fail: a reader's bug, a reader stopped by its time limit and a reason left blank are
+    each caught as such (the hang is real: pdfminer loops on a page whose resources refer to themselves)."""
+    from . import hostile
 
-    path = folder / "probe.txt"
-    path.write_bytes((TEXT_SEEDS[0]).read_bytes())
-
-    def broken(*_args, **_kwargs):
-        return {}["no such key"]
-
-    monkeypatch.setattr(ingest.read.text, "extract", broken)
-    crash = read_one(path, config)
-    assert crash.kind == "crash" and "KeyError" in crash.detail
-    with pytest.raises(AssertionError, match="crash"):
-        assert_result_or_refusal(crash)
-
-    def stuck(*_args, **_kwargs):
-        while True:
-            time.sleep(0.01)
-
-    monkeypatch.setattr(ingest.read.text, "extract", stuck)
-    hang = read_one(path, config.with_values(read_seconds=0.3))
+    hang = read_one(hostile.resource_cycle_pdf(folder / "loop.pdf"), config.with_values(read_seconds=0.3))
     assert hang.kind == "time limit" and hang.seconds < 5
     with pytest.raises(AssertionError, match="time limit"):
         assert_result_or_refusal(hang)
+    with pytest.raises(AssertionError, match="crash"):
+        assert_result_or_refusal(Outcome("crash", "unexpected error while reading (KeyError: 'no such key')", 0.0))
     with pytest.raises(AssertionError, match="without a reason"):
         assert_result_or_refusal(Outcome("refused", " ", 0.0))
 

@@ -1,7 +1,6 @@
 """Pathological requests get a clear 400/413 (JSON on the API, the user's language on pages), pages are
 not framed, advisors' pages are not cached, signing out ends the session on the server, and an index left
 behind the store by a crash is healed at the next start."""
-import re
 import shutil
 import threading
 import time
@@ -10,13 +9,10 @@ import pytest
 
 from ingest.pipeline import ingest_paths
 from kb import curation
-from kb.accounts import add_user
 from kb.search import MAX_QUERY_CHARS
 
 from .conftest import CORPUS
-
-
-PASSWORD = "a long enough password"
+from .fixtures.builders import csrf_token, sign_in
 
 
 @pytest.fixture
@@ -69,24 +65,14 @@ def test_pages_are_not_framed_and_advisors_pages_are_not_cached(app):
     headers = client.get("/").headers
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"] and headers["X-Frame-Options"] == "DENY"
     assert "no-store" not in headers.get("Cache-Control", "")
-    add_user(app.extensions["kb"].store, "zofia", PASSWORD, "advisor", actor="test")
-    _sign_in(client, "zofia")
-    assert client.get("/review").headers["Cache-Control"] == "no-store"
-
-
-def _sign_in(client, username: str) -> None:
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
-    response = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
-    assert response.status_code == 302
+    assert sign_in(app, "zofia").get("/review").headers["Cache-Control"] == "no-store"
 
 
 def test_signing_out_ends_the_session_on_the_server(app):
-    add_user(app.extensions["kb"].store, "marta", PASSWORD, "advisor", actor="test")
-    client = app.test_client()
-    _sign_in(client, "marta")
+    client = sign_in(app, "marta")
     assert client.get("/review").status_code == 200
     kept_cookie = client.get_cookie("session").value  # what an attacker copied before the sign-out
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/review").get_data(as_text=True)).group(1)
+    token = csrf_token(client.get("/review").get_data(as_text=True))
     assert client.post("/logout", data={"csrf_token": token}).status_code == 302
     replay = app.test_client()
     replay.set_cookie("session", kept_cookie)
@@ -200,10 +186,7 @@ def test_an_upload_a_stop_interrupted_is_finished_at_the_next_start(kb, corpus_c
     assert len(files) == len(statuses) == 3 and statuses[files[0].name] == "unchanged"
     assert not job.error and all(statuses[p.name] not in ("unchanged", "failed") for p in files[1:])
     assert kb.index_is_current() and upload.resume(app) == []  # finished: not resumed again
-    add_user(kb.store, "marta", PASSWORD, "advisor", actor="test")
-    client = app.test_client()
-    _sign_in(client, "marta")
-    report = client.get("/upload/abc", headers={"Accept-Language": "pl"}).get_data(as_text=True)
+    report = sign_in(app, "marta").get("/upload/abc", headers={"Accept-Language": "pl"}).get_data(as_text=True)
     assert "Serwer zatrzymał się w trakcie tego przesyłania" in report and files[2].name in report
 
 

@@ -98,11 +98,7 @@ def _differs(name: str, submitted, shown) -> bool:
     """Whether a form's value differs from the one the page showed (line ends and trailing spaces aside)."""
     if name == "themes":
         return set(submitted) != set(shown or ())
-
-    def plain(value) -> str:
-        return "\n".join(line.rstrip() for line in str(value or "").replace("\r\n", "\n").split("\n")).strip()
-
-    return plain(submitted) != plain(shown)
+    return curation.plain_text(submitted) != curation.plain_text(shown)
 
 
 def _status_notice(status: str) -> str:

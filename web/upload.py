@@ -132,10 +132,10 @@ def _launch(app, job: Job) -> None:
         threading.Thread(target=_run, args=(app, job), name=f"upload-{job.id}", daemon=True).start()
 
 
-def _save(job: Job) -> None:
+def _save(job: Job, finished: float = 0.0) -> None:
     """Write the job's manifest whole (a temporary file renamed into place): a crash leaves the old or the new."""
     data = {"id": job.id, "owner": job.owner, "names": job.names, "skipped": job.skipped, "started": job.started,
-            "finished": job.finished}
+            "finished": finished or job.finished}
     tmp = job.folder / f"{MANIFEST}.tmp"
     tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, job.folder / MANIFEST)
@@ -158,8 +158,9 @@ def _run(app, job: Job) -> None:
         app.logger.exception("Upload %s failed", job.id)
         job.error = f"{type(exc).__name__}: {exc}"
     finally:
-        job.finished = time.time()
-        _save(job)
+        finished = time.time()
+        _save(job, finished)  # on disk first: whoever sees the job finished finds its manifest finished too
+        job.finished = finished
 
 
 def resume(app) -> list[Job]:
