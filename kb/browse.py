@@ -77,3 +77,26 @@ def browse(kb: KnowledgeBase, chosen: dict[str, str | None], sort: str = "newest
     listed = [i for i in order if matches(prepared.values[i], chosen)] if chosen else order
     page = kb.store.practices([rows[i].id for i in listed[offset : offset + limit]])
     return Listing(page, len(listed), count_facets(prepared.values, chosen))
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceCounts:
+    """How many practices passing the filters each place has ((city, country); a city of "" where the record
+    names only its country), how many in all, and the facet counts, as browse gives them."""
+
+    by_place: dict[tuple[str, str], int]
+    total: int
+    counts: dict[str, dict[str, int]]
+
+
+def places(kb: KnowledgeBase, chosen: dict[str, str | None], status: str | None = None) -> PlaceCounts:
+    """The practices browse would list under the same filters, counted by place (for the map)."""
+    rows = kb.store.listed(Status(status) if status else None)
+    prepared = _prepare(rows)
+    chosen = {k: v for k, v in chosen.items() if v}
+    listed = [i for i in range(len(rows)) if matches(prepared.values[i], chosen)] if chosen else range(len(rows))
+    by_place: dict[tuple[str, str], int] = {}
+    for i in listed:
+        key = (rows[i].city, rows[i].country)
+        by_place[key] = by_place.get(key, 0) + 1
+    return PlaceCounts(by_place, len(listed), count_facets(prepared.values, chosen))

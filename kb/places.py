@@ -125,6 +125,7 @@ class Gazetteer:
         self.ukrainian: dict[tuple[str, str], str] = {}  # (name, country) -> the Ukrainian spelling, where known
         self.own: dict[tuple[str, str], set[str]] = defaultdict(set)  # GeoNames' own name, official, Ukrainian
         self.written: dict[tuple[str, str], set[str]] = {}  # (name, country) -> its Cyrillic spellings as written
+        self.coordinates: dict[tuple[str, str], tuple[float, float, int]] = {}  # (name, country) -> lon, lat, pop
         self._looked_up: dict[str, tuple[list[Place], bool]] = {}  # folded mention -> lookup_city's answer
         self._load_cities()
         self._load_countries()
@@ -147,6 +148,8 @@ class Gazetteer:
                     self.ukrainian[(name, cc)] = ukrainian
                 spellings.add(name)
             place = Place(name, cc, pop)
+            if pop > self.coordinates.get((name, cc), (0, 0, -1))[2]:  # of two places so named, the larger
+                self.coordinates[(name, cc)] = (float(city["longitude"]), float(city["latitude"]), pop)
             if cyrillic:
                 self.written[(name, cc)] = cyrillic
             self.own[(name, cc)].update(fold(n) for n in (city["name"], name, self.ukrainian.get((name, cc), "")) if n)
@@ -189,6 +192,16 @@ class Gazetteer:
         if exact:
             return exact, True
         return [place for name, place in bucket if inflection_match(key, name)], False
+
+    def where(self, city: str, country: str) -> tuple[float, float] | None:
+        """A city's longitude and latitude, by its stored name or any spelling GeoNames has in that country."""
+        found = self.coordinates.get((city, country))
+        if found is None and city:
+            places, exact = self.lookup_city(city)
+            named = [p for p in places if p.country == country] if exact else []
+            if named:
+                found = self.coordinates.get((max(named, key=lambda p: p.population).name, country))
+        return found[:2] if found else None
 
     def lookup_country(self, mention: str) -> str | None:
         key = fold(mention)

@@ -194,6 +194,68 @@ def test_a_visitor_browses_from_a_home_count_and_a_filter_applies_when_chosen(pa
     pg.screenshot(path=str(shots / "browse.png"), full_page=True)
 
 
+def _count(text: str) -> int:
+    """The number a results heading or a filter option shows ("7 practices for …", "Poland (4)")."""
+    import re
+
+    return int(re.search(r"\((\d+)\)\s*$", text).group(1) if text.rstrip().endswith(")") else
+               re.match(r"\s*(\d+)", text).group(1))
+
+
+def test_every_count_on_a_filtered_results_page_is_what_choosing_it_gives(page, base_url):
+    """Search for housing in Polish, keep the results in the housing theme, then choose each option that shows a
+    count, one after the other, as a user would: each gives the number it promised."""
+    pg, expect = page, _expect()
+    start = base_url + "/?" + "q=" + quote_plus("mieszkania") + "&theme=housing"
+    pg.goto(start)
+    options = []
+    for select in pg.locator("form.search .filters select").all():
+        name = select.get_attribute("name")
+        for option in select.locator("option").all():
+            value, text = option.get_attribute("value"), option.text_content()
+            if value and text.rstrip().endswith(")") and not option.evaluate("o => o.selected"):
+                options.append((name, value, _count(text)))
+    assert len(options) >= 6 and {n for n, _, _ in options} >= {"lang", "country", "city"}
+    for name, value, promised in options:
+        pg.goto(start)
+        pg.locator(f"select[name={name}]").select_option(value)  # applies at once
+        pg.wait_for_url(f"**{name}={quote_plus(value)}**")
+        heading = pg.locator("h1.results-title")
+        expect(heading).to_be_visible()
+        assert _count(heading.inner_text()) == promised, (name, value, heading.inner_text())
+        expect(pg.locator("ol.results > li.result")).to_have_count(min(promised, 10))
+
+
+def test_the_map_is_used_with_the_keyboard_and_a_marker_lists_what_it_counts(page, base_url, shots):
+    """A visitor opens the map from the header, tabs to a city's marker and presses Enter: the list that
+    opens has as many practices as the marker said; a gathered marker zooms in and shows its cities."""
+    import re
+
+    pg, expect = page, _expect()
+    pg.goto(base_url + "/")
+    pg.get_by_role("link", name="Map", exact=True).click()
+    pg.wait_for_url("**/map")
+    expect(pg.locator("svg a.marker").first).to_be_visible()
+    pg.screenshot(path=str(shots / "map.png"), full_page=True)
+    gathered = pg.locator("svg a.marker.gathered").first
+    cities = gathered.locator("title").text_content()
+    gathered.focus()
+    pg.keyboard.press("Enter")
+    pg.wait_for_url("**/map?view=**")
+    shown = pg.locator("ul.places").inner_text()
+    assert all(city.split(",")[0].strip() in shown for city in cities.split(":")[0].split(";")), (cities, shown)
+    pg.goto(base_url + "/map")
+    pg.locator("svg a.marker:not(.gathered)").first.focus()
+    focused = pg.evaluate("document.activeElement.querySelector('title').textContent")
+    promised = int(re.search(r": (\d+) practices?$", focused).group(1))
+    pg.keyboard.press("Enter")
+    pg.wait_for_url("**/practices?**")
+    expect(pg.locator(".results-title")).to_have_text(f"{promised} practice" + ("s" if promised != 1 else ""))
+    expect(pg.locator("ol.results > li.result")).to_have_count(promised)
+    city = focused.split(",")[0]
+    assert all(t.startswith(city) for t in pg.locator("ol.results p.meta").all_inner_texts())
+
+
 def test_search_works_without_javascript(browser, base_url):
     expect = _expect()
     context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})

@@ -51,12 +51,12 @@ def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None
     from flask_babel import Babel
     from flask_wtf.csrf import CSRFProtect
 
-    from . import auth, browse, checklist, collections, curation, export, limits, search, upload
+    from . import auth, browse, checklist, collections, curation, export, limits, maps, search, upload
 
     limits.init_app(app, settings)  # first: its body limit applies before any form is read
     Babel(app, locale_selector=search.select_locale, default_translation_directories="translations")
     for blueprint in (search.bp, browse.bp, export.bp, checklist.bp, auth.bp, curation.bp, collections.bp,
-                      upload.bp):
+                      upload.bp, maps.bp):
         app.register_blueprint(blueprint)
     auth.init_app(app)
     # Every form that changes something carries a CSRF token. The JSON API takes JSON bodies only, which a

@@ -124,17 +124,27 @@ def country_name(code: str) -> str:
     return places.country_name(code, str(get_locale())) or code
 
 
-def place(p) -> str:
-    """'Вінниця, Україна' in the interface language; the country alone when the city is unknown."""
+def _query_places():
     if "query_places" not in g:  # the knowledge base's own city names, read once a request
         g.query_places = _kb().query_places()
-    return places.place_name(p.city, p.country, str(get_locale()), g.query_places) or gettext("City unknown")
+    return g.query_places
+
+
+def place(p) -> str:
+    """'Вінниця, Україна' in the interface language; the country alone when the city is unknown."""
+    return places.place_name(p.city, p.country, str(get_locale()), _query_places()) or gettext("City unknown")
+
+
+def city_name(p) -> str:
+    """'Вінниця': a record's city alone, in the interface language where it has a name of its own."""
+    return _query_places().name(p.city, p.country, str(get_locale())) if p.city else ""
 
 
 @bp.app_context_processor
 def helpers():
     return {
         "source_label": source_label, "snippet": snippet, "paragraphs": paragraphs, "place": place,
+        "city_name": city_name,
         "highlight": highlight,
         "theme_label": lambda t: theme_label(t, str(get_locale())), "country_name": country_name,
         "ui_lang": str(get_locale()), "ui_languages": UI_LANGUAGES, "may": allowed, "day": day, **names(),

@@ -6,18 +6,29 @@
   if (!form || form.dataset.autosave !== "on") { return; }
   var status = document.getElementById("autosave-status");
   var timer = null;
+  var inFlight = false;   // one save at a time, so the server never stores an older form after a newer one
+  var dirty = false;      // changed since the last save was sent
   var reloadAfterSave = false;  // the checklist's language changed: its labels come from the server
+  function send(keepalive) {
+    return fetch(form.action, {method: "POST", body: new FormData(form), headers: {"X-Autosave": "1"},
+                               credentials: "same-origin", keepalive: !!keepalive});
+  }
   function save() {
     timer = null;
+    if (inFlight) { dirty = true; return; }
+    inFlight = true;
+    dirty = false;
     status.textContent = "…";
-    fetch(form.action, {method: "POST", body: new FormData(form), headers: {"X-Autosave": "1"}, credentials: "same-origin"})
+    send(false)
       .then(function (response) {
         return response.json()
           .catch(function () { return {error: response.status + " " + response.statusText}; })
           .then(function (data) { return {ok: response.ok, status: response.status, data: data}; });
       })
       .then(function (result) {
+        inFlight = false;
         if (!result.ok) { status.textContent = "⚠ " + (result.data.error || result.status); return; }
+        if (dirty || timer) { status.textContent = status.dataset.pending; if (!timer) { save(); } return; }
         if (reloadAfterSave) { window.location.reload(); return; }
         var progress = document.getElementById("progress");
         progress.max = result.data.items;
@@ -26,9 +37,11 @@
         status.textContent = "✓ " + new Date().toLocaleTimeString();
         status.dataset.saved = result.data.saved;
       })
-      .catch(function () { status.textContent = "⚠"; });
+      .catch(function () { inFlight = false; status.textContent = "⚠"; });
   }
   function later(delay) {
+    // The status says at once that a change is not saved yet: a tick from an earlier save must not stay.
+    status.textContent = status.dataset.pending;
     if (timer) { clearTimeout(timer); }
     timer = setTimeout(save, delay);
   }
@@ -38,6 +51,10 @@
   });
   form.addEventListener("input", function (event) {
     if (event.target.tagName === "TEXTAREA" || event.target.type === "text" || !event.target.type) { later(1200); }
+  });
+  // Leaving the page with a change not yet sent: send it now (a keepalive request outlives the page).
+  window.addEventListener("pagehide", function () {
+    if (timer || dirty) { clearTimeout(timer); timer = null; dirty = false; send(true); }
   });
 
   // The plan's rows: added and removed in place (the server reads rows 0 … action_rows - 1, skipping gaps).

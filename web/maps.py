@@ -1,0 +1,90 @@
+"""The map of practices: a marker for each city with practices under the search page's filters, places close
+on the picture gathered into one marker (a click zooms in), a city's marker opening the practices there, and
+the same places as a list beneath for keyboard and screen-reader users. Drawn on the server (kb.maps)."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from markupsafe import Markup
+
+from kb.browse import places
+from kb.maps import EUROPE, SPACING, Frame, View, basemap_svg, country_view, markers, pins
+from kb.themes import THEMES
+
+from .access import knowledge as _kb
+from .access import visible_status
+from .search import chosen_filters, filter_args
+
+bp = Blueprint("maps", __name__)
+WIDTH, HEIGHT = 960, 600  # the picture's own units; it scales to the page's width
+LISTED = 200  # places listed under the map, most practices first
+
+
+@bp.get("/map")
+def index():
+    chosen = chosen_filters()
+    if visible_status():
+        chosen["status"] = None  # anonymous visitors see approved practices only
+    counted = places(_kb(), chosen, status=visible_status())
+    placed, unplaced = pins(counted.by_place)
+    chosen_view = View.parse(request.args.get("view"))
+    if chosen_view:
+        view = chosen_view
+    elif placed:
+        view = View.around([(p.lon, p.lat) for p in placed], least=8.0)
+    else:
+        view = country_view(chosen["country"].upper()) if chosen["country"] else None
+    frame = Frame.fit(view or EUROPE, WIDTH, HEIGHT)
+    shown = markers(placed, frame)
+    in_view = sorted((pin for m in shown for pin in m.pins), key=lambda p: (-p.count, p.city))
+    counts = counted.counts
+    return render_template(
+        "search/map.html", frame=frame, base=Markup(basemap_svg(frame, (chosen["country"] or "").upper())),
+        markers=shown, spacing=SPACING, in_view=in_view[:LISTED], more_places=max(0, len(in_view) - LISTED),
+        outside=sum(p.count for p in placed) - sum(p.count for p in in_view), unplaced=unplaced,
+        total=counted.total, zoomed=chosen_view is not None, wider=_wider(frame.view),
+        counts=counts, chosen={k: v or "" for k, v in chosen.items()}, kept=filter_args(chosen),
+        countries=_kb().store.countries(), themes=[t.id for t in THEMES],
+        cities=sorted(set(counts["city"]) | ({chosen["city"]} if chosen["city"] else set())),
+        sources=sorted(set(counts["source"]) | ({chosen["source"]} if chosen["source"] else set())),
+        statuses=not visible_status())
+
+
+def _wider(view: View) -> str:
+    """The view twice as wide and high around the same centre (the "Zoom out" link)."""
+    half_w, half_h = view.east - view.west, view.north - view.south
+    mid_lon, mid_lat = (view.east + view.west) / 2, (view.north + view.south) / 2
+    return str(View(max(mid_lon - half_w, -180), max(mid_lat - half_h, -80), min(mid_lon + half_w, 180),
+                    min(mid_lat + half_h, 80)))
+
+
+@bp.app_context_processor
+def helpers():
+    return {"mini_map": mini_map, "map_view": around}
+
+
+def mini_map(practice, label: str) -> Markup | None:
+    """A small map of a practice's place (its country marked, its city a dot), or None where neither is known:
+    an image, described by `label`, beside a link to the big map around it."""
+    from kb.places import gazetteer
+
+    at = gazetteer().where(practice.city, practice.country) if practice.city else None
+    view = View.around([at], least=14.0) if at else country_view(practice.country)
+    if view is None:
+        return None
+    frame = Frame.fit(view, 320, 200)
+    dot = ""
+    if at:
+        x, y = frame.xy(*at)
+        dot = f'<circle class="dot" cx="{x:.1f}" cy="{y:.1f}" r="6"/>'
+    return Markup('<svg class="mini-map" viewBox="0 0 {w} {h}" role="img" aria-label="{label}" '
+                  'xmlns="http://www.w3.org/2000/svg">{base}{dot}</svg>').format(
+        w=frame.width, h=frame.height, label=label, base=Markup(basemap_svg(frame, practice.country)),
+        dot=Markup(dot))
+
+
+def around(practice) -> str:
+    """The big map's view around a practice's place ("" where it has none)."""
+    from kb.places import gazetteer
+
+    at = gazetteer().where(practice.city, practice.country) if practice.city else None
+    return str(View.around([at], least=6.0)) if at else ""
