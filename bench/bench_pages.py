@@ -1,9 +1,10 @@
 #!/usr/bin/env python
-"""Server time of the web pages at N practices: the search page, a practice page and the list of all
-practices (browse), through the real Flask app in-process (no network), with the real e5-small embedder.
+"""Server time of the web pages at N practices: the search page, a practice page, the list of all practices
+(browse) and the map, through the real Flask app in-process (no network), with the real e5-small embedder.
 
-The practices are synthetic (bench_core.py's generator: vectors mixed from real embedded phrases, themes,
-cities and countries cycled), all approved, so an anonymous visitor sees them. Prints p50 and p95 per page.
+The practices are synthetic (bench_core.py's generator: vectors mixed from real embedded phrases, themes
+cycled, places cycled over the six below and the 1,500 largest European cities of GeoNames, so the map has
+many markers to gather), all approved, so an anonymous visitor sees them. Prints p50 and p95 per page.
 
     python bench/bench_pages.py [--sizes 1000,100000] [--requests 60]
 """
@@ -34,6 +35,16 @@ QUERIES = ("ogrody społeczne na osiedlu", "житло для переселен
            "budżet obywatelski", "school streets", "відновлення громадського простору")
 
 
+def places() -> list[tuple[str, str]]:
+    """The six places of the search benchmark, then the largest European cities (GeoNames, as kb.places has it)."""
+    from kb.places import gazetteer
+
+    cities = sorted(gazetteer().coordinates.items(), key=lambda item: -item[1][2])
+    europe = [key for key, _ in cities if key[1] in ("PL", "UA", "DE", "FR", "ES", "IT", "CZ", "SK", "LT", "LV",
+                                                     "EE", "RO", "HU", "NL", "BE", "AT", "PT", "SE", "FI", "DK")]
+    return list(PLACES) + [key for key in europe if key not in PLACES][:1500]
+
+
 def build(n: int, folder: Path, embedder) -> KnowledgeBase:
     """A knowledge base of n approved synthetic practices with varied themes and places."""
     rng = np.random.default_rng(bench_core.SEED)
@@ -43,10 +54,11 @@ def build(n: int, folder: Path, embedder) -> KnowledgeBase:
     kb = KnowledgeBase(settings, embedder=embedder)
     ids: list[int] = []
     count = 0
+    cycled = places()
     for doc, practices, passages in bench_core.synthetic_batches(n, rng):
         varied = []
         for p in practices:
-            city, country = PLACES[count % len(PLACES)]
+            city, country = cycled[count % len(cycled)]
             varied.append(replace(p, status=Status.APPROVED, city=city, country=country,
                                   themes=(THEMES[count % len(THEMES)], THEMES[(count // 7) % len(THEMES)])))
             count += 1
@@ -96,6 +108,8 @@ def main() -> None:
                                                for _ in range(args.requests)],
                 "browse `/practices?…`": [f"/practices?page={1 + i % 5}&sort={('newest', 'title', 'city')[i % 3]}"
                                           + ("&theme=housing" if i % 2 else "") for i in range(args.requests)],
+                "map `/map?…`": [("/map", "/map?theme=housing", "/map?country=PL", "/map?view=14,49,24.2,54.9",
+                                  "/map?lang=uk&theme=green")[i % 5] for i in range(args.requests)],
             }
             for name, paths in pages.items():
                 timed(client, paths[:3])  # warm: the first search loads what it caches

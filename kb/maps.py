@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
+
 from .places import gazetteer
 
 SPACING = 30.0  # pixels: places closer than this on the picture share one marker
@@ -135,10 +137,11 @@ class Marker:
         around them stays in sight)."""
         points = [(p.lon, p.lat) for p in self.pins]
         least = 4.0
-        if len(points) <= 300:  # enough to find the closest pair one by one
-            closest = min(math.dist((a[0], _y(a[1])), (b[0], _y(b[1])))
-                          for i, a in enumerate(points) for b in points[i + 1:])
-            least = min(least, max(closest * width / (2 * spacing), 0.05))
+        if len(points) <= 1000:  # the closest pair, from all pairs at once
+            at = np.array([(lon, _y(lat)) for lon, lat in points])
+            apart = np.sqrt(((at[:, None, :] - at[None, :, :]) ** 2).sum(axis=2))
+            np.fill_diagonal(apart, np.inf)
+            least = min(least, max(float(apart.min()) * width / (2 * spacing), 0.05))
         return View.around(points, least=least)
 
 

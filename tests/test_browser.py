@@ -553,6 +553,7 @@ def test_the_three_journeys_in_each_language_and_width(kb, browser, base_url, sh
         visit("sheet", f"/practices/{ids[0]}")
         visit("compare", f"/compare?ids={ids[0]}&ids={ids[1]}")
         visit("browse", "/practices?theme=housing")
+        visit("map", "/map?theme=housing")
         for path in (f"/export?q={quote_plus(UK_QUERY)}&format=pdf", f"/compare?ids={ids[0]}&ids={ids[1]}&format=docx"):
             download = pg.request.get(base_url + path)  # the partner's files
             assert download.status == 200 and download.headers["content-disposition"].startswith("attachment")

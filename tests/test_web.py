@@ -355,9 +355,23 @@ def test_no_english_interface_text_on_polish_and_ukrainian_pages(web_app, kb, ui
     pages = ["/", "/?q=remont", "/practices", f"/practices/{ids[0]}", f"/compare?ids={ids[0]}&ids={ids[1]}",
              f"/practices/{ids[0]}/edit", "/review", "/audit", "/upload", "/collections", "/users", "/account",
              f"/practices/{ids[0]}/versions", f"/practices/{ids[0]}/checklists/new",
-             f"/checklists/{checklist.get_json()['id']}"]
+             f"/checklists/{checklist.get_json()['id']}", "/map", "/map?view=14,49,24.2,54.9"]
     for path in pages:
         page = client.get(path, headers={"Accept-Language": ui})
         assert page.status_code == 200, path
         text = _visible_interface_text(page.get_data(as_text=True), ui)
         assert not [m for m in english if m in text], path
+
+
+def test_a_long_list_of_cities_offers_the_largest_and_says_how_many_more(client, monkeypatch):
+    import web.search
+
+    monkeypatch.setattr(web.search, "LISTED_OPTIONS", 1)  # at 100,000 practices: 100 of thousands
+    page = client.get("/practices", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    block = page.split('<select id="city"', 1)[1].split("</select>", 1)[0]
+    assert block.count("<option value=") == 3  # all cities, the one with the most practices, "… and 1 more"
+    assert "Las Palmas de Gran Canaria (1)" in block  # of equal counts, the first by name
+    assert "… and 2 more: choose another filter first" in block
+    chosen = client.get("/practices?city=Żyrardów", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    block = chosen.split('<select id="city"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="Żyrardów" selected>' in block  # the chosen city stays listed

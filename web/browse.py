@@ -11,7 +11,7 @@ from .access import knowledge as _kb
 from .access import is_visible, visible_status
 from .limits import choice_arg
 from .pages import Page
-from .search import chosen_filters, filter_args
+from .search import chosen_filters, filter_args, filter_choices
 
 bp = Blueprint("browse", __name__)
 PER_PAGE = 20
@@ -32,6 +32,5 @@ def index():
         sort=sort,
         sorts=list(SORTS), chosen={k: v or "" for k, v in chosen.items()}, kept=filter_args(chosen),
         countries=_kb().store.countries(), themes=[t.id for t in THEMES],
-        cities=sorted(set(counts["city"]) | ({chosen["city"]} if chosen["city"] else set())),
-        sources=sorted(set(counts["source"]) | ({chosen["source"]} if chosen["source"] else set())),
+        **filter_choices(counts, chosen),
         statuses=not visible_status())

@@ -12,7 +12,7 @@ from kb.themes import THEMES
 
 from .access import knowledge as _kb
 from .access import visible_status
-from .search import chosen_filters, filter_args
+from .search import chosen_filters, filter_args, filter_choices
 
 bp = Blueprint("maps", __name__)
 WIDTH, HEIGHT = 960, 600  # the picture's own units; it scales to the page's width
@@ -44,8 +44,7 @@ def index():
         total=counted.total, zoomed=chosen_view is not None, wider=_wider(frame.view),
         counts=counts, chosen={k: v or "" for k, v in chosen.items()}, kept=filter_args(chosen),
         countries=_kb().store.countries(), themes=[t.id for t in THEMES],
-        cities=sorted(set(counts["city"]) | ({chosen["city"]} if chosen["city"] else set())),
-        sources=sorted(set(counts["source"]) | ({chosen["source"]} if chosen["source"] else set())),
+        **filter_choices(counts, chosen),
         statuses=not visible_status())
 
 

@@ -184,6 +184,20 @@ def chosen_filters() -> dict[str, str | None]:
     return {name: request.args.get(param, "").strip() or None for name, param in FILTER_PARAMS.items()}
 
 
+LISTED_OPTIONS = 100  # a city or document filter lists at most this many values, those with the most practices
+
+
+def filter_choices(counts: dict[str, dict[str, int]], chosen: dict[str, str | None]) -> dict:
+    """The cities and source documents the filters offer (the chosen one always), and how many more are left out
+    of a long list (at 100,000 practices, thousands: the other filters narrow them)."""
+    out = {}
+    for name, plural in (("city", "cities"), ("source", "sources")):
+        values, wanted = counts[name], chosen[name]
+        shown = set(sorted(values, key=lambda v: (-values[v], v))[:LISTED_OPTIONS]) | ({wanted} if wanted else set())
+        out[plural], out[f"more_{plural}"] = sorted(shown), len(set(values) - shown)
+    return out
+
+
 def filter_args(chosen: dict[str, str | None]) -> dict[str, str]:
     """The chosen filters as query-string arguments, for links and forms that keep them."""
     return {FILTER_PARAMS[name]: value for name, value in chosen.items() if value}
@@ -254,15 +268,13 @@ def index():
     page = Page.from_request(per_page=10).with_total(0 if found.closest else len(hits))
     home = None if query else _home()
     countries = _kb().store.countries()
-    cities = sorted(set(counts["city"]) | ({chosen["city"]} if chosen["city"] else set()))
-    sources = sorted(set(counts["source"]) | ({chosen["source"]} if chosen["source"] else set()))
     # "No results in Polish — 7 in Ukrainian": what dropping the language filter would give.
     elsewhere = {code: n for code, n in counts["language"].items() if code != chosen["language"]} \
         if chosen["language"] and (not hits or found.closest) else {}
     return render_template("search/index.html", query=query, hits=hits if found.closest else page.slice(hits),
                            page=page, error=error, weaker=found.weaker, closest=found.closest, weak=weak,
                            home=home, counts=counts, countries=countries, themes=[t.id for t in THEMES],
-                           cities=cities, sources=sources, chosen={k: v or "" for k, v in chosen.items()},
+                           **filter_choices(counts, chosen), chosen={k: v or "" for k, v in chosen.items()},
                            kept=filter_args(chosen), country_name=country_name, elsewhere=elsewhere,
                            language_names=LANGUAGE_NAMES, examples=EXAMPLES, statuses=not visible_status())
 
