@@ -15,7 +15,7 @@ PASSWORD = "a long enough password"
 
 # Routes anyone may use (reading, checklists, exports, the language switch, signing in and out).
 OPEN = {
-    "/", "/search", "/practices", "/practices/<practice_id>", "/practices/<practice_id>/source", "/compare",
+    "/", "/search", "/practices", "/map", "/practices/<practice_id>", "/practices/<practice_id>/source", "/compare",
     "/api/search",
     "/api/openapi.json", "/api/practices/<practice_id>", "/api/practices/<practice_id>/similar",
     "/language/<code>", "/practices/<practice_id>/export", "/export", "/collections", "/collections/<cid>",
