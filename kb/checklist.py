@@ -303,6 +303,7 @@ class Checklist:
     actions: list[Action] = field(default_factory=list)
     created_at: str = ""
     updated_at: str = ""
+    revision: int = 0  # one more at each save: a form based on an older one is refused, not saved over it
 
     def state(self, key: str) -> ItemState:
         return self.items.setdefault(key, ItemState())

@@ -329,3 +329,10 @@ class StoreContract:
         assert [c.id for c in store.checklists(practice_id=practice.id)] == [first.id, second.id]  # newest first
         assert [c.id for c in store.checklists(ids=[other.id, "nope"])] == [other.id]
         assert store.checklists(ids=[]) == [] and len(store.checklists()) == 3
+        # A save based on an older revision than the stored one is refused and stores nothing.
+        stored = store.checklist(first.id)
+        update_item(stored, key, note="nowsza notatka")
+        assert store.save_checklist(stored, base=stored.revision) and store.checklist(first.id).revision == stored.revision
+        update_item(stored, key, note="starsza strona")
+        assert not store.save_checklist(stored, base=stored.revision - 1)
+        assert store.checklist(first.id).items[key].note == "nowsza notatka"

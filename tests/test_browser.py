@@ -436,12 +436,22 @@ def test_transfer_checklist_autosaves_and_shares_read_only(browser, base_url, sh
         expect(pg.locator("textarea[name=note-need]")).to_have_value("Not enough flats for displaced families")
         expect(pg.get_by_label("Action 1", exact=True)).to_have_value("A call for partners")
         pg.screenshot(path=str(shots / "checklist.png"), full_page=True)
+        # The same checklist open in a second tab: a save there, then a change here is refused, not saved over it.
+        other = context.new_page()
+        other.goto(pg.url)
+        other.locator("textarea[name=note-need]").fill("Flats for 40 families")
+        expect(other.locator("#autosave-status")).to_contain_text("✓", timeout=10_000)
+        pg.locator("textarea[name=note-need]").fill("An older idea")
+        expect(pg.locator("#autosave-status")).to_contain_text("another window or tab", timeout=10_000)
+        other.close()
+        pg.reload()
+        expect(pg.locator("textarea[name=note-need]")).to_have_value("Flats for 40 families")
         pg.get_by_label("Language of the checklist").select_option("uk")  # the labels change at once
         expect(pg.locator("#item-legal .flag")).to_contain_text("Практика походить з країни: Польща")
         share = pg.locator("#share-link").get_attribute("href")
         pg.goto(share)
         expect(pg.locator("textarea[name=note-need]")).to_be_disabled()
-        expect(pg.locator("textarea[name=note-need]")).to_have_value("Not enough flats for displaced families")
+        expect(pg.locator("textarea[name=note-need]")).to_have_value("Flats for 40 families")
         pg.get_by_label("Language of the checklist").select_option("pl")  # the reader's choice of labels
         expect(pg.locator("#item-legal .flag")).to_contain_text("Praktyka pochodzi z kraju: Polska")
     finally:

@@ -142,6 +142,14 @@ def test_web_start_fill_share_and_csrf(stored):
     saved = client.post(edit_url, data=fields, headers={"X-Autosave": "1"})
     assert saved.status_code == 200 and saved.get_json()["red_flags"] == ["legal"]
     assert client.post(edit_url, data={**fields, "csrf_token": "forged"}).status_code == 400
+    # A page loaded before that save (a reload that raced it, another tab) cannot save its older form over it.
+    revision = re.search(r'name="revision" value="(\d+)"', page).group(1)
+    assert saved.get_json()["revision"] == int(revision) + 1
+    stale = client.post(edit_url, data={**fields, "revision": revision, "note-need": ""},
+                        headers={"X-Autosave": "1", "Accept-Language": "pl"})
+    assert stale.status_code == 409 and stale.get_json()["conflict"] and "Przeładuj" in stale.get_json()["error"]
+    again = client.post(edit_url, data={**fields, "revision": str(int(revision) + 1)}, headers={"X-Autosave": "1"})
+    assert again.status_code == 200 and again.get_json()["revision"] == int(revision) + 2
     checklist = kb.store.checklist(edit_url.rsplit("/", 1)[1])
     assert checklist.items["need"].note == "Brak mieszkań dla rodzin" and checklist.actions[0].timeframe == "2027"
     assert "Lutsk" in client.get("/checklists").get_data(as_text=True)  # my checklists

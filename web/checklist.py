@@ -153,10 +153,20 @@ def save(checklist_id: str):
     if form.get("template_lang") in LANGUAGES:
         checklist.lang = form["template_lang"]
     checklist.updated_at = now_iso()
-    _kb().store.save_checklist(checklist)
+    try:
+        base = int(form["revision"]) if form.get("revision") else None
+    except ValueError:
+        base = None
+    if not _kb().store.save_checklist(checklist, base=base):
+        message = gettext("This checklist was saved from another window or tab since this page was opened. Reload "
+                          "the page to see it; what you changed here since then is not saved.")
+        if request.headers.get("X-Autosave"):
+            return jsonify(error=message, conflict=True), 409
+        abort(409, message)
     if request.headers.get("X-Autosave"):
         settled, total = checklist.progress()
-        return jsonify(saved=checklist.updated_at, settled=settled, items=total, red_flags=checklist.red_flags())
+        return jsonify(saved=checklist.updated_at, revision=checklist.revision, settled=settled, items=total,
+                       red_flags=checklist.red_flags())
     if form.get("add_row"):  # without JavaScript: saved, and back with one more empty row of the plan
         return redirect(url_for("checklist.edit", checklist_id=checklist.id, rows=_empty_rows() + 1,
                                 _anchor="plan"), 303)

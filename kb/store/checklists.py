@@ -12,15 +12,23 @@ from .base import StoreBase
 class ChecklistStore(StoreBase):
     """The `checklists` table, read as `Checklist` records."""
 
-    def save_checklist(self, checklist: Checklist) -> None:
-        data = json.dumps(checklist.to_dict(), ensure_ascii=False)
+    def save_checklist(self, checklist: Checklist, base: int | None = None) -> bool:
+        """Store a checklist as its next revision. With `base`, only if the stored one is still that revision
+        (a page loaded before another save must not save over it): False, and nothing stored, otherwise."""
         with self._transaction() as db:
+            row = db.execute("SELECT data FROM checklists WHERE id = ?", (checklist.id,)).fetchone()
+            stored = json.loads(row[0]).get("revision", 0) if row else 0
+            if base is not None and row and base != stored:
+                return False
+            checklist.revision = stored + 1 if row else checklist.revision
+            data = json.dumps(checklist.to_dict(), ensure_ascii=False)
             db.execute(
                 "INSERT INTO checklists(id, practice_id, share_token, data, created_at, updated_at) VALUES (?,?,?,?,?,?) "
                 "ON CONFLICT(id) DO UPDATE SET data=excluded.data, updated_at=excluded.updated_at",
                 (checklist.id, checklist.practice_id, checklist.share_token, data, checklist.created_at,
                  checklist.updated_at),
             )
+        return True
 
     def checklist(self, checklist_id: str = "", share_token: str = "") -> Checklist | None:
         """A checklist by its id (to edit) or by its share token (to read)."""

@@ -9,8 +9,13 @@
   var inFlight = false;   // one save at a time, so the server never stores an older form after a newer one
   var dirty = false;      // changed since the last save was sent
   var reloadAfterSave = false;  // the checklist's language changed: its labels come from the server
+  var revision = document.getElementById("revision");  // the stored revision this form builds on
   function send(keepalive) {
-    return fetch(form.action, {method: "POST", body: new FormData(form), headers: {"X-Autosave": "1"},
+    var body = new FormData(form);
+    if (keepalive && inFlight) {  // leaving while a save is on its way: this one follows it
+      body.set("revision", String(parseInt(revision.value, 10) + 1));
+    }
+    return fetch(form.action, {method: "POST", body: body, headers: {"X-Autosave": "1"},
                                credentials: "same-origin", keepalive: !!keepalive});
   }
   function save() {
@@ -27,7 +32,12 @@
       })
       .then(function (result) {
         inFlight = false;
-        if (!result.ok) { status.textContent = "⚠ " + (result.data.error || result.status); return; }
+        if (!result.ok) {
+          status.textContent = "⚠ " + (result.data.error || result.status);
+          if (result.data.conflict) { conflict = true; }  // saving again would only be refused again
+          return;
+        }
+        revision.value = String(result.data.revision);
         if (dirty || timer) { status.textContent = status.dataset.pending; if (!timer) { save(); } return; }
         if (reloadAfterSave) { window.location.reload(); return; }
         var progress = document.getElementById("progress");
@@ -39,7 +49,9 @@
       })
       .catch(function () { inFlight = false; status.textContent = "⚠"; });
   }
+  var conflict = false;  // another window saved this checklist since this page was loaded
   function later(delay) {
+    if (conflict) { return; }
     // The status says at once that a change is not saved yet: a tick from an earlier save must not stay.
     status.textContent = status.dataset.pending;
     if (timer) { clearTimeout(timer); }
@@ -50,12 +62,15 @@
     later(400);
   });
   form.addEventListener("input", function (event) {
-    if (event.target.tagName === "TEXTAREA" || event.target.type === "text" || !event.target.type) { later(1200); }
+    if (event.target.tagName === "TEXTAREA" || event.target.type === "text" || !event.target.type) { later(800); }
   });
-  // Leaving the page with a change not yet sent: send it now (a keepalive request outlives the page).
-  window.addEventListener("pagehide", function () {
-    if (timer || dirty) { clearTimeout(timer); timer = null; dirty = false; send(true); }
-  });
+  // Leaving the page with a change not yet sent: send it now, before the next page is asked for (a
+  // keepalive request outlives the page); pagehide catches a leave that beforeunload did not see.
+  function flush() {
+    if ((timer || dirty) && !conflict) { clearTimeout(timer); timer = null; dirty = false; send(true); }
+  }
+  window.addEventListener("beforeunload", flush);
+  window.addEventListener("pagehide", flush);
 
   // The plan's rows: added and removed in place (the server reads rows 0 … action_rows - 1, skipping gaps).
   var rows = document.getElementById("action-rows");
