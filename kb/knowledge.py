@@ -248,10 +248,14 @@ class KnowledgeBase:
 
     def warm_up(self) -> None:
         """Load the model, the index and the gazetteer now, so that the first user does not wait for them."""
+        from .maps import warm_up as warm_up_maps
+
         try:
             search_index(self, "warm-up w Warszawie", k=1)
         except IndexNotReady:
             self.embedder.embed_queries(["warm-up"])
+        self.query_places()  # the cities' names and coordinates (built from the gazetteer after ingest)
+        warm_up_maps()
 
     def get(self, practice_id: str) -> Practice | None:
         return self.store.get(practice_id)

@@ -3,18 +3,18 @@ other on the picture gathered into one marker, and country outlines beneath.
 
 The outlines are Natural Earth's countries at 1:110m (public domain) in kb/data/countries.json, written by
 scripts/make_basemap.py, so the map needs no tile server and works offline and without JavaScript. A city is
-where GeoNames puts it (kb.places). The projection is Web Mercator, as on the web maps people know."""
+where GeoNames puts it (kb.places, kept for the knowledge base's cities beside the index). The projection is Web Mercator, as on the web maps people know."""
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 import numpy as np
 
-from .places import gazetteer
 
 SPACING = 30.0  # pixels: places closer than this on the picture share one marker
 MAX_LAT = 80.0  # Mercator stretches without end towards the poles; no practice lies beyond this
@@ -127,6 +127,10 @@ class Marker:
     def single(self) -> bool:
         return len(self.pins) == 1
 
+    def holds(self, city: str, country: str) -> bool:
+        """Whether this marker stands for that place."""
+        return any(p.city == city and p.country == country for p in self.pins)
+
     @property
     def radius(self) -> float:
         return round(9 + 3 * math.log2(self.count), 1)
@@ -145,11 +149,11 @@ class Marker:
         return View.around(points, least=least)
 
 
-def pins(by_place: dict[tuple[str, str], int]) -> tuple[list[Pin], int]:
-    """The places that have coordinates, largest first, and how many practices have none (no city, or a city
-    GeoNames does not know)."""
+def pins(by_place: dict[tuple[str, str], int], where: Callable[[str, str], tuple[float, float] | None]
+         ) -> tuple[list[Pin], int]:
+    """The places that `where` (kb.places.QueryPlaces.where: the knowledge base's cities) puts on the map, largest
+    first, and how many practices have none (no city, or a city GeoNames does not know)."""
     found, unplaced = [], 0
-    where = gazetteer().where
     for (city, country), count in by_place.items():
         at = where(city, country) if city else None
         if at is None:
@@ -160,12 +164,15 @@ def pins(by_place: dict[tuple[str, str], int]) -> tuple[list[Pin], int]:
     return found, unplaced
 
 
-def markers(placed: list[Pin], frame: Frame, spacing: float = SPACING) -> list[Marker]:
-    """The markers of the places within the frame: a place closer than `spacing` pixels to a larger one's
-    marker joins it (the marker stays at the larger place)."""
+def markers(placed: list[Pin], frame: Frame, spacing: float = SPACING, within: View | None = None) -> list[Marker]:
+    """The markers of the places within the view asked for (`within`; else the frame's whole view): a place
+    closer than `spacing` pixels to a larger one's marker joins it (the marker stays at the larger place).
+    Pictures of other shapes widen the view differently; marking only the view asked for, each shows the
+    same places."""
+    view = within or frame.view
     out: list[tuple[float, float, list[Pin]]] = []
     for pin in sorted(placed, key=lambda p: (-p.count, p.city)):
-        if not frame.view.contains(pin.lon, pin.lat):
+        if not view.contains(pin.lon, pin.lat):
             continue
         x, y = frame.xy(pin.lon, pin.lat)
         for mx, my, members in out:
@@ -205,6 +212,30 @@ def country_view(code: str) -> View | None:
     return View.around([main.box[:2], main.box[2:]], least=2.0, margin=0.1)
 
 
+@lru_cache(maxsize=1)
+def _label_points() -> dict[str, tuple[float, float]]:
+    """Where a country's name goes: the mean of its main outline's points (inside the country for most)."""
+    main: dict[str, _Ring] = {}
+    for ring in _rings():
+        if ring.code and (ring.code not in main or len(ring.points) > len(main[ring.code].points)):
+            main[ring.code] = ring
+    return {code: (sum(p[0] for p in ring.points) / len(ring.points), sum(p[1] for p in ring.points) / len(ring.points))
+            for code, ring in main.items()}
+
+
+def country_labels(frame: Frame, margin: float = 40.0) -> list[tuple[str, float, float]]:
+    """The countries to name on a close view (narrower than 40 degrees), as (code, x, y) on the picture, where
+    their label point lies well inside it: on a close view the outlines alone do not say where one is."""
+    if frame.view.east - frame.view.west > 40:
+        return []
+    out = []
+    for code, (lon, lat) in _label_points().items():
+        x, y = frame.xy(lon, lat)
+        if margin <= x <= frame.width - margin and margin / 2 <= y <= frame.height - margin / 2:
+            out.append((code, round(x, 1), round(y, 1)))
+    return out
+
+
 @lru_cache(maxsize=256)
 def basemap_svg(frame: Frame, highlight: str = "") -> str:
     """The country outlines within the frame as SVG paths (the `highlight` country marked with a class)."""
@@ -220,3 +251,7 @@ def basemap_svg(frame: Frame, highlight: str = "") -> str:
         for code, d in sorted(paths.items(), key=lambda item: item[0] == highlight)  # the highlighted one on top
         if d) if paths else ""
 
+
+def warm_up() -> None:
+    """Read the base map now, not on the first visitor's request."""
+    _label_points()

@@ -444,8 +444,9 @@ class QueryPlaces:
     JSON beside the index, so a search in a fresh process does not load the whole gazetteer."""
 
     def __init__(self, cities: set[tuple[str, str]], names: dict[str, tuple[str, str]],
-                 local: dict[str, dict[str, str]] | None = None):
+                 local: dict[str, dict[str, str]] | None = None, at: dict[str, list[float]] | None = None):
         self.cities = cities
+        self.at = at or {}  # "Vinnytsia|UA" -> [longitude, latitude], for the map
         self.names: dict[str, list[tuple[str, tuple[str, str]]]] = defaultdict(list)
         for key, city in names.items():
             self.names[key[:3]].append((key, city))
@@ -456,6 +457,7 @@ class QueryPlaces:
         g = gazetteer()
         names: dict[str, tuple[str, str]] = {}
         local: dict[str, dict[str, str]] = {}
+        at: dict[str, list[float]] = {}
         polish = _polish_names()
         for city in sorted(cities):
             for key in set(g.spellings.get(city, ())) | {fold(city[0])}:  # a hromada or village: no spellings
@@ -465,16 +467,24 @@ class QueryPlaces:
             found = {"uk": ukrainian, "pl": polish.get(city, "")}
             if any(found.values()):
                 local[f"{city[0]}|{city[1]}"] = {k: v for k, v in found.items() if v}
-        return cls(set(cities), names, local)
+            if (coordinates := g.where(*city)) is not None:
+                at[f"{city[0]}|{city[1]}"] = list(coordinates)
+        return cls(set(cities), names, local, at)
 
     def to_json(self) -> dict:
         names = {key: list(city) for bucket in self.names.values() for key, city in bucket}
-        return {"cities": sorted(map(list, self.cities)), "names": names, "local": self.local}
+        return {"cities": sorted(map(list, self.cities)), "names": names, "local": self.local, "at": self.at}
 
     @classmethod
     def from_json(cls, data: dict) -> "QueryPlaces":
+        # A table from before local names or coordinates were kept (KeyError) is built again.
         return cls({tuple(c) for c in data["cities"]}, {k: tuple(v) for k, v in data["names"].items()},
-                   data["local"])  # a table from before local names were kept (KeyError): built again
+                   data["local"], data["at"])
+
+    def where(self, city: str, country: str) -> tuple[float, float] | None:
+        """Where the city lies (longitude, latitude), as GeoNames has it; None for one it does not know."""
+        found = self.at.get(f"{city}|{country}")
+        return (found[0], found[1]) if found else None
 
     def name(self, city: str, country: str, lang: str) -> str:
         """The city's name in a language where it has one of its own ("Вінниця", "Lwów"), else as stored."""

@@ -8,16 +8,22 @@ import re
 import pytest
 
 from kb.maps import EUROPE, Frame, Pin, View, basemap_svg, country_view, markers, pins
+from kb.places import QueryPlaces
+
+
+def _placed(by_place: dict[tuple[str, str], int]) -> tuple[list[Pin], int]:
+    """The places on the map, through the knowledge base's own table of its cities (as the web app does)."""
+    return pins(by_place, QueryPlaces.build(set(by_place)).where)
 
 
 def _pins(*places: tuple[str, str, int]) -> list[Pin]:
-    found, unplaced = pins({(city, country): n for city, country, n in places})
+    found, unplaced = _placed({(city, country): n for city, country, n in places})
     assert unplaced == 0
     return found
 
 
 def test_places_come_from_geonames_in_any_spelling_and_unknown_ones_are_counted_apart():
-    found, unplaced = pins({("Żyrardów", "PL"): 2, ("Житомир", "UA"): 1, ("Atlantis", "PL"): 3, ("", "DE"): 4})
+    found, unplaced = _placed({("Żyrardów", "PL"): 2, ("Житомир", "UA"): 1, ("Atlantis", "PL"): 3, ("", "DE"): 4})
     assert [(p.city, p.count) for p in found] == [("Żyrardów", 2), ("Житомир", 1)]
     assert unplaced == 7  # a city GeoNames does not know, and a record that names only its country
     zyrardow, zhytomyr = found
@@ -79,11 +85,13 @@ def _listed(page: str) -> int:
 def test_every_marker_and_place_on_the_map_lists_what_it_counts(client, kb):
     page = client.get("/map", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert _listed(page) == kb.store.count() == 3
-    marked = re.findall(r'<a class="marker" href="([^"]+)">\s*<title>([^<]+): (\d+) practices?</title>', page)
-    assert {title for _, title, _ in marked} == {"Żyrardów, Poland", "Wałbrzych, Poland",
-                                                  "Las Palmas de Gran Canaria, Spain"}
+    wide, narrow = (page.split(f'<svg class="map-{name}"', 1)[1].split("</svg>", 1)[0] for name in ("wide", "narrow"))
     listed = re.findall(r'<li><a href="(/practices\?[^"]+)">([^<]+)</a> — (\d+) practices?</li>', page)
-    assert sorted((h, int(n)) for h, _, n in marked) == sorted((h, int(n)) for h, _, n in listed)
+    for picture in (wide, narrow):  # the screen's picture and the phone's, each with its own markers
+        marked = re.findall(r'<a class="marker" href="([^"]+)">\s*<title>([^<]+): (\d+) practices?</title>', picture)
+        assert {title for _, title, _ in marked} == {"Żyrardów, Poland", "Wałbrzych, Poland",
+                                                      "Las Palmas de Gran Canaria, Spain"}
+        assert sorted((h, int(n)) for h, _, n in marked) == sorted((h, int(n)) for h, _, n in listed)
     for href, _, count in marked:
         assert _listed(client.get(html.unescape(href), headers={"Accept-Language": "en"}).get_data(as_text=True)) \
             == int(count), href
@@ -105,7 +113,8 @@ def test_the_map_filters_like_search_and_shows_visitors_approved_practices_only(
 def test_a_zoomed_map_counts_what_lies_outside_and_survives_a_bad_view(client):
     page = client.get("/map?view=14.0,49.0,24.2,54.9", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "1 more practice lies outside this view." in page and "Zoom out" in page
-    assert "Las Palmas" not in page.split("<svg", 1)[1]
+    assert "2 practices in this view · 3 in all" in page and "Show all 3 practices as a list" in page
+    assert "Las Palmas" not in page.split("<svg", 1)[1] and ">Poland</text>" in page  # a close view names countries
     assert client.get("/map?view=1,2,3").status_code == 200  # a hand-edited link shows the whole map
     ukrainian = client.get("/map", headers={"Accept-Language": "uk"}).get_data(as_text=True)
     assert "Мапа практик" in ukrainian and "Жирардув, Польща" in ukrainian
@@ -117,3 +126,16 @@ def test_a_practice_page_shows_its_place_on_a_small_map(client, kb):
     small = page.split('<figure class="mini-map">', 1)[1].split("</figure>", 1)[0]
     assert 'aria-label="Wałbrzych, Polska na mapie"' in small and 'class="land here"' in small
     assert 'class="dot"' in small and "/map?view=" in small
+    opened = client.get(re.search(r'href="(/map\?[^"]+)"', small).group(1).replace("&amp;", "&"),
+                        headers={"Accept-Language": "pl"}).get_data(as_text=True)
+    assert re.search(r'<a class="marker here" href="[^"]+city=Wa%C5%82brzych', opened)  # where the visitor came from
+
+
+def test_the_screens_picture_and_the_phones_mark_the_same_places():
+    placed = _pins(("Zhytomyr", "UA", 1), ("Chernivtsi", "UA", 1), ("Lutsk", "UA", 1), ("Kyiv", "UA", 2))
+    view = View(24.78, 48.31, 32.58, 52.21)  # Chernivtsi (25.9, 48.3) lies just south of it
+    wide, narrow = Frame.fit(view, 960, 600), Frame.fit(view, 400, 520)
+    assert narrow.view.contains(25.94, 48.29)  # the phone's taller picture shows Chernivtsi's land...
+    for frame in (wide, narrow):  # ...but neither marks a place outside the view asked for
+        assert sorted(p.city for m in markers(placed, frame, within=view) for p in m.pins) == ["Kyiv", "Lutsk",
+                                                                                              "Zhytomyr"]

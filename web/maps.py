@@ -3,11 +3,14 @@ on the picture gathered into one marker (a click zooms in), a city's marker open
 the same places as a list beneath for keyboard and screen-reader users. Drawn on the server (kb.maps)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, render_template, request
 from markupsafe import Markup
 
 from kb.browse import places
-from kb.maps import EUROPE, SPACING, Frame, View, basemap_svg, country_view, markers, pins
+from kb.maps import (EUROPE, SPACING, Frame, Marker, Pin, View, basemap_svg, country_labels, country_view, markers,
+                     pins)
 from kb.themes import THEMES
 
 from .access import knowledge as _kb
@@ -15,8 +18,30 @@ from .access import visible_status
 from .search import chosen_filters, filter_args, filter_choices
 
 bp = Blueprint("maps", __name__)
-WIDTH, HEIGHT = 960, 600  # the picture's own units; it scales to the page's width
+# Two pictures of the same view: a wide one for screens, a narrow one that a phone shows instead (CSS), each with
+# its own markers, so that neither shrinks its markers and their names out of sight.
+PICTURES = {"wide": (960, 600), "narrow": (400, 520)}
 LISTED = 200  # places listed under the map, most practices first
+LABELLED = 30  # a picture names its single places when it has at most this many markers
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """One drawing of the map: its frame, base layer, markers, country names, and the marker of `here`."""
+
+    name: str
+    frame: Frame
+    base: Markup
+    markers: list[Marker]
+    countries: list[tuple[str, float, float]]
+    labelled: bool
+
+    @classmethod
+    def of(cls, name: str, view: View, placed: list[Pin], highlight: str) -> Picture:
+        frame = Frame.fit(view, *PICTURES[name])
+        shown = markers(placed, frame, within=view)
+        return cls(name, frame, Markup(basemap_svg(frame, highlight)), shown, country_labels(frame),
+                   len(shown) <= LABELLED)
 
 
 @bp.get("/map")
@@ -25,7 +50,8 @@ def index():
     if visible_status():
         chosen["status"] = None  # anonymous visitors see approved practices only
     counted = places(_kb(), chosen, status=visible_status())
-    placed, unplaced = pins(counted.by_place)
+    placed, unplaced = pins(counted.by_place, _kb().query_places().where)
+    here = _here(request.args.get("here", ""))
     chosen_view = View.parse(request.args.get("view"))
     if chosen_view:
         view = chosen_view
@@ -33,19 +59,27 @@ def index():
         view = View.around([(p.lon, p.lat) for p in placed], least=8.0)
     else:
         view = country_view(chosen["country"].upper()) if chosen["country"] else None
-    frame = Frame.fit(view or EUROPE, WIDTH, HEIGHT)
-    shown = markers(placed, frame)
-    in_view = sorted((pin for m in shown for pin in m.pins), key=lambda p: (-p.count, p.city))
+    highlight = here[1] if here else (chosen["country"] or "").upper()
+    pictures = [Picture.of(name, view or EUROPE, placed, highlight) for name in PICTURES]
+    wide = pictures[0]
+    in_view = sorted((pin for m in wide.markers for pin in m.pins), key=lambda p: (-p.count, p.city))
+    shown_count = sum(p.count for p in in_view)
     counts = counted.counts
     return render_template(
-        "search/map.html", frame=frame, base=Markup(basemap_svg(frame, (chosen["country"] or "").upper())),
-        markers=shown, spacing=SPACING, in_view=in_view[:LISTED], more_places=max(0, len(in_view) - LISTED),
-        outside=sum(p.count for p in placed) - sum(p.count for p in in_view), unplaced=unplaced,
-        total=counted.total, zoomed=chosen_view is not None, wider=_wider(frame.view),
+        "search/map.html", pictures=pictures, in_view=in_view[:LISTED], more_places=max(0, len(in_view) - LISTED),
+        in_view_count=shown_count, outside=sum(p.count for p in placed) - shown_count, unplaced=unplaced,
+        total=counted.total, zoomed=chosen_view is not None, wider=_wider(wide.frame.view), here=here,
+        here_arg=request.args.get("here", "") if here else "", spacing=SPACING,
         counts=counts, chosen={k: v or "" for k, v in chosen.items()}, kept=filter_args(chosen),
         countries=_kb().store.countries(), themes=[t.id for t in THEMES],
         **filter_choices(counts, chosen),
         statuses=not visible_status())
+
+
+def _here(arg: str) -> tuple[str, str] | None:
+    """The place a visitor came from ("Zhytomyr|UA", from a practice page's small map), to mark on the map."""
+    city, _, country = arg.rpartition("|")
+    return (city, country.upper()) if city and len(country) == 2 else None
 
 
 def _wider(view: View) -> str:
@@ -64,9 +98,7 @@ def helpers():
 def mini_map(practice, label: str) -> Markup | None:
     """A small map of a practice's place (its country marked, its city a dot), or None where neither is known:
     an image, described by `label`, beside a link to the big map around it."""
-    from kb.places import gazetteer
-
-    at = gazetteer().where(practice.city, practice.country) if practice.city else None
+    at = _kb().query_places().where(practice.city, practice.country) if practice.city else None
     view = View.around([at], least=14.0) if at else country_view(practice.country)
     if view is None:
         return None
@@ -81,9 +113,10 @@ def mini_map(practice, label: str) -> Markup | None:
         dot=Markup(dot))
 
 
-def around(practice) -> str:
-    """The big map's view around a practice's place ("" where it has none)."""
-    from kb.places import gazetteer
-
-    at = gazetteer().where(practice.city, practice.country) if practice.city else None
-    return str(View.around([at], least=6.0)) if at else ""
+def around(practice) -> dict[str, str]:
+    """The big map's arguments for a practice's place: the view around it and the place to mark; the
+    country alone where the city is not known."""
+    at = _kb().query_places().where(practice.city, practice.country) if practice.city else None
+    if at:
+        return {"view": str(View.around([at], least=6.0)), "here": f"{practice.city}|{practice.country}"}
+    return {"country": practice.country} if practice.country else {}
