@@ -93,6 +93,11 @@ _CYRILLIC = re.compile(r"^[Ѐ-ӿ'’ .\-]+$")
 _NOT_UKRAINIAN = re.compile(r"[ыэёъўђјљњћџѓќѕЫЭЁЪЎЂЈЉЊЋЏЃЌЅ]")
 
 
+# Spellings Ukrainian does not write, that GeoNames keeps beside the right one: ї after a consonant (a typo of
+# і: "Чернівцї"), a Russian "-ьск" for the Ukrainian "-ськ" ("Гданьск"), a Russian "-ия"/"-ии" for "-ія"/"-ії".
+_UNLIKE_UKRAINIAN = re.compile(r"(?i)[бвгґджзклмнпрстфхцчшщ]ї|ьск|и[яи]\b")
+
+
 def _ukrainian_spelling(name: str, cyrillic: set[str], least: float = 0.7) -> str:
     """Of a place's Cyrillic spellings (GeoNames mixes Ukrainian, Russian, Belarusian and Serbian ones), the
     Ukrainian one: no Russian or Belarusian letters, and the one whose official romanisation is closest to
@@ -101,7 +106,8 @@ def _ukrainian_spelling(name: str, cyrillic: set[str], least: float = 0.7) -> st
 
     candidates = [s for s in cyrillic if not _NOT_UKRAINIAN.search(s)]
     scored = [(SequenceMatcher(None, name.lower(), translit(s, UkrainianKMU).lower()).ratio()
-               + 0.05 * bool(re.search("[іїєґІЇЄҐ]", s)), s) for s in candidates]
+               + 0.05 * bool(re.search("[іїєґІЇЄҐ]", s)) - 0.1 * bool(_UNLIKE_UKRAINIAN.search(s)), s)
+              for s in candidates]
     best = max(scored, default=(0.0, ""))
     return best[1] if best[0] >= least else ""
 

@@ -74,6 +74,8 @@ def test_docx_sheet_has_an_outline_and_the_chosen_labels(practices):
     assert headings[0] == ("Title", zyrardow.title)
     assert ("Heading 1", "Опис практики") in headings and ("Heading 1", "Докази успіху") in headings
     assert all(style == "Heading 1" for style, _ in headings[1:])
+    page = document.sections[0]
+    assert (round(page.page_width.cm, 1), round(page.page_height.cm, 1)) == (21.0, 29.7)  # A4, as the PDFs
     facts = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
     assert facts["Розташування"] == "Żyrardów, Польща" and facts["Мова"] == "Польська"
     assert document.core_properties.title == zyrardow.title

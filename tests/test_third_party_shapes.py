@@ -243,8 +243,11 @@ def test_a_report_chapter_that_lists_initiatives_yields_them(tmp_path):
 def test_place_names_in_the_interface_language():
     from kb.places import QueryPlaces, place_name
 
-    names = QueryPlaces.build({("Vinnytsia", "UA"), ("Lviv", "UA"), ("Kraków", "PL")})
+    names = QueryPlaces.build({("Vinnytsia", "UA"), ("Lviv", "UA"), ("Kraków", "PL"), ("Chernivtsi", "UA"),
+                               ("Gdańsk", "PL")})
     assert place_name("Vinnytsia", "UA", "uk", names) == "Вінниця, Україна"
+    # GeoNames also has "Чернівцї" (a typo) and the Russian "Гданьск": Ukrainian writes neither.
+    assert names.name("Chernivtsi", "UA", "uk") == "Чернівці" and names.name("Gdańsk", "PL", "uk") == "Гданськ"
     assert place_name("Lviv", "UA", "pl", names) == "Lwów, Ukraina"
     assert place_name("Kraków", "PL", "uk", names) == "Краків, Польща"
     assert place_name("Lviv", "UA", "en", names) == "Lviv, Ukraine"

@@ -291,6 +291,13 @@ def test_an_advisor_adds_the_checked_practices_to_a_collection_with_a_note(web_a
     assert "0 practices added" in again.get_data(as_text=True)  # both are there already: nothing counted twice
     assert [e.action for e in curation.audit(kb, target=f"collection:{cid}")[0]].count("collection_items") == 1
     assert "Add the chosen to a collection" not in web_app.test_client().get("/practices").get_data(as_text=True)
+    # The audit trail names the collection and the practices added, with their note, not their ids.
+    audit = client.get("/audit", query_string={"target": f"collection:{cid}"},
+                       headers={"Accept-Language": "pl"}).get_data(as_text=True)
+    titles = [p.title for p in kb.store.practices(chosen)]
+    assert f'href="/collections/{cid}">Mieszkania na start</a>' in audit and f"collection:{cid}</" not in audit
+    assert f"{titles[0]} — Na warsztaty 12.03" in audit.replace("&#34;", '"') and chosen[0] not in audit
+    assert "Opis praktyki" not in audit  # a collection's fields are not a practice's
 
 
 def test_a_snippet_starts_with_the_practice_not_with_the_sheets_label(web_app, kb):
@@ -375,3 +382,11 @@ def test_a_long_list_of_cities_offers_the_largest_and_says_how_many_more(client,
     chosen = client.get("/practices?city=Żyrardów", headers={"Accept-Language": "en"}).get_data(as_text=True)
     block = chosen.split('<select id="city"', 1)[1].split("</select>", 1)[0]
     assert '<option value="Żyrardów" selected>' in block  # the chosen city stays listed
+
+
+def test_compare_says_when_it_leaves_chosen_practices_out(client, kb):
+    ids = [p.id for p in kb.store.list()]
+    page = client.get("/compare", query_string={"ids": [*ids, "a-fourth-one"]},
+                      headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "1 more practice was chosen: at most 3 can be compared side by side" in page
+    assert "more practice" not in client.get("/compare", query_string={"ids": ids[:2]}).get_data(as_text=True)

@@ -157,16 +157,58 @@ def audit():
     page = Page.from_request(per_page=30)
     chosen = {name: request.args.get(name, "").strip() for name in ("target", "actor", "action")}
     entries, total = curation.audit(_kb(), limit=page.per_page, offset=page.offset, **chosen)
-    titles = {e.target: (p.title if (p := _kb().get(e.target)) else "") for e in entries}
+    titles = {e.target: _target_title(e.target) for e in entries}
     return render_template("curation/audit.html", entries=entries, page=page.with_total(total),
                            target=chosen["target"], chosen=chosen, kept={k: v for k, v in chosen.items() if v},
-                           titles=titles, actors=_kb().store.audit_actors(), changed=changed_keys, shown=audit_value)
+                           titles=titles, actors=_kb().store.audit_actors(), rows=audit_rows)
+
+
+def _target_title(target: str) -> str:
+    """What an audit entry changed, by its title: a practice's, or a collection's ("" when gone)."""
+    if target.startswith("collection:"):
+        found = curation.get_collection(_kb(), target.removeprefix("collection:"))
+        return found.title if found else ""
+    found = _kb().get(target)
+    return found.title if found else ""
 
 
 def changed_keys(entry) -> list[str]:
     """The fields an audit entry really changed (a value the same before and after is not shown)."""
     keys = dict.fromkeys([*entry.before, *entry.after])
     return [k for k in keys if entry.before.get(k) != entry.after.get(k)]
+
+
+def audit_rows(entry) -> list[tuple[str, str, str]]:
+    """An audit entry as the page shows it: (field, before, after) for each field it really changed. A
+    collection's practices show only those added, removed or re-noted, by their titles."""
+    collection = entry.target.startswith("collection:")
+    names = labels.names()["field_names"]
+    collection_names = {"title": gettext("Title"), "description": gettext("Description"),
+                        "items": gettext("Practices"), "public": gettext("Public")}
+    rows = []
+    for key in changed_keys(entry):
+        label = str(collection_names.get(key, key) if collection else names.get(key, key))
+        if collection and key == "items":
+            rows.append((label, *_items_changed(entry.before.get(key) or [], entry.after.get(key) or [])))
+        else:
+            rows.append((label, audit_value(key, entry.before.get(key)), audit_value(key, entry.after.get(key))))
+    return rows
+
+
+def _items_changed(before: list, after: list) -> tuple[str, str]:
+    """The practices a change of a collection's items removed or re-noted (before) and added or re-noted
+    (after), each as its title and note."""
+    old, new = {pid: note for pid, note in before}, {pid: note for pid, note in after}
+
+    def shown(pid: str, note: str) -> str:
+        title = found.title if (found := _kb().get(pid)) else pid
+        return f"{title} — {note}" if note else title
+
+    gone = [shown(pid, note) for pid, note in old.items() if pid not in new or new[pid] != note]
+    came = [shown(pid, note) for pid, note in new.items() if pid not in old or old[pid] != note]
+    if not gone and not came and list(old) != list(new):
+        return gettext("another order"), gettext("another order")
+    return "; ".join(gone) or "—", "; ".join(came) or "—"
 
 
 def audit_value(key: str, value) -> str:

@@ -325,6 +325,7 @@ def source(practice_id: str):
     return send_file(path, as_attachment=True, download_name=practice.source.name)
 
 
+COMPARED_AT_MOST = 3  # side by side, the columns stay readable on a page and in a landscape PDF
 COMPARED = ("place", "language", "themes", "description", "resources", "timescale", "evidence", "difficulties",
             "transfer", "stakeholders", "source")
 
@@ -332,7 +333,8 @@ COMPARED = ("place", "language", "themes", "description", "resources", "timescal
 @bp.get("/compare")
 def compare():
     """Two or three practices side by side (resources, evidence, preconditions…); CSV for spreadsheets."""
-    ids = list(dict.fromkeys(i for i in request.args.getlist("ids") if i))[:3]
+    chosen = list(dict.fromkeys(i for i in request.args.getlist("ids") if i))
+    ids = chosen[:COMPARED_AT_MOST]
     practices = [p for p in (_kb().get(i) for i in ids) if is_visible(p)]
     fmt = request.args.get("format", "")
     if fmt in ("csv", "docx", "pdf", "json") and practices:
@@ -341,7 +343,7 @@ def compare():
         return download(export(practices, fmt, labels, catalogue=side_by_side, compare=side_by_side), fmt,
                          f"comparison-{len(practices)}-practices.{fmt}" if side_by_side else filename(practices, fmt))
     return render_template("search/compare.html", practices=practices, rows=COMPARED,
-                           query=request.args.get("q", ""))
+                           query=request.args.get("q", ""), left_out=len(chosen) - len(ids))
 
 
 @bp.get("/api/search")

@@ -52,8 +52,12 @@ def checklist_docx(checklist: Checklist, practice: Practice, prefills: list[Pref
     from docx import Document
     from docx.shared import Pt, RGBColor
 
+    from .docx import A4_HEIGHT, A4_WIDTH
+
     lang = checklist.lang
     document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = A4_WIDTH, A4_HEIGHT
     document.core_properties.title = f"{_l('checklist', lang)}: {practice.title}"[:255]
     document.core_properties.author = sheet_labels(lang)["publisher"]
     document.styles["Normal"].font.size = Pt(10.5)

@@ -42,6 +42,9 @@ def _field(paragraph, instruction: str) -> None:
     paragraph._p.append(field)
 
 
+A4_WIDTH, A4_HEIGHT = Cm(21), Cm(29.7)  # as the PDFs: European partners print on A4
+
+
 def new_document(title: str, subject: str, lang: str, language: str, today: date | None) -> Document:
     document = Document()
     props = document.core_properties
@@ -53,6 +56,7 @@ def new_document(title: str, subject: str, lang: str, language: str, today: date
     for name in ("Title", "Heading 1", "Heading 2"):
         styles[name].font.color.rgb = ACCENT
     for section in document.sections:
+        section.page_width, section.page_height = A4_WIDTH, A4_HEIGHT  # python-docx's template is US Letter
         section.top_margin = section.bottom_margin = Cm(2)
         section.left_margin = section.right_margin = Cm(2.2)
         header = section.header.paragraphs[0]
