@@ -202,10 +202,21 @@ def _count(text: str) -> int:
                re.match(r"\s*(\d+)", text).group(1))
 
 
-def test_every_count_on_a_filtered_results_page_is_what_choosing_it_gives(page, base_url):
-    """Search for housing in Polish, keep the results in the housing theme, then choose each option that shows a
-    count, one after the other, as a user would: each gives the number it promised."""
+def test_every_count_on_the_home_page_and_a_filtered_results_page_is_what_clicking_it_gives(page, base_url):
+    """Click each count on the home page (themes, countries, languages, all practices); then search for housing
+    in Polish, keep the results in the housing theme, and choose each option that shows a count, one after the
+    other, as a user would: each gives the number it promised."""
     pg, expect = page, _expect()
+    pg.goto(base_url + "/")
+    counted = [(link.get_attribute("href"), int(item.locator("span").inner_text()))
+               for item in pg.locator(".overview li").all() if item.locator("span").count()
+               for link in [item.get_by_role("link")]]
+    assert len(counted) >= 10
+    for href, promised in counted:
+        pg.goto(base_url + "/")
+        pg.locator(f'.overview li a[href="{href}"]').click()
+        pg.wait_for_url("**/practices?**")
+        expect(pg.locator(".results-title")).to_have_text(f"{promised} practice" + ("s" if promised != 1 else ""))
     start = base_url + "/?" + "q=" + quote_plus("mieszkania") + "&theme=housing"
     pg.goto(start)
     options = []

@@ -390,3 +390,16 @@ def test_compare_says_when_it_leaves_chosen_practices_out(client, kb):
                       headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "1 more practice was chosen: at most 3 can be compared side by side" in page
     assert "more practice" not in client.get("/compare", query_string={"ids": ids[:2]}).get_data(as_text=True)
+
+
+def test_a_results_page_says_how_many_matches_its_filters_hide(client):
+    import re
+
+    def listed(page: str) -> int:
+        return int(re.search(r'class="results-title">(\d+) practices? for', page).group(1))
+
+    everything = client.get("/?q=remont", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    polish = client.get("/?q=remont&country=PL", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    hidden = listed(everything) - listed(polish)
+    assert hidden >= 1 and "The filters hide %d more match" % hidden in polish
+    assert 'href="/?q=remont">Search without filters</a>' in polish and "The filters hide" not in everything

@@ -227,6 +227,7 @@ class Results:
     closest: bool = False  # nothing matched well: `hits` are the closest weak matches
     counts: dict = field(default_factory=lambda: facets([]))
     error: str | None = None
+    unfiltered: int = 0  # how many the page would list without the filters (its kind of match: good, or all)
 
 
 def results(query: str, chosen: dict[str, str | None], weak: bool = False) -> Results:
@@ -243,12 +244,14 @@ def results(query: str, chosen: dict[str, str | None], weak: bool = False) -> Re
         if unfiltered and hits is not unfiltered:  # good or weak as without the filters, as the facets count them
             hits = mark_matches(_kb(), hits, best=unfiltered)
     if weak:
-        return Results(hits, counts=facets(unfiltered, chosen), error=error)
+        return Results(hits, counts=facets(unfiltered, chosen), error=error, unfiltered=len(unfiltered))
     good = [h for h in hits if h.match == "good"]
-    counts = facets([h for h in unfiltered if h.match == "good"], chosen)
+    good_unfiltered = [h for h in unfiltered if h.match == "good"]
+    counts = facets(good_unfiltered, chosen)
     if not good and hits:
-        return Results(hits[:CLOSEST], weaker=len(hits), closest=True, counts=counts, error=error)
-    return Results(good, weaker=len(hits) - len(good), counts=counts, error=error)
+        return Results(hits[:CLOSEST], weaker=len(hits), closest=True, counts=counts, error=error,
+                       unfiltered=len(good_unfiltered))
+    return Results(good, weaker=len(hits) - len(good), counts=counts, error=error, unfiltered=len(good_unfiltered))
 
 
 LANGUAGE_NAMES = {"pl": lazy_gettext("Polish"), "uk": lazy_gettext("Ukrainian"), "en": lazy_gettext("English")}
@@ -276,7 +279,9 @@ def index():
                            home=home, counts=counts, countries=countries, themes=[t.id for t in THEMES],
                            **filter_choices(counts, chosen), chosen={k: v or "" for k, v in chosen.items()},
                            kept=filter_args(chosen), country_name=country_name, elsewhere=elsewhere,
-                           language_names=LANGUAGE_NAMES, examples=EXAMPLES, statuses=not visible_status())
+                           language_names=LANGUAGE_NAMES, examples=EXAMPLES, statuses=not visible_status(),
+                           hidden=max(0, found.unfiltered - (0 if found.closest else len(hits)))
+                           if any(chosen.values()) else 0)
 
 
 @bp.get("/search")
