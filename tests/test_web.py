@@ -403,3 +403,10 @@ def test_a_results_page_says_how_many_matches_its_filters_hide(client):
     hidden = listed(everything) - listed(polish)
     assert hidden >= 1 and "The filters hide %d more match" % hidden in polish
     assert 'href="/?q=remont">Search without filters</a>' in polish and "The filters hide" not in everything
+
+
+def test_the_city_filter_names_cities_as_the_interface_language_does(client):
+    page = client.get("/practices", headers={"Accept-Language": "uk"}).get_data(as_text=True)
+    block = page.split('<select id="city"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="Żyrardów" >Жирардув (1)</option>' in block  # the value stays the stored name
+    assert block.index("Валбжих") < block.index("Жирардув") < block.index("Лас")  # in the reader's alphabet

@@ -144,7 +144,7 @@ def city_name(p) -> str:
 def helpers():
     return {
         "source_label": source_label, "snippet": snippet, "paragraphs": paragraphs, "place": place,
-        "city_name": city_name,
+        "city_name": city_name, "city_label": city_label,
         "highlight": highlight,
         "theme_label": lambda t: theme_label(t, str(get_locale())), "country_name": country_name,
         "ui_lang": str(get_locale()), "ui_languages": UI_LANGUAGES, "may": allowed, "day": day, **names(),
@@ -195,7 +195,15 @@ def filter_choices(counts: dict[str, dict[str, int]], chosen: dict[str, str | No
         values, wanted = counts[name], chosen[name]
         shown = set(sorted(values, key=lambda v: (-values[v], v))[:LISTED_OPTIONS]) | ({wanted} if wanted else set())
         out[plural], out[f"more_{plural}"] = sorted(shown), len(set(values) - shown)
+    out["cities"].sort(key=lambda city: places.fold(city_label(city)))  # as the reader reads them: "Вінниця", "Lwów"
     return out
+
+
+def city_label(city: str) -> str:
+    """A city filter's value (a stored city name) as the interface language names it: "Вінниця", "Lwów"."""
+    if "city_labels" not in g:  # read once a request: the knowledge base's cities' own names, by city
+        g.city_labels = {key.rpartition("|")[0]: names for key, names in _query_places().local.items()}
+    return g.city_labels.get(city, {}).get(str(get_locale()), city)
 
 
 def filter_args(chosen: dict[str, str | None]) -> dict[str, str]:
