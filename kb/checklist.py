@@ -68,7 +68,7 @@ STEPS: tuple[Step, ...] = (
          "URBACT: Understand; Dolowitz & Marsh: uninformed transfer", (
         Item("components", "task", _t("Components, each marked core or adaptable",
                                       "Elementy praktyki, każdy oznaczony jako kluczowy lub do dostosowania",
-                                      "Складові практики, кожна позначена як ключова або адаптовна"),
+                                      "Складові практики, кожна позначена як ключова або така, яку можна змінити"),
              _t("Core: without it the practice does not work. Adaptable: can change here.",
                 "Kluczowy: bez niego praktyka nie działa. Do dostosowania: może się u nas zmienić.",
                 "Ключова: без неї практика не працює. Адаптовна: може у нас змінитися."), ("description",)),
@@ -138,7 +138,7 @@ STEPS: tuple[Step, ...] = (
              _t("Say which, and why.", "Napisz który i dlaczego.", "Напишіть який і чому.")),
         Item("changes", "task", _t("What changes, and why", "Co się zmienia i dlaczego", "Що змінюється і чому"),
              _t("One line per adaptable component.", "Jedna linijka na każdy element do dostosowania.",
-                "Один рядок на кожну адаптовну складову.")),
+                "Один рядок на кожну складову, яку можна змінити.")),
         Item("local_group", "task", _t("Co-design with a local stakeholder group", "Współprojektowanie z grupą lokalną",
                                        "Спільне проєктування з місцевою групою"),
              _t("The URBACT Local Group: who sits at the table?", "Grupa lokalna URBACT: kto siedzi przy stole?",
