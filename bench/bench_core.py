@@ -31,6 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # the project is pip-installed editable, but a plain checkout works too
     sys.path.insert(0, str(REPO))
 
+import kb.search as kb_search  # noqa: E402  (optional stages, looked up by name: search.py evolves)
 from ingest.pipeline import ingest_paths  # noqa: E402
 from kb.config import Settings  # noqa: E402
 from kb.debias import LanguageDebias  # noqa: E402
@@ -39,7 +40,6 @@ from kb.knowledge import KnowledgeBase  # noqa: E402
 from kb.models import Practice, SourceRef, practice_id  # noqa: E402
 from kb.search import CANDIDATES_PER_RESULT, search_index  # noqa: E402
 from kb.store import DocumentRecord  # noqa: E402
-import kb.search as kb_search  # noqa: E402  (optional stages, looked up by name: search.py evolves)
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OPENBLAS_NUM_THREADS")
 SEED = 42
@@ -153,7 +153,7 @@ class FitTimer:
         self.calls: list[float] = []
         self._original = LanguageDebias.__dict__["fit"]
 
-    def __enter__(self) -> "FitTimer":
+    def __enter__(self) -> FitTimer:
         original, calls = self._original.__func__, self.calls
 
         def fit(cls, *args, **kwargs):

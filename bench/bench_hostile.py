@@ -26,6 +26,7 @@ sys.path.insert(0, str(REPO))
 
 from tests import hostile  # noqa: E402
 
+
 def _tree_rss(root: int) -> int:
     """The process tree's proportional set size (PSS: pages shared by forked workers counted once)."""
     return sum(hostile.pss(pid) for pid in {root, *hostile.descendants(root)})

@@ -24,6 +24,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "bench")]
 
 import bench_core  # noqa: E402
+
 from kb.config import Settings  # noqa: E402
 from kb.index import FaissIndex  # noqa: E402
 from kb.knowledge import KnowledgeBase  # noqa: E402

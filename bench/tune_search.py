@@ -48,7 +48,8 @@ def main() -> None:
     print(f"{'setting':40}{'all':>7}{'fav':>7}" + "".join(f"{p:>7}" for p in PAIRS))
     for values in itertools.product(*grid.values()):
         options = dict(zip(grid, values))
-        result = evaluate(qrels, lambda q: [h.practice.id for h in search_index(kb, q, k=10, **options)], "tune")
+        ranked = lambda q, options=options: [h.practice.id for h in search_index(kb, q, k=10, **options)]  # noqa: E731
+        result = evaluate(qrels, ranked, "tune")
         fav = result.get("favouritism", {}).get("difference", 0.0)
         print(f"{str(options)[:40]:40}{result['all']['ndcg@10']:>7.3f}{fav:>+7.3f}"
               + "".join(f"{result.get(p, {}).get('share', float('nan')):>7.2f}" for p in PAIRS))

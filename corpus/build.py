@@ -41,7 +41,7 @@ from fpdf.enums import XPos, YPos
 CORPUS = Path(__file__).resolve().parent
 SRC = CORPUS / "src"
 FONTS = CORPUS.parent / "kb" / "data" / "fonts"
-FIXED_DATE = dt.datetime(2024, 6, 3, 9, 0, 0, tzinfo=dt.timezone.utc)
+FIXED_DATE = dt.datetime(2024, 6, 3, 9, 0, 0, tzinfo=dt.UTC)
 ZIP_DATE = (2024, 6, 3, 9, 0, 0)
 
 DEFAULT_HEADER = {

@@ -123,7 +123,7 @@ def _key(text: str) -> str:
     return fold(" ".join(text.split()))
 
 
-_FIELD_INDEX = sorted(((fold(l), f) for f, ls in FIELD_LABELS.items() for l in ls), key=lambda x: -len(x[0]))
+_FIELD_INDEX = sorted(((fold(name), f) for f, names in FIELD_LABELS.items() for name in names), key=lambda x: -len(x[0]))
 _FRAMING = tuple(fold(x) for x in FRAMING)
 
 

@@ -138,7 +138,7 @@ def _aligned_table(words: list[dict], number: int) -> tuple[list[Line], list[dic
         if len(table_rows) < 2:
             continue
 
-        def cells(lines: list[Line]) -> tuple[str, ...]:
+        def cells(lines: list[Line], starts: list = starts) -> tuple[str, ...]:
             columns = [[] for _ in starts]
             for ln in lines:
                 for w in sorted((w for w in words if abs(w["top"] - ln.top) <= 2.5), key=lambda w: w["x0"]):

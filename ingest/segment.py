@@ -157,7 +157,7 @@ def _practice_starts(blocks: list[Block], title_at: int) -> tuple[list[int], boo
     labels = {i: field_of(blocks[i].text) for i in headings}
     # A catalogue of sheets: the same field label comes back; each sheet starts at the nearest
     # unlabelled heading above its first label.
-    found = [l for l in labels.values() if l]
+    found = [label for label in labels.values() if label]
     if len(found) != len(set(found)):
         starts: list[int] = []
         for n, i in enumerate(headings):

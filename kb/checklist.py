@@ -277,7 +277,7 @@ class Action:
     funding: str = ""
 
     @classmethod
-    def of(cls, values: dict) -> "Action":
+    def of(cls, values: dict) -> Action:
         """An action from form or JSON values: text only, control characters removed, 500 characters each."""
         return cls(**{name: clean_text(str(values.get(name) or "")).strip()[:500] for name in ACTION_FIELDS})
 

@@ -219,7 +219,9 @@ def save_collection(kb: KnowledgeBase, actor: str, title: str, description: str 
         raise CurationError(f"no collection {cid}")
     cid = cid or secrets.token_urlsafe(6).replace("-", "x").replace("_", "y")
     kb.store.save_collection(cid, title[:200], description.strip(), public, before.owner if before else actor)
-    values = lambda c: {"title": c.title, "description": c.description, "public": c.public} if c else {}
+    def values(c: Collection | None) -> dict:
+        return {"title": c.title, "description": c.description, "public": c.public} if c else {}
+
     kb.store.log(actor, "collection" if before else "collection_create", f"collection:{cid}", values(before),
                  values(get_collection(kb, cid)))
     return cid

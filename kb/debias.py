@@ -81,11 +81,11 @@ class LanguageDebias:
         self.basis = basis
 
     @classmethod
-    def identity(cls) -> "LanguageDebias":
+    def identity(cls) -> LanguageDebias:
         return cls("none", {}, {})
 
     @classmethod
-    def fit(cls, embedder: Embedder, method: str = "subspace", rank: int = DEFAULT_RANK) -> "LanguageDebias":
+    def fit(cls, embedder: Embedder, method: str = "subspace", rank: int = DEFAULT_RANK) -> LanguageDebias:
         """Embed the reference set with this embedder and learn the language means or subspace."""
         if method not in METHODS:
             raise ValueError(f"Unknown de-biasing method {method!r}; choose one of {', '.join(METHODS)}")
@@ -144,7 +144,7 @@ class LanguageDebias:
         tmp.replace(path)
 
     @classmethod
-    def load(cls, path: Path) -> "LanguageDebias":
+    def load(cls, path: Path) -> LanguageDebias:
         if not path.exists():
             return cls.identity()
         with np.load(path) as data:

@@ -49,7 +49,7 @@ class FaissIndex:
 
     # -- life cycle ------------------------------------------------------------------------
     @classmethod
-    def create(cls, directory: Path, embedder: Embedder, debias: str = "subspace") -> "FaissIndex":
+    def create(cls, directory: Path, embedder: Embedder, debias: str = "subspace") -> FaissIndex:
         index = faiss.IndexIDMap2(faiss.IndexFlatIP(embedder.dimension))
         manifest = Manifest(embedder.model_id, embedder.dimension, 0, debias, built_at=now_iso())
         return cls(directory, index, manifest, LanguageDebias.fit(embedder, debias))
@@ -59,7 +59,7 @@ class FaissIndex:
         return (Path(directory) / cls.MANIFEST).is_file() and (Path(directory) / cls.FILE).is_file()
 
     @classmethod
-    def load(cls, directory: Path) -> "FaissIndex":
+    def load(cls, directory: Path) -> FaissIndex:
         directory = Path(directory)
         if not cls.exists(directory):
             raise IndexNotReady(f"No search index in {directory}: run `kb index` (or `kb ingest PATH`) first.")
@@ -99,7 +99,7 @@ class FaissIndex:
         tmp.write_text(json.dumps(asdict(self.manifest), indent=2), encoding="utf-8")
         os.replace(tmp, self.directory / self.MANIFEST)
 
-    def copy(self) -> "FaissIndex":
+    def copy(self) -> FaissIndex:
         """An independent copy to change while searches read this one (FAISS indexes are not safe to change
         while other threads search them)."""
         return FaissIndex(self.directory, faiss.clone_index(self._index), self.manifest, self.debias)
@@ -109,7 +109,7 @@ class FaissIndex:
     def exact(self) -> bool:
         return not self.manifest.index_type.startswith("IVF")
 
-    def fit_to_size(self, exact_limit: int) -> "FaissIndex":
+    def fit_to_size(self, exact_limit: int) -> FaissIndex:
         """This index, or, once it holds more than `exact_limit` passages and is still exact, the same
         vectors in an approximate index (IVF, inverted lists of inner products). Exact search grows
         linearly with the collection; IVF visits `nprobe` of `nlist` lists. The vectors are taken from

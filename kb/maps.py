@@ -15,7 +15,6 @@ from importlib import resources
 
 import numpy as np
 
-
 SPACING = 30.0  # pixels: places closer than this on the picture share one marker
 MAX_LAT = 80.0  # Mercator stretches without end towards the poles; no practice lies beyond this
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from .concepts import is_common_word, key as concept_key
+from .concepts import is_common_word
+from .concepts import key as concept_key
 
 # Countries whose towns of 5,000+ we keep; elsewhere only cities of 100,000+.
 EUROPE = set(
@@ -459,7 +460,7 @@ class QueryPlaces:
         self.local = local or {}  # "Vinnytsia|UA" -> {"uk": "Вінниця", "pl": "Winnica"}
 
     @classmethod
-    def build(cls, cities: set[tuple[str, str]]) -> "QueryPlaces":
+    def build(cls, cities: set[tuple[str, str]]) -> QueryPlaces:
         g = gazetteer()
         names: dict[str, tuple[str, str]] = {}
         local: dict[str, dict[str, str]] = {}
@@ -482,7 +483,7 @@ class QueryPlaces:
         return {"cities": sorted(map(list, self.cities)), "names": names, "local": self.local, "at": self.at}
 
     @classmethod
-    def from_json(cls, data: dict) -> "QueryPlaces":
+    def from_json(cls, data: dict) -> QueryPlaces:
         # A table from before local names or coordinates were kept (KeyError) is built again.
         return cls({tuple(c) for c in data["cities"]}, {k: tuple(v) for k, v in data["names"].items()},
                    data["local"], data["at"])

@@ -23,7 +23,7 @@ import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -345,7 +345,7 @@ def _plain_pdf() -> bytes:
 
     pdf = FPDF(format="A4")
     pdf.set_compression(False)
-    pdf.set_creation_date(datetime(2024, 6, 3, tzinfo=timezone.utc))
+    pdf.set_creation_date(datetime(2024, 6, 3, tzinfo=UTC))
     pdf.set_title("School streets in Ghent")
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 18)

@@ -120,7 +120,7 @@ def test_permission_matrix(app, role):
     values = _values(app)
     token = _token(client.get("/login" if role is None else "/account").get_data(as_text=True))
     outcomes = {}
-    for method, rule, action, data in GUARDED:
+    for method, rule, _action, data in GUARDED:
         url = _url(rule, values)
         if method == "GET":
             response = client.get(url)

@@ -2,8 +2,6 @@
 import pytest
 
 
-
-
 @pytest.fixture
 def client(web_app):
     return web_app.test_client()
@@ -401,7 +399,7 @@ def test_a_results_page_says_how_many_matches_its_filters_hide(client):
     everything = client.get("/?q=remont", headers={"Accept-Language": "en"}).get_data(as_text=True)
     polish = client.get("/?q=remont&country=PL", headers={"Accept-Language": "en"}).get_data(as_text=True)
     hidden = listed(everything) - listed(polish)
-    assert hidden >= 1 and "The filters hide %d more match" % hidden in polish
+    assert hidden >= 1 and f"The filters hide {hidden} more match" in polish
     assert 'href="/?q=remont">Search without filters</a>' in polish and "The filters hide" not in everything
 
 

@@ -7,8 +7,8 @@ from flask import Blueprint, render_template
 from kb.browse import SORTS, browse
 from kb.themes import THEMES
 
-from .access import knowledge as _kb
 from .access import is_visible, visible_status
+from .access import knowledge as _kb
 from .limits import choice_arg
 from .pages import Page
 from .search import chosen_filters, filter_args, filter_choices

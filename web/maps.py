@@ -9,8 +9,7 @@ from flask import Blueprint, render_template, request
 from markupsafe import Markup
 
 from kb.browse import places
-from kb.maps import (EUROPE, SPACING, Frame, Marker, Pin, View, basemap_svg, country_labels, country_view, markers,
-                     pins)
+from kb.maps import EUROPE, SPACING, Frame, Marker, Pin, View, basemap_svg, country_labels, country_view, markers, pins
 from kb.themes import THEMES
 
 from .access import knowledge as _kb

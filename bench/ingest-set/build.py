@@ -54,7 +54,7 @@ HERE = Path(__file__).resolve().parent
 SRC = HERE / "src"
 DOCS = HERE / "docs"
 FONTS = HERE.parents[1] / "kb" / "data" / "fonts"
-FIXED_DATE = dt.datetime(2024, 11, 4, 10, 30, 0, tzinfo=dt.timezone.utc)
+FIXED_DATE = dt.datetime(2024, 11, 4, 10, 30, 0, tzinfo=dt.UTC)
 ZIP_DATE = (2024, 11, 4, 10, 30, 0)
 LANG_TAG = {"pl": "pl-PL", "uk": "uk-UA", "en": "en-GB", "pl+uk": "pl-PL"}
 DEFAULT_FOOTER = {"pl": "Strona {page} z {nb}", "uk": "Сторінка {page} з {nb}", "en": "Page {page} of {nb}",
@@ -392,7 +392,7 @@ def _pdf_table(pdf: DocPDF, block: Block, body_pt: float, borders: str) -> None:
     pdf.set_draw_color(120, 120, 120)
     with pdf.table(col_widths=widths, line_height=4.6, first_row_as_headings=block.header, padding=1.6,
                    text_align="LEFT", borders_layout=layout, markdown=True, v_align="TOP") as table:
-        for i, cells in enumerate(block.rows):
+        for cells in block.rows:
             row = table.row()
             for j in range(ncols):
                 value = cells[j] if j < len(cells) else ""

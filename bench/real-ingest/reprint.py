@@ -204,7 +204,7 @@ def chromium(url: str, out: Path, images: bool = True) -> None:
 
 
 def kind(item: dict) -> str:
-    note, repo, path = item.get("note", ""), item["repo"], item["path"]
+    note, path = item.get("note", ""), item["path"]
     if path.endswith(".php"):
         return "php"
     if path.endswith(".mdx"):
