@@ -150,7 +150,7 @@ def test_language_switch_only_goes_back_to_this_site(client):
 
 
 def test_result_passages_mark_the_query_words_and_stay_escaped(client, kb):
-    from web.search import highlight
+    from web.present import highlight
 
     page = client.get("/?q=remontu+mieszkań").get_data(as_text=True)
     assert "<mark>" in page
@@ -300,7 +300,7 @@ def test_an_advisor_adds_the_checked_practices_to_a_collection_with_a_note(web_a
 
 def test_a_snippet_starts_with_the_practice_not_with_the_sheets_label(web_app, kb):
     from kb.models import SearchHit
-    from web.search import snippet
+    from web.present import snippet
 
     practice = kb.store.list()[0]
     hit = SearchHit(practice, 0.5, f"{practice.title}. Опис практики: Місто передало порожні приміщення громадам.")
@@ -369,9 +369,9 @@ def test_no_english_interface_text_on_polish_and_ukrainian_pages(web_app, kb, ui
 
 
 def test_a_long_list_of_cities_offers_the_largest_and_says_how_many_more(client, monkeypatch):
-    import web.search
+    import web.filters
 
-    monkeypatch.setattr(web.search, "LISTED_OPTIONS", 1)  # at 100,000 practices: 100 of thousands
+    monkeypatch.setattr(web.filters, "LISTED_OPTIONS", 1)  # at 100,000 practices: 100 of thousands
     page = client.get("/practices", headers={"Accept-Language": "en"}).get_data(as_text=True)
     block = page.split('<select id="city"', 1)[1].split("</select>", 1)[0]
     assert block.count("<option value=") == 3  # all cities, the one with the most practices, "… and 1 more"

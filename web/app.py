@@ -51,10 +51,10 @@ def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None
     from flask_babel import Babel
     from flask_wtf.csrf import CSRFProtect
 
-    from . import auth, browse, checklist, collections, curation, export, limits, maps, search, upload
+    from . import auth, browse, checklist, collections, curation, export, limits, maps, present, search, upload
 
     limits.init_app(app, settings)  # first: its body limit applies before any form is read
-    Babel(app, locale_selector=search.select_locale, default_translation_directories="translations")
+    Babel(app, locale_selector=present.select_locale, default_translation_directories="translations")
     for blueprint in (search.bp, browse.bp, export.bp, checklist.bp, auth.bp, curation.bp, collections.bp,
                       upload.bp, maps.bp):
         app.register_blueprint(blueprint)

@@ -9,9 +9,9 @@ from kb.themes import THEMES
 
 from .access import is_visible, visible_status
 from .access import knowledge as _kb
+from .filters import chosen_filters, filter_args, filter_choices
 from .limits import choice_arg
 from .pages import Page
-from .search import chosen_filters, filter_args, filter_choices
 
 bp = Blueprint("browse", __name__)
 PER_PAGE = 20

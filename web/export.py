@@ -7,8 +7,9 @@ from kb.export import export, filename
 
 from .access import visible_practice
 from .downloads import choice, download
+from .filters import chosen_filters
 from .limits import query_arg
-from .search import chosen_filters, results
+from .search import results
 
 bp = Blueprint("export", __name__)
 

@@ -14,7 +14,7 @@ from kb.themes import THEMES
 
 from .access import knowledge as _kb
 from .access import visible_status
-from .search import chosen_filters, filter_args, filter_choices
+from .filters import chosen_filters, filter_args, filter_choices
 
 bp = Blueprint("maps", __name__)
 # Two pictures of the same view: a wide one for screens, a narrow one that a phone shows instead (CSS), each with

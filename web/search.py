@@ -1,7 +1,6 @@
 """Search and practice pages, and the JSON API that returns the same results as `kb search --json`."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -9,7 +8,6 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    g,
     jsonify,
     make_response,
     redirect,
@@ -18,16 +16,12 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import format_date, get_locale, gettext, lazy_gettext
-from markupsafe import Markup, escape
+from flask_babel import get_locale, lazy_gettext
 
-from ingest.labels import field_of
-from kb import curation, places
+from kb import curation
 from kb.export import export, filename
-from kb.export.sheet import PAGES
 from kb.index import IndexNotReady
 from kb.knowledge import KnowledgeBase
-from kb.lexical import query_stems, stem
 from kb.models import SHEET_FIELDS, Stage, Status
 from kb.search import facets, mark_matches, search_index, similar_practices
 from kb.themes import THEMES
@@ -35,109 +29,31 @@ from kb.themes import label as theme_label
 
 from .access import allowed, is_visible, safe_target, visible_practice, visible_status
 from .downloads import choice, download
+from .filters import chosen_filters, filter_args, filter_choices
 from .labels import names
 from .limits import choice_arg, int_arg, query_arg, search_slot
 from .pages import Page
+from .present import (
+    LANGUAGE_COOKIE,
+    UI_LANGUAGES,
+    city_label,
+    city_name,
+    country_name,
+    day,
+    highlight,
+    paragraphs,
+    place,
+    snippet,
+    source_label,
+)
 
 bp = Blueprint("search", __name__)
 
+
+def _kb() -> KnowledgeBase:
+    return current_app.extensions["kb"]
+
 CLOSEST = 3  # when nothing matches well, the page still shows the closest weak matches
-
-
-def source_label(p) -> str:
-    """The source file's name and the place in it (pages in the interface language), without the server's
-    folders."""
-    where = p.source.where(p.title)
-    pages = PAGES.fullmatch(where)
-    if pages:
-        first, last = pages.groups()
-        where = gettext("pp. %(first)s–%(last)s", first=first, last=last) if last else gettext("p. %(n)s", n=first)
-    return f"{p.source.name} · {where}" if where else p.source.name
-
-
-_LEADING_LABEL = re.compile(r"([^:\n]{2,40}):\s+")
-
-
-def snippet(hit) -> str:
-    """The matching passage without the title it carries for the embedder, nor a sheet's label it starts
-    with ("Opis praktyki: …" says nothing a reader needs)."""
-    title = hit.practice.title
-    text = hit.passage[len(title) + 2 :] if hit.passage.startswith(title + ". ") else hit.passage
-    label = _LEADING_LABEL.match(text)
-    if label and field_of(label.group(1)):
-        text = text[label.end() :]
-    return text
-
-
-_WORD = re.compile(r"[^\W_]+")
-
-
-def highlight(text: str, query: str, limit: int = 320) -> Markup:
-    """The passage (cut near `limit` characters) with the words that share a stem with the query's words
-    marked; every piece of it escaped."""
-    if len(text) > limit:
-        text = text[:limit].rsplit(" ", 1)[0] + "…"
-    wanted = set(query_stems(query))
-    if not wanted:
-        return Markup(escape(text))
-    out, last = [], 0
-    for match in _WORD.finditer(text):
-        if len(match.group()) > 2 and stem(match.group()) in wanted:
-            out += [escape(text[last:match.start()]), Markup("<mark>"), escape(match.group()), Markup("</mark>")]
-            last = match.end()
-    out.append(escape(text[last:]))
-    return Markup("").join(out)
-
-
-def paragraphs(text: str) -> Markup:
-    """Escaped paragraphs; consecutive '- ' lines become a list."""
-    out, items = [], []
-    for line in (text or "").split("\n"):
-        line = line.strip()
-        if line.startswith("- "):
-            items.append(f"<li>{escape(line[2:])}</li>")
-            continue
-        if items:
-            out.append("<ul>" + "".join(items) + "</ul>")
-            items = []
-        if line:
-            out.append(f"<p>{escape(line)}</p>")
-    if items:
-        out.append("<ul>" + "".join(items) + "</ul>")
-    return Markup("".join(out))
-
-
-UI_LANGUAGES = (("pl", "Polski"), ("uk", "Українська"), ("en", "English"))
-LANGUAGE_COOKIE = "ui_lang"
-
-
-def select_locale() -> str:
-    """The interface language: the visitor's choice (a cookie), else the browser's, else English."""
-    chosen = request.cookies.get(LANGUAGE_COOKIE)
-    codes = [code for code, _ in UI_LANGUAGES]
-    if chosen in codes:
-        return chosen
-    return request.accept_languages.best_match(codes) or "en"
-
-
-def country_name(code: str) -> str:
-    return places.country_name(code, str(get_locale())) or code
-
-
-def _query_places():
-    if "query_places" not in g:  # the knowledge base's own city names, read once a request
-        g.query_places = _kb().query_places()
-    return g.query_places
-
-
-def place(p) -> str:
-    """'Вінниця, Україна' in the interface language; the country alone when the city is unknown."""
-    return places.place_name(p.city, p.country, str(get_locale()), _query_places()) or gettext("City unknown")
-
-
-def city_name(p) -> str:
-    """'Вінниця': a record's city alone, in the interface language where it has a name of its own."""
-    return _query_places().name(p.city, p.country, str(get_locale())) if p.city else ""
 
 
 @bp.app_context_processor
@@ -151,16 +67,6 @@ def helpers():
     }
 
 
-def day(stamp: str) -> str:
-    """An ISO timestamp as a date in the interface language ("22 lis 2026", "22 лист. 2026 р.")."""
-    from datetime import datetime
-
-    try:
-        return format_date(datetime.fromisoformat(stamp), "medium")
-    except (TypeError, ValueError):
-        return stamp or ""
-
-
 @bp.get("/language/<code>")
 def set_language(code: str):
     """Switch the interface language and go back to the same page."""
@@ -168,47 +74,6 @@ def set_language(code: str):
     if code in dict(UI_LANGUAGES):
         response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     return response
-
-
-def _kb() -> KnowledgeBase:
-    return current_app.extensions["kb"]
-
-
-# Filter name in kb.search -> query-string parameter (the language filter is "lang", as in the CLI).
-FILTER_PARAMS = {"language": "lang", "country": "country", "city": "city", "theme": "theme", "status": "status",
-                 "source": "source", "stage": "stage"}
-
-
-def chosen_filters() -> dict[str, str | None]:
-    """The filters the request chose, by kb.search's names (None where not chosen)."""
-    return {name: request.args.get(param, "").strip() or None for name, param in FILTER_PARAMS.items()}
-
-
-LISTED_OPTIONS = 100  # a city or document filter lists at most this many values, those with the most practices
-
-
-def filter_choices(counts: dict[str, dict[str, int]], chosen: dict[str, str | None]) -> dict:
-    """The cities and source documents the filters offer (the chosen one always), and how many more are left out
-    of a long list (at 100,000 practices, thousands: the other filters narrow them)."""
-    out = {}
-    for name, plural in (("city", "cities"), ("source", "sources")):
-        values, wanted = counts[name], chosen[name]
-        shown = set(sorted(values, key=lambda v: (-values[v], v))[:LISTED_OPTIONS]) | ({wanted} if wanted else set())
-        out[plural], out[f"more_{plural}"] = sorted(shown), len(set(values) - shown)
-    out["cities"].sort(key=lambda city: places.fold(city_label(city)))  # as the reader reads them: "Вінниця", "Lwów"
-    return out
-
-
-def city_label(city: str) -> str:
-    """A city filter's value (a stored city name) as the interface language names it: "Вінниця", "Lwów"."""
-    if "city_labels" not in g:  # read once a request: the knowledge base's cities' own names, by city
-        g.city_labels = {key.rpartition("|")[0]: names for key, names in _query_places().local.items()}
-    return g.city_labels.get(city, {}).get(str(get_locale()), city)
-
-
-def filter_args(chosen: dict[str, str | None]) -> dict[str, str]:
-    """The chosen filters as query-string arguments, for links and forms that keep them."""
-    return {FILTER_PARAMS[name]: value for name, value in chosen.items() if value}
 
 
 def _run(query: str, k: int, vector=None, **filters):
