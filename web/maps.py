@@ -26,7 +26,7 @@ LABELLED = 30  # a picture names its single places when it has at most this many
 
 @dataclass(frozen=True, slots=True)
 class Picture:
-    """One drawing of the map: its frame, base layer, markers, country names, and the marker of `here`."""
+    """One drawing of the map: its frame, base layer, markers, country names, and whether it names its places."""
 
     name: str
     frame: Frame

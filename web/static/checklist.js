@@ -67,7 +67,10 @@
   // Leaving the page with a change not yet sent: send it now, before the next page is asked for (a
   // keepalive request outlives the page); pagehide catches a leave that beforeunload did not see.
   function flush() {
-    if ((timer || dirty) && !conflict) { clearTimeout(timer); timer = null; dirty = false; send(true); }
+    if ((timer || dirty) && !conflict) {
+      clearTimeout(timer); timer = null; dirty = false;
+      send(true).catch(function () {});  // a body over the browser's 64 KB keepalive quota is not sent
+    }
   }
   window.addEventListener("beforeunload", flush);
   window.addEventListener("pagehide", flush);
