@@ -15,7 +15,7 @@ import numpy as np
 
 from .knowledge import KnowledgeBase
 from .models import Practice, Status
-from .search import FACETS, facet_values, matches
+from .search import Facet, FacetTable, facet_values
 
 
 def _folded(text: str) -> str:
@@ -43,57 +43,10 @@ class Listing:
 
 
 @dataclass(frozen=True, slots=True)
-class _Facet:
-    """One facet over all rows, as arrays: each (row, value) pair an entry (a practice has several themes, and
-    none where it has no value), the value by its number in `values`."""
-
-    values: list[str]
-    entry_row: np.ndarray
-    entry_code: np.ndarray
-
-    @classmethod
-    def of(cls, name: str, rows_values: list[dict[str, tuple[str, ...]]]) -> _Facet:
-        codes: dict[str, int] = {}
-        entry_row, entry_code = [], []
-        for i, values in enumerate(rows_values):
-            for value in values[name]:
-                if value:
-                    entry_row.append(i)
-                    entry_code.append(codes.setdefault(value, len(codes)))
-        return cls(list(codes), np.array(entry_row, dtype=np.int64), np.array(entry_code, dtype=np.int64))
-
-    def rows(self, name: str, wanted: str, n: int) -> np.ndarray:
-        """Which of the n rows pass this facet's filter (kb.search's own rule, applied to each distinct value)."""
-        codes = [c for c, value in enumerate(self.values) if matches({name: (value,)}, {name: wanted})]
-        passing = np.zeros(n, dtype=bool)
-        passing[self.entry_row[np.isin(self.entry_code, codes)]] = True
-        return passing
-
-    def counts(self, passing: np.ndarray | None) -> dict[str, int]:
-        """How many of the passing rows (all when None) have each value."""
-        codes = self.entry_code if passing is None else self.entry_code[passing[self.entry_row]]
-        tally = np.bincount(codes, minlength=len(self.values))
-        return {self.values[c]: int(tally[c]) for c in np.flatnonzero(tally)}
-
-
-@dataclass(frozen=True, slots=True)
 class _Prepared:
-    facets: dict[str, _Facet]  # each facet's values over the rows
+    table: FacetTable  # each facet's values over the rows
     orders: dict[str, np.ndarray]  # each sort's order of the rows
-    places: _Facet  # each row's (city, country), for the map
-
-    def passing(self, chosen: dict[str, str], n: int, but: str = "") -> np.ndarray | None:
-        """Which rows pass every chosen filter (but the one named `but`); None where no filter applies."""
-        out = None
-        for name, wanted in chosen.items():
-            if name != but:
-                rows = self.facets[name].rows(name, wanted, n)
-                out = rows if out is None else out & rows
-        return out
-
-    def counts(self, chosen: dict[str, str], n: int) -> dict[str, dict[str, int]]:
-        """Each facet's counts under the other chosen filters (as kb.search.count_facets counts them)."""
-        return {name: facet.counts(self.passing(chosen, n, but=name)) for name, facet in self.facets.items()}
+    places: Facet  # each row's (city, country), for the map
 
 
 _prepared: dict[int, tuple[object, _Prepared]] = {}  # id of the store's rows -> (those rows, what they give)
@@ -107,12 +60,11 @@ def _prepare(rows: list) -> _Prepared:
     with _lock:
         kept = _prepared.pop(id(rows), None)
         if kept is None or kept[0] is not rows:
-            values = [facet_values(r) for r in rows]
-            kept = (rows, _Prepared({name: _Facet.of(name, values) for name in FACETS},
+            kept = (rows, _Prepared(FacetTable.of([facet_values(r) for r in rows]),
                                     {name: np.array(sorted(range(len(rows)), key=lambda i, key=key: key(rows[i]),
                                                            reverse=name == "newest"), dtype=np.int64)
                                      for name, key in SORTS.items()},
-                                    _Facet.of("place", [{"place": (f"{r.city}\t{r.country}",)} for r in rows])))
+                                    Facet.of("place", [{"place": (f"{r.city}\t{r.country}",)} for r in rows])))
         _prepared[id(rows)] = kept  # last used last: the oldest go first
         while len(_prepared) > KEPT:
             del _prepared[next(iter(_prepared))]
@@ -123,14 +75,20 @@ def browse(kb: KnowledgeBase, chosen: dict[str, str | None], sort: str = "newest
            offset: int = 0, limit: int = 20) -> Listing:
     """The practices (of `status` only, when given: visitors see approved ones) that pass the chosen filters,
     in the chosen order, `limit` of them from `offset`, with each facet counted under the other chosen filters."""
-    rows = kb.store.listed(Status(status) if status else None)
-    prepared = _prepare(rows)
-    chosen_ = {k: v for k, v in chosen.items() if v}
+    rows, prepared, passing = _filtered(kb, chosen, status)
     order = prepared.orders[sort]
-    passing = prepared.passing(chosen_, len(rows))
     listed = order if passing is None else order[passing[order]]
     page = kb.store.practices([rows[i].id for i in listed[offset : offset + limit]])
-    return Listing(page, len(listed), prepared.counts(chosen_, len(rows)))
+    return Listing(page, len(listed), prepared.table.counts(chosen))
+
+
+def _filtered(kb: KnowledgeBase, chosen: dict[str, str | None], status: str | None
+              ) -> tuple[list, _Prepared, np.ndarray | None]:
+    """The store's light rows (of `status` only, when given), what is worked out once for them, and which of
+    them pass the chosen filters (None: all)."""
+    rows = kb.store.listed(Status(status) if status else None)
+    prepared = _prepare(rows)
+    return rows, prepared, prepared.table.passing(chosen)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,10 +103,7 @@ class PlaceCounts:
 
 def places(kb: KnowledgeBase, chosen: dict[str, str | None], status: str | None = None) -> PlaceCounts:
     """The practices browse would list under the same filters, counted by place (for the map)."""
-    rows = kb.store.listed(Status(status) if status else None)
-    prepared = _prepare(rows)
-    chosen_ = {k: v for k, v in chosen.items() if v}
-    passing = prepared.passing(chosen_, len(rows))
+    rows, prepared, passing = _filtered(kb, chosen, status)
     by_place = {tuple(key.split("\t")): n for key, n in prepared.places.counts(passing).items()}
     total = len(rows) if passing is None else int(passing.sum())
-    return PlaceCounts(by_place, total, prepared.counts(chosen_, len(rows)))
+    return PlaceCounts(by_place, total, prepared.table.counts(chosen))

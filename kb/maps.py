@@ -53,6 +53,13 @@ class View:
     def __str__(self) -> str:
         return f"{self.west:.2f},{self.south:.2f},{self.east:.2f},{self.north:.2f}"
 
+    def wider(self) -> View:
+        """This view twice as wide and high around the same centre (what "Zoom out" shows)."""
+        mid_lon, mid_lat = (self.east + self.west) / 2, (self.north + self.south) / 2
+        half_w, half_h = self.east - self.west, self.north - self.south
+        return View(max(mid_lon - half_w, -180), max(mid_lat - half_h, -MAX_LAT), min(mid_lon + half_w, 180),
+                    min(mid_lat + half_h, MAX_LAT))
+
     def contains(self, lon: float, lat: float) -> bool:
         return self.west <= lon <= self.east and self.south <= lat <= self.north
 

@@ -6,6 +6,8 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from .concepts import LANGUAGES, key, thesaurus
 from .language import detect_query_language
 from .lexical import _WORD, stems
@@ -296,23 +298,71 @@ def facets(hits: list[SearchHit], chosen: dict[str, str | None] | None = None) -
                          for hit in hits], chosen)
 
 
+@dataclass(frozen=True, slots=True)
+class Facet:
+    """One facet over records, as arrays: each (record, value) pair an entry (a practice has several themes,
+    and none where it has no value), the value by its number in `values`; counting is a numpy bincount."""
+
+    values: list[str]
+    entry_row: np.ndarray
+    entry_code: np.ndarray
+
+    @classmethod
+    def of(cls, name: str, rows_values: list[dict[str, tuple[str, ...]]]) -> Facet:
+        codes: dict[str, int] = {}
+        entry_row, entry_code = [], []
+        for i, values in enumerate(rows_values):
+            for value in values[name]:
+                if value:
+                    entry_row.append(i)
+                    entry_code.append(codes.setdefault(value, len(codes)))
+        return cls(list(codes), np.array(entry_row, dtype=np.int64), np.array(entry_code, dtype=np.int64))
+
+    def rows(self, name: str, wanted: str, n: int) -> np.ndarray:
+        """Which of the n rows pass this facet's filter (kb.search's own rule, applied to each distinct value)."""
+        codes = [c for c, value in enumerate(self.values) if matches({name: (value,)}, {name: wanted})]
+        passing = np.zeros(n, dtype=bool)
+        passing[self.entry_row[np.isin(self.entry_code, codes)]] = True
+        return passing
+
+    def counts(self, passing: np.ndarray | None) -> dict[str, int]:
+        """How many of the passing rows (all when None) have each value."""
+        codes = self.entry_code if passing is None else self.entry_code[passing[self.entry_row]]
+        tally = np.bincount(codes, minlength=len(self.values))
+        return {self.values[c]: int(tally[c]) for c in np.flatnonzero(tally)}
+
+
+@dataclass(frozen=True, slots=True)
+class FacetTable:
+    """Every facet over the same records: which pass the chosen filters, and each facet's counts under the other
+    chosen ones. Search results, browsing and the map all count through it."""
+
+    facets: dict[str, Facet]
+    size: int
+
+    @classmethod
+    def of(cls, values: list[dict[str, tuple[str, ...]]]) -> FacetTable:
+        return cls({name: Facet.of(name, values) for name in FACETS}, len(values))
+
+    def passing(self, chosen: dict[str, str | None], but: str = "") -> np.ndarray | None:
+        """Which records pass every chosen filter (but the one named `but`); None where no filter applies."""
+        out = None
+        for name, wanted in chosen.items():
+            if wanted and name != but:
+                rows = self.facets[name].rows(name, wanted, self.size)
+                out = rows if out is None else out & rows
+        return out
+
+    def counts(self, chosen: dict[str, str | None] | None = None) -> dict[str, dict[str, int]]:
+        """Each facet's counts, each under the other chosen filters: what choosing an option would list."""
+        return {name: facet.counts(self.passing(chosen or {}, but=name)) for name, facet in self.facets.items()}
+
+
 def count_facets(values: list[dict[str, tuple[str, ...]]], chosen: dict[str, str | None] | None = None
                  ) -> dict[str, dict[str, int]]:
     """Counts of each facet's values over records given by their facet values, each facet under the other
-    chosen filters (the records passing each distinct set of filters are found once)."""
-    chosen = {k: v for k, v in (chosen or {}).items() if v}
-    out: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-    passing: dict[frozenset, list] = {}
-    for name in FACETS:
-        others = frozenset((k, v) for k, v in chosen.items() if k != name)
-        if others not in passing:
-            passing[others] = [vals for vals in values if matches(vals, dict(others))] if others else values
-        counts = out[name]
-        for vals in passing[others]:
-            for value in vals[name]:
-                if value:
-                    counts[value] = counts.get(value, 0) + 1
-    return out
+    chosen filters."""
+    return FacetTable.of(values).counts(chosen)
 
 
 def matches(values: dict[str, tuple[str, ...]], chosen: dict[str, str | None]) -> bool:

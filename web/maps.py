@@ -10,11 +10,10 @@ from markupsafe import Markup
 
 from kb.browse import places
 from kb.maps import EUROPE, SPACING, Frame, Marker, Pin, View, basemap_svg, country_labels, country_view, markers, pins
-from kb.themes import THEMES
 
 from .access import knowledge as _kb
 from .access import visible_status
-from .filters import chosen_filters, filter_args, filter_choices
+from .filters import filter_form, page_filters
 
 bp = Blueprint("maps", __name__)
 # Two pictures of the same view: a wide one for screens, a narrow one that a phone shows instead (CSS), each with
@@ -45,9 +44,7 @@ class Picture:
 
 @bp.get("/map")
 def index():
-    chosen = chosen_filters()
-    if visible_status():
-        chosen["status"] = None  # anonymous visitors see approved practices only
+    chosen = page_filters()
     counted = places(_kb(), chosen, status=visible_status())
     placed, unplaced = pins(counted.by_place, _kb().query_places().where)
     here = _here(request.args.get("here", ""))
@@ -63,16 +60,11 @@ def index():
     wide = pictures[0]
     in_view = sorted((pin for m in wide.markers for pin in m.pins), key=lambda p: (-p.count, p.city))
     shown_count = sum(p.count for p in in_view)
-    counts = counted.counts
     return render_template(
         "search/map.html", pictures=pictures, in_view=in_view[:LISTED], more_places=max(0, len(in_view) - LISTED),
         in_view_count=shown_count, outside=sum(p.count for p in placed) - shown_count, unplaced=unplaced,
-        total=counted.total, zoomed=chosen_view is not None, wider=_wider(wide.frame.view), here=here,
-        here_arg=request.args.get("here", "") if here else "", spacing=SPACING,
-        counts=counts, chosen={k: v or "" for k, v in chosen.items()}, kept=filter_args(chosen),
-        countries=_kb().store.countries(), themes=[t.id for t in THEMES],
-        **filter_choices(counts, chosen),
-        statuses=not visible_status())
+        total=counted.total, zoomed=chosen_view is not None, wider=str(wide.frame.view.wider()), here=here,
+        here_arg=request.args.get("here", "") if here else "", spacing=SPACING, **filter_form(counted.counts, chosen))
 
 
 def _here(arg: str) -> tuple[str, str] | None:
@@ -81,22 +73,23 @@ def _here(arg: str) -> tuple[str, str] | None:
     return (city, country.upper()) if city and len(country) == 2 else None
 
 
-def _wider(view: View) -> str:
-    """The view twice as wide and high around the same centre (the "Zoom out" link)."""
-    half_w, half_h = view.east - view.west, view.north - view.south
-    mid_lon, mid_lat = (view.east + view.west) / 2, (view.north + view.south) / 2
-    return str(View(max(mid_lon - half_w, -180), max(mid_lat - half_h, -80), min(mid_lon + half_w, 180),
-                    min(mid_lat + half_h, 80)))
-
-
 @bp.app_context_processor
 def helpers():
-    return {"mini_map": mini_map, "map_view": around}
+    return {"small_map": small_map}
 
 
-def mini_map(practice, label: str) -> Markup | None:
-    """A small map of a practice's place (its country marked, its city a dot), or None where neither is known:
-    an image, described by `label`, beside a link to the big map around it."""
+@dataclass(frozen=True, slots=True)
+class SmallMap:
+    """A practice page's map of its place: the picture, and the big map's arguments around that place."""
+
+    svg: Markup
+    link: dict[str, str]
+
+
+def small_map(practice, label: str) -> SmallMap | None:
+    """A small map of a practice's place (its country marked, its city a dot), described by `label`, with the
+    link to the big map around it (that place marked); its country alone where the city is not known; None
+    where neither is."""
     at = _kb().query_places().where(practice.city, practice.country) if practice.city else None
     view = View.around([at], least=14.0) if at else country_view(practice.country)
     if view is None:
@@ -106,16 +99,10 @@ def mini_map(practice, label: str) -> Markup | None:
     if at:
         x, y = frame.xy(*at)
         dot = f'<circle class="dot" cx="{x:.1f}" cy="{y:.1f}" r="6"/>'
-    return Markup('<svg class="mini-map" viewBox="0 0 {w} {h}" role="img" aria-label="{label}" '
-                  'xmlns="http://www.w3.org/2000/svg">{base}{dot}</svg>').format(
+    svg = Markup('<svg class="mini-map" viewBox="0 0 {w} {h}" role="img" aria-label="{label}" '
+                 'xmlns="http://www.w3.org/2000/svg">{base}{dot}</svg>').format(
         w=frame.width, h=frame.height, label=label, base=Markup(basemap_svg(frame, practice.country)),
         dot=Markup(dot))
-
-
-def around(practice) -> dict[str, str]:
-    """The big map's arguments for a practice's place: the view around it and the place to mark; the
-    country alone where the city is not known."""
-    at = _kb().query_places().where(practice.city, practice.country) if practice.city else None
-    if at:
-        return {"view": str(View.around([at], least=6.0)), "here": f"{practice.city}|{practice.country}"}
-    return {"country": practice.country} if practice.country else {}
+    link = ({"view": str(View.around([at], least=6.0)), "here": f"{practice.city}|{practice.country}"} if at
+            else {"country": practice.country})
+    return SmallMap(svg, link)

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app, g, request
+from flask import g, request
 from flask_babel import format_date, get_locale, gettext
 from markupsafe import Markup, escape
 
 from ingest.labels import field_of
 from kb import places
 from kb.export.sheet import PAGES
-from kb.knowledge import KnowledgeBase
 from kb.lexical import query_stems, stem
 
-
-def _kb() -> KnowledgeBase:
-    return current_app.extensions["kb"]
+from .access import knowledge as _kb
 
 
 def source_label(p) -> str:

@@ -21,15 +21,15 @@ from flask_babel import get_locale, lazy_gettext
 from kb import curation
 from kb.export import export, filename
 from kb.index import IndexNotReady
-from kb.knowledge import KnowledgeBase
 from kb.models import SHEET_FIELDS, Stage, Status
 from kb.search import facets, mark_matches, search_index, similar_practices
 from kb.themes import THEMES
 from kb.themes import label as theme_label
 
 from .access import allowed, is_visible, safe_target, visible_practice, visible_status
+from .access import knowledge as _kb
 from .downloads import choice, download
-from .filters import chosen_filters, filter_args, filter_choices
+from .filters import chosen_filters, filter_args, filter_form, page_filters
 from .labels import names
 from .limits import choice_arg, int_arg, query_arg, search_slot
 from .pages import Page
@@ -49,9 +49,6 @@ from .present import (
 
 bp = Blueprint("search", __name__)
 
-
-def _kb() -> KnowledgeBase:
-    return current_app.extensions["kb"]
 
 CLOSEST = 3  # when nothing matches well, the page still shows the closest weak matches
 
@@ -135,24 +132,19 @@ EXAMPLES = ("житло в обмін на ремонт", "ogrody społeczne na 
 @bp.get("/")
 def index():
     query = query_arg()
-    chosen = chosen_filters()
-    if visible_status():
-        chosen["status"] = None  # anonymous visitors see approved practices only: no status to choose
+    chosen = page_filters()
     weak = request.args.get("weak") == "1"
     found = results(query, chosen, weak)
     hits, error, counts = found.hits, found.error, found.counts
     page = Page.from_request(per_page=10).with_total(0 if found.closest else len(hits))
     home = None if query else _home()
-    countries = _kb().store.countries()
     # "No results in Polish — 7 in Ukrainian": what dropping the language filter would give.
     elsewhere = {code: n for code, n in counts["language"].items() if code != chosen["language"]} \
         if chosen["language"] and (not hits or found.closest) else {}
     return render_template("search/index.html", query=query, hits=hits if found.closest else page.slice(hits),
                            page=page, error=error, weaker=found.weaker, closest=found.closest, weak=weak,
-                           home=home, counts=counts, countries=countries, themes=[t.id for t in THEMES],
-                           **filter_choices(counts, chosen), chosen={k: v or "" for k, v in chosen.items()},
-                           kept=filter_args(chosen), country_name=country_name, elsewhere=elsewhere,
-                           language_names=LANGUAGE_NAMES, examples=EXAMPLES, statuses=not visible_status(),
+                           home=home, **filter_form(counts, chosen), country_name=country_name, elsewhere=elsewhere,
+                           language_names=LANGUAGE_NAMES, examples=EXAMPLES,
                            hidden=max(0, found.unfiltered - (0 if found.closest else len(hits)))
                            if any(chosen.values()) else 0)
 
