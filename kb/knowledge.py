@@ -21,7 +21,7 @@ from .models import Practice, Proposal, SearchHit
 from .passages import split_passages
 from .places import QueryPlaces
 from .search import search_index
-from .store import ChangeSet, DocumentRecord, SqliteStore
+from .store import ChangeSet, DocumentRecord, open_store
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ class KnowledgeBase:
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None):
         self.settings = settings
-        self.store = SqliteStore(settings.database)
+        self.store = open_store(settings)
         self._embedder = embedder
         self._index: FaissIndex | None = None
         self._index_mtime = 0.0

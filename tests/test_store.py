@@ -61,7 +61,7 @@ def test_every_write_goes_through_the_one_transaction_helper():
         for method in re.split(r"\n    def ", text)[1:]:
             writes = re.search(r"\b(INSERT|UPDATE|DELETE)\b", method)
             if writes and not method.startswith(("_insert_passage", "_delete_passages", "_apply", "_retire",
-                                                 "_upsert_document")):
+                                                 "_upsert_document", "_index_text", "_unindex_text")):
                 assert "self._transaction()" in method, f"{path.name}: def {method.split('(')[0]}"
 
 

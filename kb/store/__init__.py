@@ -1,17 +1,20 @@
 """SQLite store of documents, practices and their passages (WAL mode, versioned schema), and of the records
 around them: versions, accounts, the audit trail, collections and transfer checklists.
 
-One class per concern, combined into `SqliteStore` (one object, one connection):
+One class per concern, combined into `SqliteStore` (one object, one connection), or into `PostgresStore` for a
+knowledge base in PostgreSQL (`open_store` chooses by the settings):
 
 - base.py: the connection, reads, the one write transaction, the cache of small answers
 - records.py: the store's own records (DocumentRecord, Passage, ChangeSet, ConceptQuery)
 - passages.py, fulltext.py: passages, and their lexical (BM25) and concept full-text search
 - practices.py, documents.py: practices, curation writes; documents and saving an extraction
 - versions.py, accounts.py, audit.py, collections.py, checklists.py, overview.py (counts for pages)
+- pg_base.py, pg_fulltext.py, pg_schema.py: the connection, the full-text tables and the schema on PostgreSQL
 """
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .accounts import AccountStore
 from .audit import AuditStore
@@ -29,6 +32,10 @@ from .overview import OverviewStore
 from .records import ChangeSet, ConceptQuery, DocumentRecord, Passage
 from .versions import VersionStore
 
+if TYPE_CHECKING:
+    from ..config import Settings
+    from .pg_fulltext import PgFullTextStore
+
 
 class SqliteStore(DocumentStore, VersionStore, FullTextStore, OverviewStore, AccountStore, AuditStore,
                   CollectionStore, ChecklistStore):
@@ -39,7 +46,38 @@ class SqliteStore(DocumentStore, VersionStore, FullTextStore, OverviewStore, Acc
         self._refresh_derived()
 
 
+def _postgres_store() -> type:
+    """The PostgreSQL store's class, made on first use (psycopg is imported only then)."""
+    from .pg_fulltext import PgFullTextStore
+
+    class PostgresStore(PgFullTextStore, DocumentStore, VersionStore, OverviewStore, AccountStore, AuditStore,
+                        CollectionStore, ChecklistStore):
+        """The knowledge base's records in a PostgreSQL database, shared by every instance that serves it."""
+
+        def __init__(self, url: str, schema: str = ""):
+            super().__init__(url, schema)
+            self._refresh_derived()
+
+    return PostgresStore
+
+
+def postgres_store(url: str, schema: str = "") -> PgFullTextStore:
+    """A store in the PostgreSQL database at `url` (tables in `schema`, else the connection's search path)."""
+    return _POSTGRES.setdefault("class", _postgres_store())(url, schema)
+
+
+_POSTGRES: dict[str, type] = {}
+
+
+def open_store(settings: Settings) -> SqliteStore | PgFullTextStore:
+    """The store the settings name: PostgreSQL when `database_url` is set, else the SQLite file in the data
+    folder."""
+    if settings.database_url:
+        return postgres_store(settings.database_url, settings.database_schema)
+    return SqliteStore(settings.database)
+
+
 __all__ = [
     "COMMON_STEM_MIN", "COMMON_STEM_SHARE", "CONCEPT_CANDIDATE_MIN", "CONCEPT_CANDIDATE_SHARE",
-    "ChangeSet", "ConceptQuery", "DocumentRecord", "Passage", "SqliteStore",
+    "ChangeSet", "ConceptQuery", "DocumentRecord", "Passage", "SqliteStore", "open_store", "postgres_store",
 ]

@@ -15,10 +15,10 @@ class AuditStore(StoreBase):
         """Record one change: who, what, on which record, the values before and after; returns its id."""
         with self._transaction() as db:
             return db.execute(
-                "INSERT INTO audit(at, actor, action, target, before, after) VALUES (?,?,?,?,?,?)",
+                "INSERT INTO audit(at, actor, action, target, before, after) VALUES (?,?,?,?,?,?) RETURNING id",
                 (now_iso(), actor, action, target, json.dumps(before, ensure_ascii=False),
                  json.dumps(after, ensure_ascii=False)),
-            ).lastrowid
+            ).fetchone()[0]
 
     def audit_entries(self, target: str = "", entry_id: int = 0, limit: int = 50, offset: int = 0,
                       actor: str = "", action: str = "") -> tuple[list[AuditEntry], int]:

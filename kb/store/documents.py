@@ -183,9 +183,9 @@ class DocumentStore(PracticeStore):
                 "INSERT INTO practices(ordinal, title, summary, body, language, city, country, "
                 "themes, fields, source_path, source_checksum, locator, content_hash, confidence, flags, "
                 "stage, id, document_id, status, created_at, updated_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING rowid",
                 (*practice_values(practice), practice.id, doc_id, str(practice.status), stamp, stamp),
-            ).lastrowid
+            ).fetchone()[0]
             changes.added.append(practice.id)
         changes.new_passages += [self._insert_passage(rowid, n, text, practice.language)
                                  for n, text in enumerate(texts)]

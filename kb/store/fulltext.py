@@ -103,6 +103,19 @@ class FullTextStore(StoreBase):
         rows = self._all(f"SELECT rowid, stems FROM passages_fts WHERE rowid IN ({marks})", list(passage_ids))
         return {int(i): frozenset(text.split()) for i, text in rows}
 
+    def _index_text(self, passage_id: int, text: str) -> None:
+        self._db.execute("INSERT INTO passages_fts(rowid, stems) VALUES (?, ?)", (passage_id, stem_text(text)))
+        self._db.execute("INSERT INTO passages_concepts(rowid, concepts) VALUES (?, ?)",
+                         (passage_id, thesaurus().token_text(text)))
+
+    def _unindex_text(self, passage_ids: Sequence[int] | None) -> None:
+        if passage_ids is None:
+            self._db.execute("DELETE FROM passages_fts")
+            self._db.execute("DELETE FROM passages_concepts")
+            return
+        self._db.executemany("DELETE FROM passages_fts WHERE rowid = ?", [(i,) for i in passage_ids])
+        self._db.executemany("DELETE FROM passages_concepts WHERE rowid = ?", [(i,) for i in passage_ids])
+
     def _refresh_derived(self) -> None:
         """Derived tables made with another version of what derives them (or never: a store from before them)
         are made again on opening: the passages' concept tags (the thesaurus) and their full-text stems (the
@@ -124,6 +137,6 @@ class FullTextStore(StoreBase):
                 rows = db.execute("SELECT id, text FROM passages").fetchall()
                 db.execute(f"DELETE FROM {table}")
                 db.executemany(f"INSERT INTO {table}(rowid, {column}) VALUES (?, ?)", [(i, derive(t)) for i, t in rows])
-                db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, version))
+                db.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, version))
         except sqlite3.OperationalError as exc:  # a read-only or busy store: searches use the older table
             logger.warning("Could not remake %s for the new %s (%s); the older one stays", table, key, exc)

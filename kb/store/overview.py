@@ -31,7 +31,7 @@ class OverviewStore(PracticeStore):
             "documents": self._one(f"SELECT count(DISTINCT document_id) FROM practices p WHERE {where}", args)[0],
             "languages": group("p.language"),
             "countries": group("p.country"),
-            "themes": group("t.value", "practices p, json_each(p.themes) t"),
+            "themes": group("t.value", f"practices p, {self.THEMES_OF_P}"),
             "recent": self.recent(5, status),
         }
 

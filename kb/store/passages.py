@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from ..concepts import thesaurus
-from ..lexical import stem_text
 from .base import StoreBase
 from .records import Passage
 
@@ -14,20 +12,17 @@ class PassageStore(StoreBase):
 
     def _insert_passage(self, practice_rowid: int, ord_: int, text: str, language: str) -> Passage:
         """Add one passage (inside a transaction)."""
-        cur = self._db.execute(
-            "INSERT INTO passages(practice_rowid, ord, text, language) VALUES (?,?,?,?)",
+        passage_id = self._db.execute(
+            "INSERT INTO passages(practice_rowid, ord, text, language) VALUES (?,?,?,?) RETURNING id",
             (practice_rowid, ord_, text, language),
-        )
-        self._db.execute("INSERT INTO passages_fts(rowid, stems) VALUES (?, ?)", (cur.lastrowid, stem_text(text)))
-        self._db.execute("INSERT INTO passages_concepts(rowid, concepts) VALUES (?, ?)",
-                         (cur.lastrowid, thesaurus().token_text(text)))
-        return Passage(cur.lastrowid, text, language)
+        ).fetchone()[0]
+        self._index_text(passage_id, text)
+        return Passage(passage_id, text, language)
 
     def _delete_passages(self, practice_rowid: int) -> list[int]:
         """Remove one practice's passages (inside a transaction); returns their ids."""
         ids = [r[0] for r in self._db.execute("SELECT id FROM passages WHERE practice_rowid=?", (practice_rowid,))]
-        self._db.executemany("DELETE FROM passages_fts WHERE rowid = ?", [(i,) for i in ids])
-        self._db.executemany("DELETE FROM passages_concepts WHERE rowid = ?", [(i,) for i in ids])
+        self._unindex_text(ids)
         self._db.execute("DELETE FROM passages WHERE practice_rowid=?", (practice_rowid,))
         return ids
 
@@ -35,9 +30,8 @@ class PassageStore(StoreBase):
         """Swap every practice's passages for new ones (a re-split), in one transaction; returns them."""
         out: list[Passage] = []
         with self._transaction() as db:
+            self._unindex_text(None)
             db.execute("DELETE FROM passages")
-            db.execute("DELETE FROM passages_fts")
-            db.execute("DELETE FROM passages_concepts")
             rows = {pid: (rowid, lang) for rowid, pid, lang in db.execute("SELECT rowid, id, language FROM practices")}
             for pid, texts in passages.items():  # in the caller's order: it matches the caller's vectors
                 rowid, language = rows[pid]
@@ -76,7 +70,7 @@ class PassageStore(StoreBase):
         if country:
             sql, args = sql + " AND p.country = ?", [*args, country.upper()]
         if theme:
-            sql, args = sql + " AND EXISTS (SELECT 1 FROM json_each(p.themes) WHERE value = ?)", [*args, theme]
+            sql, args = sql + f" AND EXISTS (SELECT 1 FROM {self.THEMES_OF_P} WHERE t.value = ?)", [*args, theme]
         if city:
             sql, args = sql + " AND p.city = ?", [*args, city]
         if status:

@@ -23,8 +23,10 @@ class PracticeStore(PassageStore):
     def _practices(self, where: str, args: Sequence = (), order: str = "", limit: int = -1, offset: int = 0
                    ) -> list[Practice]:
         """Practices matching an SQL condition on `practices p`."""
-        rows = self._all(f"SELECT {COLUMNS} FROM practices p WHERE {where}{' ORDER BY ' + order if order else ''} "
-                         "LIMIT ? OFFSET ?", [*args, limit, offset])
+        sql = f"SELECT {COLUMNS} FROM practices p WHERE {where}{' ORDER BY ' + order if order else ''}"
+        if limit >= 0:  # PostgreSQL has no LIMIT -1
+            sql, args = sql + " LIMIT ? OFFSET ?", [*args, limit, offset]
+        rows = self._all(sql, args)
         return [to_practice(r) for r in rows]
 
     def listed(self, status: Status | None = None) -> list[Listed]:

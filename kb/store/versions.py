@@ -43,7 +43,7 @@ class VersionStore(PracticeStore):
     def add_not_versions(self, a: str, b: str) -> None:
         """Remember that an advisor split these two: automatic linking never joins them again."""
         with self._transaction() as db:
-            db.execute("INSERT OR IGNORE INTO not_versions(a, b) VALUES (?, ?)", tuple(sorted((a, b))))
+            db.execute("INSERT INTO not_versions(a, b) VALUES (?, ?) ON CONFLICT DO NOTHING", tuple(sorted((a, b))))
 
     def not_versions(self, practice_id: str) -> set[str]:
         """The practices an advisor split from this one."""
