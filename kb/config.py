@@ -39,7 +39,8 @@ class Settings:
     secret_key: str = ""
     secure_cookies: bool = False  # served over HTTPS (behind a proxy): session cookies only travel encrypted
     # The store: the SQLite file in data_dir by default; a PostgreSQL database when a URL is given
-    # ("postgresql://host:5432/name"), its tables in database_schema (else the connection's search path).
+    # ("postgresql://host:5432/name"), its tables in database_schema (else the connection's search path;
+    # "auto": a schema named after the data folder).
     database_url: str = ""
     database_schema: str = ""
 

@@ -47,9 +47,24 @@ class KnowledgeBase:
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.RLock()  # short: loading and swapping the index
         self._writing = threading.RLock()  # one writer at a time in this process (ingest, uploads, edits)
+        self._replica = None  # with the store in PostgreSQL: the index as a replica of the database's vectors
 
     def close(self) -> None:
+        if self._replica is not None:
+            self._replica.close()
         self.store.close()
+
+    @property
+    def replica(self):
+        """The index replica of a knowledge base in PostgreSQL (kb/replica.py); None for one in SQLite."""
+        if self._replica is None and self.store.holds_vectors:
+            from .replica import IndexReplica
+
+            with self._lock:
+                if self._replica is None:
+                    self._replica = IndexReplica(self.store, self.settings.index_dir, self.embedder,
+                                                 self.settings.debias, self.settings.exact_limit)
+        return self._replica
 
     @property
     def embedder(self) -> Embedder:
@@ -59,7 +74,10 @@ class KnowledgeBase:
 
     # -- index -----------------------------------------------------------------------------
     def index(self, create: bool = False) -> FaissIndex:
-        """The index on disk, reloaded when another process rewrote it; checked against the embedder."""
+        """The index on disk, reloaded when another process rewrote it; checked against the embedder. With the
+        store in PostgreSQL, this instance's replica of the database's vectors."""
+        if self.replica is not None:
+            return self.replica.index()
         with self._lock:
             directory = self.settings.index_dir
             manifest = directory / FaissIndex.MANIFEST
@@ -105,11 +123,15 @@ class KnowledgeBase:
             index = self.index()
         except IndexNotReady:
             return False
+        if self.replica is not None:
+            index = self.replica.sync()
         return index.count == len(self.store.passage_ids())
 
     def catch_up(self, progress: Callable[[int], None] | None = None) -> IndexRepair:
         """Bring the index to exactly the stored passages, embedding only those it lacks: after a crash
         between the store's commit and the index's save, `kb ingest` and `kb serve` heal it at start."""
+        if self.replica is not None:
+            return self._catch_up_vectors(progress)
         with self._writing, self._index_file_lock(), self._lock:
             index = self.index(create=True)
             held, stored = index.ids(), set(self.store.passage_ids())
@@ -126,6 +148,18 @@ class KnowledgeBase:
                            len(rows), len(extra))
             return IndexRepair(len(rows), len(extra))
 
+    def _catch_up_vectors(self, progress: Callable[[int], None] | None = None) -> IndexRepair:
+        """With the store in PostgreSQL: embed the passages whose vectors were never stored (a crash between
+        the two commits), then bring this instance's replica up to date."""
+        with self._writing:
+            rows = self.store.passages_without_vectors()
+            if rows:
+                vectors = self.embedder.embed_passages([text for _, text, _ in rows], progress=progress)
+                self.store.save_vectors(self.embedder.model_id, [i for i, _, _ in rows], vectors)
+                logger.warning("%d passages had no vectors in the database: embedded and stored", len(rows))
+            self.replica.sync()
+            return IndexRepair(len(rows), 0)
+
     def reindex(self, progress: Callable[[int], None] | None = None) -> int:
         """Re-split and re-embed every practice into a fresh index (after a model or setting change, or to repair one).
 
@@ -136,6 +170,11 @@ class KnowledgeBase:
             fresh = FaissIndex.create(self.settings.index_dir, self.embedder, self.settings.debias)
             vectors = self.embedder.embed_passages([t for ts in passages.values() for t in ts], progress=progress)
             rows = self.store.replace_passages(passages)
+            if self.replica is not None:
+                self.store.save_vectors(self.embedder.model_id, [r.id for r in rows], vectors)
+                fresh = self.replica.rebuild()
+                link_versions(fresh, self.store, list(passages))
+                return fresh.count
             fresh.add([r.id for r in rows], vectors, [r.language for r in rows])
             fresh = fresh.fit_to_size(self.settings.exact_limit)
             fresh.save()
@@ -169,7 +208,10 @@ class KnowledgeBase:
                 index = self.index(create=True)
                 changes = self.store.save_document(doc, practices, passages)
                 assert [s.text for s in changes.new_passages] == texts, "passages stored out of order"
-                if changes.new_passages or changes.dropped_passages or not FaissIndex.exists(self.settings.index_dir):
+                if self.replica is not None:  # the database holds the vectors: every instance's replica follows
+                    self.store.save_vectors(self.embedder.model_id, [s.id for s in changes.new_passages], vectors)
+                    index = self.replica.sync()
+                elif changes.new_passages or changes.dropped_passages or not FaissIndex.exists(self.settings.index_dir):
                     index = index.copy()  # searches keep reading the old one until the swap
                     index.remove(changes.dropped_passages)
                     index.add([s.id for s in changes.new_passages], vectors,
@@ -193,7 +235,11 @@ class KnowledgeBase:
             with self._index_file_lock(), self._lock:
                 index = self.index(create=True).copy() if passages is not None else None
                 new, dropped = self.store.save_curated(practice, passages, extraction)
-                if index is not None:
+                if self.replica is not None:
+                    if passages is not None:
+                        self.store.save_vectors(self.embedder.model_id, [s.id for s in new], vectors)
+                    self.replica.sync()
+                elif index is not None:
                     index.remove(dropped)
                     index.add([s.id for s in new], vectors, [s.language for s in new])
                     self._swap(index)
@@ -255,6 +301,8 @@ class KnowledgeBase:
         except IndexNotReady:
             self.embedder.embed_queries(["warm-up"])
         self.query_places()  # the cities' names and coordinates (built from the gazetteer after ingest)
+        if self.replica is not None:  # several instances share the database: apply their changes as they come
+            self.replica.follow()
         warm_up_maps()
 
     def get(self, practice_id: str) -> Practice | None:

@@ -1,6 +1,8 @@
 """Shared fixtures: real SQLite files, real FAISS indexes, real documents, the real bundled model."""
 from __future__ import annotations
 
+import dataclasses
+import os
 import shutil
 from pathlib import Path
 
@@ -13,6 +15,32 @@ from kb.knowledge import KnowledgeBase
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
+TEST_DATABASE_URL = os.environ.get("KB_TEST_DATABASE_URL", "postgresql://127.0.0.1:5432/test")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--store", choices=("sqlite", "postgres"), default=os.environ.get("KB_TEST_STORE", "sqlite"),
+                     help="the store every knowledge base of the suite uses: a SQLite file in its data folder, or "
+                          "a schema of its own in the test PostgreSQL database (KB_TEST_DATABASE_URL)")
+
+
+def pytest_configure(config):
+    """With --store postgres, every Settings the suite makes (and every `kb` it starts) keeps its knowledge base
+    in PostgreSQL, one schema per data folder: the whole suite runs on the server backend."""
+    if config.getoption("store") == "postgres":
+        defaults = dict(zip([f.name for f in dataclasses.fields(Settings)], Settings.__init__.__defaults__))
+        defaults.update(database_url=TEST_DATABASE_URL, database_schema="auto")
+        Settings.__init__.__defaults__ = tuple(defaults.values())
+        os.environ.update(KB_DATABASE_URL=TEST_DATABASE_URL, KB_DATABASE_SCHEMA="auto")
+
+
+def pytest_sessionfinish(session):
+    if session.config.getoption("store") == "postgres":
+        import psycopg
+
+        with psycopg.connect(TEST_DATABASE_URL, autocommit=True) as conn:
+            for (name,) in conn.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'kb\\_%'").fetchall():
+                conn.execute(f"DROP SCHEMA {name} CASCADE")
 
 
 @pytest.fixture

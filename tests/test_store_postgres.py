@@ -7,8 +7,8 @@ import uuid
 import psycopg
 import pytest
 
-from kb.migrations import MIGRATIONS
 from kb.store import DocumentRecord, SqliteStore, postgres_store
+from kb.store.pg_schema import PG_MIGRATIONS
 
 from .store_contract import DOC, StoreContract, make
 
@@ -39,11 +39,11 @@ class TestPostgresStore(StoreContract):
 
 
 def test_schema_is_migrated_once_and_a_newer_one_refused(store, schema):
-    assert store.schema_version == len(MIGRATIONS)
+    assert store.schema_version == len(PG_MIGRATIONS)
     postgres_store(URL, schema).close()  # re-opening an up-to-date schema changes nothing
     with psycopg.connect(URL, autocommit=True) as conn:
         conn.execute(f"SET search_path TO {schema}")
-        assert conn.execute("SELECT version FROM schema_version").fetchall() == [(len(MIGRATIONS),)]
+        assert conn.execute("SELECT version FROM schema_version").fetchall() == [(len(PG_MIGRATIONS),)]
         conn.execute("UPDATE schema_version SET version = version + 1")
     with pytest.raises(RuntimeError, match="newer than this program"):
         postgres_store(URL, schema)

@@ -31,8 +31,9 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     kb = _open(ctx)
     data = kb.store.stats()
     try:
-        m = kb.index().manifest
-        data["index"] = {"model": m.model_id, "dimension": m.dimension, "vectors": m.count, "debias": m.debias,
+        index = kb.index()
+        m = index.manifest
+        data["index"] = {"model": m.model_id, "dimension": m.dimension, "vectors": index.count, "debias": m.debias,
                          "type": m.index_type, "nprobe": m.nprobe, "built_at": m.built_at,
                          "current": kb.index_is_current()}
     except IndexNotReady as exc:

@@ -13,6 +13,7 @@ knowledge base in PostgreSQL (`open_store` chooses by the settings):
 """
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,7 +40,10 @@ if TYPE_CHECKING:
 
 class SqliteStore(DocumentStore, VersionStore, FullTextStore, OverviewStore, AccountStore, AuditStore,
                   CollectionStore, ChecklistStore):
-    """The knowledge base's records in one SQLite file. Safe to share between threads."""
+    """The knowledge base's records in one SQLite file. Safe to share between threads. The passages' vectors
+    live in the FAISS index beside it (kb/index.py), not here."""
+
+    holds_vectors = False
 
     def __init__(self, path: Path):
         super().__init__(path)
@@ -49,8 +53,9 @@ class SqliteStore(DocumentStore, VersionStore, FullTextStore, OverviewStore, Acc
 def _postgres_store() -> type:
     """The PostgreSQL store's class, made on first use (psycopg is imported only then)."""
     from .pg_fulltext import PgFullTextStore
+    from .pg_vectors import PgVectorStore
 
-    class PostgresStore(PgFullTextStore, DocumentStore, VersionStore, OverviewStore, AccountStore, AuditStore,
+    class PostgresStore(PgFullTextStore, PgVectorStore, DocumentStore, VersionStore, OverviewStore, AccountStore, AuditStore,
                         CollectionStore, ChecklistStore):
         """The knowledge base's records in a PostgreSQL database, shared by every instance that serves it."""
 
@@ -73,8 +78,16 @@ def open_store(settings: Settings) -> SqliteStore | PgFullTextStore:
     """The store the settings name: PostgreSQL when `database_url` is set, else the SQLite file in the data
     folder."""
     if settings.database_url:
-        return postgres_store(settings.database_url, settings.database_schema)
+        return postgres_store(settings.database_url, database_schema(settings))
     return SqliteStore(settings.database)
+
+
+def database_schema(settings: Settings) -> str:
+    """The PostgreSQL schema the settings name; "auto": one named after the data folder, so that several
+    knowledge bases on one machine can share a database."""
+    if settings.database_schema != "auto":
+        return settings.database_schema
+    return "kb_" + hashlib.sha1(str(settings.data_dir.resolve()).encode()).hexdigest()[:16]
 
 
 __all__ = [

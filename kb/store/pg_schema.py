@@ -1,5 +1,6 @@
 """The PostgreSQL schema: the same versioned migrations as kb/migrations.py (one step for each of SQLite's, so a
-schema version means the same tables on both backends), in PostgreSQL's SQL. The version is kept in
+schema version means the same tables on both backends), in PostgreSQL's SQL, then the server backend's own
+(the passages' vectors and their change log). The version is kept in
 `schema_version`; a migration runs under an advisory lock, so instances that start together migrate once.
 
 The full-text tables differ: SQLite's FTS5 keeps its own term statistics, here `passage_terms` holds each
@@ -154,15 +155,46 @@ _CONCEPTS = """
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
-# One step for each of SQLite's migrations (its third, FTS5's vocabulary table, is a query here).
+# The passages' vectors live in the database (the source of truth; each instance's FAISS index is a replica
+# of them, kb/replica.py), with a log of the changes replicas apply: a vector stored is an addition, a passage
+# deleted a removal; each change wakes the replicas (NOTIFY kb_passages).
+_VECTORS = """
+    CREATE TABLE passage_vectors (
+        passage_id BIGINT PRIMARY KEY REFERENCES passages(id) ON DELETE CASCADE,
+        vector BYTEA NOT NULL
+    );
+    CREATE TABLE passage_changes (
+        seq BIGSERIAL PRIMARY KEY,
+        passage_id BIGINT NOT NULL,
+        added BOOLEAN NOT NULL
+    );
+    CREATE FUNCTION log_passage_change() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_TABLE_NAME = 'passage_vectors' THEN
+            INSERT INTO passage_changes(passage_id, added) VALUES (NEW.passage_id, true);
+        ELSE
+            INSERT INTO passage_changes(passage_id, added) VALUES (OLD.id, false);
+        END IF;
+        PERFORM pg_notify('kb_passages', current_schema());
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER passage_vector_added AFTER INSERT ON passage_vectors
+        FOR EACH ROW EXECUTE FUNCTION log_passage_change();
+    CREATE TRIGGER passage_removed AFTER DELETE ON passages
+        FOR EACH ROW EXECUTE FUNCTION log_passage_change();
+"""
+
+# One step for each of SQLite's migrations (its third, FTS5's vocabulary table, is a query here), then what
+# only the server backend has.
 PG_MIGRATIONS: list[str] = [
     _CREATE_TABLES, _FULLTEXT, "SELECT 1", _GROUPS, _CHECKLISTS, _CURATION,
     "ALTER TABLE practices ADD COLUMN detached INTEGER NOT NULL DEFAULT 0",
     _CONCEPTS,
     "ALTER TABLE practices ADD COLUMN stage TEXT NOT NULL DEFAULT ''",
     "ALTER TABLE users ADD COLUMN sessions_ended INTEGER NOT NULL DEFAULT 0",
+    _VECTORS,
 ]
-assert len(PG_MIGRATIONS) == len(MIGRATIONS), "one PostgreSQL step for each SQLite migration"
+assert len(PG_MIGRATIONS) >= len(MIGRATIONS), "a PostgreSQL step for each SQLite migration"
 
 _LOCK = 4_171_802  # the advisory lock migrations run under (any constant the application owns)
 

@@ -1,0 +1,97 @@
+"""Several instances on one PostgreSQL knowledge base (the real server on 127.0.0.1:5432, database `test`): each
+keeps its FAISS index as a replica of the database's vectors, so what one writes the others find."""
+import time
+
+import psycopg
+import pytest
+
+from kb.config import Settings
+from kb.embed import HashingEmbedder
+from kb.knowledge import KnowledgeBase
+from kb.models import Practice, SourceRef, practice_id
+from kb.store import DocumentRecord
+
+from .conftest import TEST_DATABASE_URL
+
+
+@pytest.fixture
+def two_instances(tmp_path):
+    """Two knowledge bases with data folders of their own (as on two machines) and one database schema."""
+    schema = f"kb_replica_{time.time_ns()}"
+    made = [KnowledgeBase(Settings().with_values(data_dir=tmp_path / name, model="hashing",
+                                                 database_url=TEST_DATABASE_URL, database_schema=schema),
+                          embedder=HashingEmbedder()) for name in ("one", "two")]
+    yield made
+    for kb in made:
+        kb.close()
+    with psycopg.connect(TEST_DATABASE_URL, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def _practice(path: str, n: int, title: str, body: str) -> Practice:
+    return Practice(id=practice_id(path, n), title=title, body=body, language="pl",
+                    source=SourceRef(path=path, checksum="c", ordinal=n))
+
+
+def _found(kb: KnowledgeBase, query: str) -> list[str]:
+    return [h.practice.title for h in kb.search(query, k=3)]
+
+
+def _within(seconds: float, check) -> float:
+    """How long until `check()` holds (fails after `seconds`)."""
+    started = time.monotonic()
+    while not check():
+        assert time.monotonic() - started < seconds, "not seen in time"
+        time.sleep(0.05)
+    return time.monotonic() - started
+
+
+def test_a_write_on_one_instance_is_found_on_the_other(two_instances):
+    one, two = two_instances
+    assert two.index().count == 0
+    doc = DocumentRecord("/d/a.txt", "a.txt", "s1", 1)
+    one.save_document(doc, [_practice("/d/a.txt", 1, "Ogrody deszczowe", "Ogrody deszczowe zbierają wodę z dachów.")])
+    assert _found(one, "ogrody deszczowe") == ["Ogrody deszczowe"]  # the writer at once
+    _within(2.0, lambda: _found(two, "ogrody deszczowe") == ["Ogrody deszczowe"])
+
+    # A changed text replaces the other instance's vectors; a removed practice leaves its index.
+    one.save_document(doc, [_practice("/d/a.txt", 1, "Łąki kwietne", "Łąki kwietne zamiast trawników.")])
+    _within(2.0, lambda: _found(two, "łąki kwietne") == ["Łąki kwietne"])
+    assert two.index().count == one.index().count == len(one.store.passage_ids())
+    one.save_document(doc, [])
+    _within(2.0, lambda: two.index().count == 0)
+
+
+def test_a_following_instance_applies_changes_as_they_are_announced(two_instances):
+    one, two = two_instances
+    two.index()
+    two.replica.follow()
+    doc = DocumentRecord("/d/b.txt", "b.txt", "s2", 1)
+    one.save_document(doc, [_practice("/d/b.txt", 1, "Budżet obywatelski", "Mieszkańcy głosują na projekty.")])
+    # Without a search asking, the listener applies the change (no look for changes is due yet).
+    waited = _within(2.0, lambda: two.replica._index.count == 1)
+    assert waited < 2.0
+
+
+def test_an_instance_starting_later_builds_its_replica_from_the_database(two_instances, tmp_path):
+    one, _ = two_instances
+    doc = DocumentRecord("/d/c.txt", "c.txt", "s3", 1)
+    one.save_document(doc, [_practice("/d/c.txt", 1, "Rowery miejskie", "Rowery miejskie w całym mieście.")])
+    late = KnowledgeBase(one.settings.with_values(data_dir=tmp_path / "late"), embedder=HashingEmbedder())
+    try:
+        assert _found(late, "rowery miejskie") == ["Rowery miejskie"]
+        assert late.index_is_current()
+    finally:
+        late.close()
+
+
+def test_passages_whose_vectors_were_never_stored_are_embedded_at_catch_up(two_instances):
+    """A crash between the passages' commit and their vectors' leaves passages without vectors: catch_up heals."""
+    one, two = two_instances
+    doc = DocumentRecord("/d/d.txt", "d.txt", "s4", 1)
+    practice = _practice("/d/d.txt", 1, "Kawiarenka naprawcza", "Wolontariusze naprawiają rowery.")
+    one.store.save_document(doc, [practice], {practice.id: ["Kawiarenka naprawcza. Wolontariusze naprawiają."]})
+    assert not two.index_is_current()
+    assert two.catch_up().added == 1
+    assert two.index_is_current()
+    _within(2.0, lambda: _found(one, "kawiarenka naprawcza") == ["Kawiarenka naprawcza"])
