@@ -43,6 +43,11 @@ class Settings:
     # "auto": a schema named after the data folder).
     database_url: str = ""
     database_schema: str = ""
+    # Several instances serving one knowledge base (database_url set): the sign-in and checklist limits count in
+    # this Redis ("redis://host:6379/0"; else in each instance's memory); behind a reverse proxy, trust this many
+    # proxies' X-Forwarded-For/-Proto/-Host headers (0: none, the server faces visitors directly).
+    redis_url: str = ""
+    proxy_hops: int = 0
 
     @property
     def database(self) -> Path:

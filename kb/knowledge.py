@@ -156,7 +156,7 @@ class KnowledgeBase:
             if rows:
                 vectors = self.embedder.embed_passages([text for _, text, _ in rows], progress=progress)
                 self.store.save_vectors(self.embedder.model_id, [i for i, _, _ in rows], vectors)
-                logger.warning("%d passages had no vectors in the database: embedded and stored", len(rows))
+                logger.info("%d passages had no vectors in the database: embedded and stored", len(rows))
             self.replica.sync()
             return IndexRepair(len(rows), 0)
 

@@ -29,9 +29,10 @@ def pytest_configure(config):
     in PostgreSQL, one schema per data folder: the whole suite runs on the server backend."""
     if config.getoption("store") == "postgres":
         defaults = dict(zip([f.name for f in dataclasses.fields(Settings)], Settings.__init__.__defaults__))
-        defaults.update(database_url=TEST_DATABASE_URL, database_schema="auto")
+        defaults.update(database_url=TEST_DATABASE_URL, database_schema="auto", secret_key="test-" + "k" * 32)
         Settings.__init__.__defaults__ = tuple(defaults.values())
-        os.environ.update(KB_DATABASE_URL=TEST_DATABASE_URL, KB_DATABASE_SCHEMA="auto")
+        os.environ.update(KB_DATABASE_URL=TEST_DATABASE_URL, KB_DATABASE_SCHEMA="auto",
+                          KB_SECRET_KEY=defaults["secret_key"])
 
 
 def pytest_sessionfinish(session):

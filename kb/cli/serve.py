@@ -15,10 +15,13 @@ from .group import _catch_up, _settings, cli
 @click.pass_context
 def serve(ctx: click.Context, host: str | None, port: int | None, debug: bool) -> None:
     """Serve the web UI."""
-    from web.app import create_app
+    from web.app import ConfigurationError, create_app
 
     settings = _settings(ctx).with_values(host=host, port=port)
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except ConfigurationError as exc:
+        raise click.ClickException(str(exc)) from exc
     if settings.host not in ("127.0.0.1", "localhost", "::1") and not settings.secure_cookies:
         click.echo("Warning: serving beyond this machine without HTTPS; put it behind a TLS proxy and set "
                    "KB_SECURE_COOKIES=1 so that advisors' sessions travel encrypted.", err=True)
