@@ -77,7 +77,10 @@ class KnowledgeBase:
         """The index on disk, reloaded when another process rewrote it; checked against the embedder. With the
         store in PostgreSQL, this instance's replica of the database's vectors."""
         if self.replica is not None:
-            return self.replica.index()
+            index = self.replica.index()
+            if not index.count and not create and not self.store.count():
+                raise IndexNotReady("The knowledge base is empty: run `kb ingest PATH` first.")
+            return index
         with self._lock:
             directory = self.settings.index_dir
             manifest = directory / FaissIndex.MANIFEST

@@ -38,6 +38,11 @@ class IndexReplica:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
+    @property
+    def position(self) -> int:
+        """The last change of the database's log this replica has applied."""
+        return self._position
+
     def index(self) -> FaissIndex:
         """The current index: built from the database on first use, then brought up to date when the last look
         for changes is older than FOLLOW_SECONDS."""
@@ -51,10 +56,11 @@ class IndexReplica:
     def _check_model(self) -> None:
         stored = self.store.vectors_model()
         if stored and stored != (self.embedder.model_id, self.embedder.dimension):
-            raise IndexNotReady(
-                f"The vectors in the database were made by {stored[0]} ({stored[1]} dimensions) but the configured "
-                f"model is {self.embedder.model_id}: run `kb index` to re-embed every practice with it, or set "
-                f"KB_MODEL back to {stored[0]}.")
+            raise IndexNotReady(  # the words of kb/index.py's check: the same situation on either backend
+                f"The search index (the vectors in the database) was built with {stored[0]} ({stored[1]} "
+                f"dimensions) but the configured model is {self.embedder.model_id} ({self.embedder.dimension} "
+                f"dimensions). Run `kb index` to re-embed every practice with the configured model, or set "
+                f"KB_MODEL back to the index's model.")
 
     def _build(self) -> None:
         self._check_model()

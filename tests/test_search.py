@@ -179,7 +179,7 @@ def test_a_search_in_a_fresh_process_does_not_load_the_gazetteer(corpus_kb):
     corpus_kb.query_places()  # as ingest leaves it
     code = ("import sys; from kb.config import Settings; from kb.knowledge import KnowledgeBase; "
             "from kb.search import query_city; from kb import places; "
-            f"kb = KnowledgeBase(Settings().with_values(data_dir={str(corpus_kb.settings.data_dir)!r})); "
+            f"kb = KnowledgeBase(Settings.from_env().with_values(data_dir={str(corpus_kb.settings.data_dir)!r})); "
             "assert query_city(kb, 'praktyki ze Lwowa') == ('Lviv', 'UA'); "
             "assert places.gazetteer.cache_info().currsize == 0, 'the gazetteer was loaded'")
     subprocess.run([sys.executable, "-c", code], check=True)

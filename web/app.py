@@ -36,9 +36,24 @@ def _stored_secret(settings: Settings) -> str:
     return path.read_text(encoding="ascii").strip()
 
 
+class ConfigurationError(RuntimeError):
+    """The settings cannot serve as they are; the message says what to set."""
+
+
 def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None) -> Flask:
     settings = settings or Settings.from_env()
+    if settings.database_url and not settings.secret_key:
+        # Every instance must sign sessions with the same key, or a visitor's next request, served by another
+        # instance, would find them signed out: a key kept in one instance's data folder will not do.
+        raise ConfigurationError("KB_SECRET_KEY must be set when the knowledge base is in PostgreSQL "
+                                 "(KB_DATABASE_URL): every instance signs sessions with it. Make one with "
+                                 "`python -c 'import secrets; print(secrets.token_hex(32))'`.")
     app = Flask(__name__)
+    if settings.proxy_hops:  # the client's address, scheme and host as the trusted proxies saw them
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     app.config.update(
         SECRET_KEY=settings.secret_key or _stored_secret(settings), WTF_CSRF_TIME_LIMIT=None,
         SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=settings.secure_cookies,

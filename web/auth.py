@@ -59,11 +59,14 @@ def _load(token: str) -> SignedIn | None:
 
 
 def init_app(app) -> None:
-    """Sessions for signed-in users, and a limit on sign-in attempts (kept per app, in its memory)."""
+    """Sessions for signed-in users, and a limit on sign-in attempts (in the app's memory, or in Redis when the
+    settings name one: then every instance counts the same attempts)."""
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = lazy_gettext("Please sign in to see this page.")
-    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", default_limits=[])
+    # Several instances share the limits through Redis; one instance keeps them in its memory.
+    storage = app.extensions["kb"].settings.redis_url or "memory://"
+    limiter = Limiter(get_remote_address, app=app, storage_uri=storage, default_limits=[])
     # Only failed attempts count (a sign-in that succeeds redirects): advisors behind one address are not
     # locked out by each other's sign-ins.
     app.view_functions["auth.login"] = limiter.limit(
