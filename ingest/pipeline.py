@@ -103,6 +103,11 @@ def _is_ignored(relative: str, patterns: list[str]) -> bool:
     return False
 
 
+def checksum_bytes(content: bytes) -> str:
+    """The SHA-256 of a file's bytes, as `checksum` gives it of the file."""
+    return hashlib.sha256(content).hexdigest()
+
+
 def checksum(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:

@@ -48,6 +48,7 @@ class Settings:
     # proxies' X-Forwarded-For/-Proto/-Host headers (0: none, the server faces visitors directly).
     redis_url: str = ""
     proxy_hops: int = 0
+    job_stale_seconds: float = 60.0  # an upload whose runner said nothing for this long is taken over by another
 
     @property
     def database(self) -> Path:

@@ -161,10 +161,35 @@ M010_SESSIONS = """
         ALTER TABLE users ADD COLUMN sessions_ended INTEGER NOT NULL DEFAULT 0;
 """
 
+# Jobs (uploads, kb/store/jobs.py): their state, who runs them and when it last said so, per-file results, and
+# the uploaded files themselves until the job is done, so that any instance (or `kb worker`) can run or resume one.
+M011_JOBS = """
+        CREATE TABLE jobs (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            owner TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
+            created_at TEXT NOT NULL,
+            finished_at TEXT NOT NULL DEFAULT '',
+            runner TEXT NOT NULL DEFAULT '',
+            heartbeat REAL NOT NULL DEFAULT 0,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            error TEXT NOT NULL DEFAULT '',
+            data TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX jobs_owner ON jobs(owner, created_at);
+        CREATE TABLE job_files (
+            job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            content BLOB NOT NULL,
+            PRIMARY KEY (job_id, name)
+        );
+"""
+
 # Each migration is an SQL script or a function, run in one transaction with the version bump.
 MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     M001_CREATE_TABLES, m002_passages_fulltext, M003_FULLTEXT_VOCABULARY, M004_PRACTICE_GROUPS, M005_CHECKLISTS,
-    M006_CURATION, M007_DETACHED, M008_CONCEPTS, M009_STAGE, M010_SESSIONS,
+    M006_CURATION, M007_DETACHED, M008_CONCEPTS, M009_STAGE, M010_SESSIONS, M011_JOBS,
 ]
 
 

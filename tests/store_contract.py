@@ -336,3 +336,21 @@ class StoreContract:
         update_item(stored, key, note="starsza strona")
         assert not store.save_checklist(stored, base=stored.revision - 1)
         assert store.checklist(first.id).items[key].note == "nowsza notatka"
+
+    # -- jobs ---------------------------------------------------------------------------------------
+    def test_jobs_are_taken_once_and_taken_over_when_their_runner_falls_silent(self, store):
+        store.create_job("j1", "upload", "ola", {"names": {"a.txt": "a.txt"}}, {"a.txt": b"bytes \x00\xff"})
+        assert store.job("j1").state == "queued" and store.job_files("j1") == {"a.txt": b"bytes \x00\xff"}
+        taken = store.take_job("host-a:1", 60)
+        assert (taken.id, taken.state, taken.runner, taken.attempts) == ("j1", "running", "host-a:1", 1)
+        assert store.take_job("host-b:2", 60) is None  # its runner is alive: nobody else takes it
+        assert store.job_progress("j1", "host-a:1", {"names": {}, "results": [1]})
+        assert store.job("j1").data == {"names": {}, "results": [1]}
+        again = store.take_job("host-b:2", -1)  # silent for longer than allowed: taken over
+        assert (again.runner, again.attempts) == ("host-b:2", 2)
+        assert not store.job_progress("j1", "host-a:1")  # the old runner learns it is no longer its job
+        store.finish_job("j1", "host-b:2", "done", {"results": [1, 2]})
+        done = store.job("j1")
+        assert done.state == "done" and done.finished_at and store.job_files("j1") == {}
+        assert store.take_job("host-c:3", -1) is None and [j.id for j in store.jobs(owner="ola")] == ["j1"]
+        assert store.jobs(owner="ewa") == [] and store.unfinished_jobs() == []

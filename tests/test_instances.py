@@ -31,7 +31,8 @@ def _free_port() -> int:
 def cluster(tmp_path):
     schema = f"kb_cluster_{time.time_ns()}"
     env = {**os.environ, "KB_MODEL": "hashing", "KB_DATABASE_URL": TEST_DATABASE_URL, "KB_DATABASE_SCHEMA": schema,
-           "KB_SECRET_KEY": "s" * 64, "KB_REDIS_URL": REDIS_URL, "KB_PASSWORD": "a-long-password-1"}
+           "KB_SECRET_KEY": "s" * 64, "KB_REDIS_URL": REDIS_URL, "KB_PASSWORD": "a-long-password-1",
+           "KB_JOB_STALE_SECONDS": "3"}
     env.pop("KB_CONFIG", None)
     subprocess.run([KB, "--data-dir", str(tmp_path / "admin"), "user", "add", "ania", "--role", "admin"], env=env,
                    check=True, capture_output=True, cwd=REPO)
@@ -50,7 +51,7 @@ def cluster(tmp_path):
                         break
                 except requests.ConnectionError:
                     time.sleep(0.2)
-        yield urls
+        yield urls, servers
     finally:
         for server in servers:
             server.terminate()
@@ -62,6 +63,16 @@ def cluster(tmp_path):
         redis.Redis.from_url(REDIS_URL).flushdb()
 
 
+def _upload(session: requests.Session, url: str, documents: list[Path]) -> str:
+    """Upload files as an advisor; returns the status page's path."""
+    form = session.get(url + "/upload").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    sent = session.post(url + "/upload", data={"csrf_token": token}, allow_redirects=False,
+                        files=[("files", (d.name, d.read_bytes())) for d in documents])
+    assert sent.status_code == 302
+    return sent.headers["Location"]
+
+
 def _sign_in(session: requests.Session, url: str, password: str = "a-long-password-1") -> requests.Response:
     page = session.get(url + "/login").text
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
@@ -70,17 +81,11 @@ def _sign_in(session: requests.Session, url: str, password: str = "a-long-passwo
 
 
 def test_an_upload_on_one_instance_is_found_on_the_other(cluster):
-    one, two = cluster
+    (one, two), _ = cluster
     assert "Mieszkanie za remont" not in requests.get(two + "/?q=mieszkanie+za+remont").text
     advisor = requests.Session()
     assert _sign_in(advisor, one).status_code == 302
-    form = advisor.get(one + "/upload").text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
-    document = CORPUS / "zyrardow-mieszkanie-za-remont.docx"
-    sent = advisor.post(one + "/upload", data={"csrf_token": token},
-                        files={"files": (document.name, document.read_bytes())}, allow_redirects=False)
-    assert sent.status_code == 302
-    status = one + sent.headers["Location"]
+    status = one + _upload(advisor, one, [CORPUS / "zyrardow-mieszkanie-za-remont.docx"])
     for _ in range(300):  # the upload is read in the background
         if "Mieszkanie za remont" in advisor.get(status).text and "refresh" not in advisor.get(status).text:
             break
@@ -96,8 +101,30 @@ def test_an_upload_on_one_instance_is_found_on_the_other(cluster):
 
 def test_failed_sign_ins_count_on_every_instance(cluster):
     """The limit is shared through Redis: attempts spread over two instances hit one limit."""
-    one, two = cluster
+    (one, two), _ = cluster
     answers = [_sign_in(requests.Session(), url, "wrong-password-x").status_code
                for url in (one, two) * 6]
     assert 429 in answers and answers.index(429) < 12
     assert answers[-1] == 429
+
+
+def test_an_upload_a_killed_instance_left_is_finished_by_the_other(cluster):
+    """Instance one is killed (SIGKILL) just after receiving an upload: the job is in the store, and instance two
+    takes it over once one has been silent for KB_JOB_STALE_SECONDS, and finishes it; its page shows it there."""
+    (one, two), servers = cluster
+    advisor = requests.Session()
+    assert _sign_in(advisor, one).status_code == 302
+    names = ["las-palmas-huecos-urbanos.pdf", "walbrzych-lokal-na-start.txt", "sumy-spilnotnyi-horod.pdf"]
+    status = _upload(advisor, one, [CORPUS / name for name in names])
+    servers[0].kill()
+    servers[0].wait()
+    started = time.monotonic()
+    while True:  # the page on the other instance, with the same session
+        page = advisor.get(two + status).text
+        if "refresh" not in page:
+            break
+        assert time.monotonic() - started < 60, "the other instance did not finish the upload"
+        time.sleep(0.5)
+    assert "Upload report" in page and "Done: 3 stored, 0 failed" in page and all(name in page for name in names)
+    found = advisor.get(two + "/?q=Huecos+Urbanos&status=draft").text
+    assert "Huecos Urbanos" in found

@@ -1,7 +1,6 @@
 """Pathological requests get a clear 400/413 (JSON on the API, the user's language on pages), pages are
 not framed, advisors' pages are not cached, signing out ends the session on the server, and an index left
 behind the store by a crash is healed at the next start."""
-import shutil
 import threading
 import time
 
@@ -171,25 +170,43 @@ def test_a_search_past_a_full_queue_is_refused_at_once(kb, web_app):
 
 
 def test_an_upload_a_stop_interrupted_is_finished_at_the_next_start(kb, corpus_copy):
+    from ingest import jobs
     from web import upload
     from web.app import create_app
 
     app = create_app(kb.settings, kb=kb)
     files = sorted(corpus_copy.iterdir())  # a PDF, a DOCX and a text file
-    folder = kb.settings.data_dir / "uploads" / "20261207-120000-abc"
+    jobs.submit(kb, "abc", "marta", {p.name: p.read_bytes() for p in files}, {p.name: p.name for p in files}, [])
+    stopped = kb.store.take_job("another-host:1", kb.settings.job_stale_seconds, "abc")  # taken by a server that then stopped
+    folder = jobs.folder_of(kb, stopped)
     folder.mkdir(parents=True)
-    for path in files:
-        shutil.copy(path, folder / path.name)
-    ingest_paths(kb, [folder / files[0].name], workers=1)  # stored before the server stopped
-    upload._save(upload.Job("abc", "marta", folder, {p.name: p.name for p in files}))  # as the stop left it
+    (folder / files[0].name).write_bytes(files[0].read_bytes())
+    ingest_paths(kb, [folder / files[0].name], workers=1)  # it had stored the first file
+    assert upload.resume(app) == []  # its runner may still be alive: not taken over yet
+    with kb.store._transaction() as db:  # a minute of silence from its runner, without waiting a minute
+        db.execute("UPDATE jobs SET heartbeat = heartbeat - ? WHERE id = 'abc'", (kb.settings.job_stale_seconds + 1,))
     [job] = upload.resume(app)
-    _wait_for(lambda: job.finished)
+    assert job.id == "abc" and stopped.runner == "another-host:1"
+    _wait_for(lambda: kb.store.job("abc").state == "done")
+    job = jobs.Job.of(kb.store.job("abc"))
     statuses = {p.name: r.status for r in job.results for p in files if r.path.endswith(p.name)}
-    assert len(files) == len(statuses) == 3 and statuses[files[0].name] == "unchanged"
-    assert not job.error and all(statuses[p.name] not in ("unchanged", "failed") for p in files[1:])
-    assert kb.index_is_current() and upload.resume(app) == []  # finished: not resumed again
+    assert len(files) == len(statuses) == 3 and job.resumed and not job.error
+    assert statuses[files[0].name] == "unchanged"
+    assert all(statuses[p.name] not in ("unchanged", "failed") for p in files[1:])
+    assert kb.index_is_current() and upload.resume(app) == []  # finished: not taken again
+    assert kb.store.job_files("abc") == {}  # the files are no longer kept in the store
     report = sign_in(app, "marta").get("/upload/abc", headers={"Accept-Language": "pl"}).get_data(as_text=True)
     assert "Serwer zatrzymał się w trakcie tego przesyłania" in report and files[2].name in report
+
+
+def test_a_job_interrupted_too_often_is_failed_with_its_reason(kb, corpus_copy):
+    from ingest import jobs
+
+    jobs.submit(kb, "bad", "marta", {"a.txt": b"Tekst."}, {"a.txt": "a.txt"}, [])
+    for _ in range(jobs.MAX_ATTEMPTS + 1):
+        taken = kb.store.take_job("host:1", -1, "bad")  # every earlier runner counts as gone
+    job = jobs.run(kb, taken)
+    assert job.state == "failed" and "interrupted 3 times" in job.error and job.finished
 
 
 def test_searches_beside_an_ingest_and_an_edit_get_whole_answers(app, kb, corpus_copy):

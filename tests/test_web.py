@@ -238,13 +238,13 @@ def test_browsing_sorts_pages_and_each_filter_option_counts_what_it_lists(client
 def test_page_locators_and_upload_counts_speak_the_users_terms(client, kb):
     import re
 
-    from web.upload import Job
+    from ingest.jobs import Job
 
     practice = next(p for p in kb.store.list() if p.source.name.endswith(".pdf"))
     for language, page in (("pl", r"s\. \d"), ("uk", r"с\. \d"), ("en", r"pp?\. \d")):
         html = client.get(f"/practices/{practice.id}", headers={"Accept-Language": language}).get_data(as_text=True)
         assert re.search(rf"{re.escape(practice.source.name)} · {page}", html), language
-    job = Job("j", "ola", kb.settings.data_dir, {"a.docx": "a.docx", "b.pdf": "b.pdf"}, skipped=[("c.exe", "why")])
+    job = Job("j", "ola", {"a.docx": "a.docx", "b.pdf": "b.pdf"}, skipped=[("c.exe", "why")])
     assert (job.done, job.total) == (1, 3)  # the refused file is done from the start: "1 of 3", not "0 of 2"
 
 

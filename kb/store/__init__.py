@@ -8,7 +8,7 @@ knowledge base in PostgreSQL (`open_store` chooses by the settings):
 - records.py: the store's own records (DocumentRecord, Passage, ChangeSet, ConceptQuery)
 - passages.py, fulltext.py: passages, and their lexical (BM25) and concept full-text search
 - practices.py, documents.py: practices, curation writes; documents and saving an extraction
-- versions.py, accounts.py, audit.py, collections.py, checklists.py, overview.py (counts for pages)
+- versions.py, accounts.py, audit.py, collections.py, checklists.py, jobs.py, overview.py (counts for pages)
 - pg_base.py, pg_fulltext.py, pg_schema.py: the connection, the full-text tables and the schema on PostgreSQL
 """
 from __future__ import annotations
@@ -29,6 +29,7 @@ from .fulltext import (
     CONCEPT_CANDIDATE_SHARE,
     FullTextStore,
 )
+from .jobs import JobStore, StoredJob
 from .overview import OverviewStore
 from .records import ChangeSet, ConceptQuery, DocumentRecord, Passage
 from .versions import VersionStore
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 
 
 class SqliteStore(DocumentStore, VersionStore, FullTextStore, OverviewStore, AccountStore, AuditStore,
-                  CollectionStore, ChecklistStore):
+                  CollectionStore, ChecklistStore, JobStore):
     """The knowledge base's records in one SQLite file. Safe to share between threads. The passages' vectors
     live in the FAISS index beside it (kb/index.py), not here."""
 
@@ -56,7 +57,7 @@ def _postgres_store() -> type:
     from .pg_vectors import PgVectorStore
 
     class PostgresStore(PgFullTextStore, PgVectorStore, DocumentStore, VersionStore, OverviewStore, AccountStore, AuditStore,
-                        CollectionStore, ChecklistStore):
+                        CollectionStore, ChecklistStore, JobStore):
         """The knowledge base's records in a PostgreSQL database, shared by every instance that serves it."""
 
         def __init__(self, url: str, schema: str = ""):
@@ -92,5 +93,5 @@ def database_schema(settings: Settings) -> str:
 
 __all__ = [
     "COMMON_STEM_MIN", "COMMON_STEM_SHARE", "CONCEPT_CANDIDATE_MIN", "CONCEPT_CANDIDATE_SHARE",
-    "ChangeSet", "ConceptQuery", "DocumentRecord", "Passage", "SqliteStore", "open_store", "postgres_store",
+    "ChangeSet", "ConceptQuery", "DocumentRecord", "Passage", "SqliteStore", "StoredJob", "open_store", "postgres_store",
 ]

@@ -22,6 +22,7 @@ class StoreBase:
     BEGIN = "BEGIN IMMEDIATE"  # a write transaction takes the write lock at once
     SNAPSHOT = "BEGIN"  # a read transaction: SQLite reads one state of the file until it ends
     THEMES_OF_P = "json_each(p.themes) AS t"  # a practice's themes as rows `t.value` (SQL of this backend)
+    TAKE = ""  # what picking a job to take adds (SQLite: nothing, its write transaction excludes other writers)
 
     def __init__(self, path: Path):
         self.path = Path(path)

@@ -49,6 +49,7 @@ class PgBase(StoreBase):
     THEMES_OF_P = "json_array_elements_text(p.themes::json) AS t(value)"
     BEGIN = "BEGIN"
     SNAPSHOT = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+    TAKE = " FOR UPDATE SKIP LOCKED"  # two instances looking for a job at once never take the same one
 
     def __init__(self, url: str, schema: str = ""):  # not super().__init__: that opens a SQLite file
         import psycopg  # only a PostgreSQL knowledge base needs it

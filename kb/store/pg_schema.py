@@ -184,6 +184,29 @@ _VECTORS = """
         FOR EACH ROW EXECUTE FUNCTION log_passage_change();
 """
 
+_JOBS = """
+    CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
+        created_at TEXT NOT NULL,
+        finished_at TEXT NOT NULL DEFAULT '',
+        runner TEXT NOT NULL DEFAULT '',
+        heartbeat DOUBLE PRECISION NOT NULL DEFAULT 0,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        error TEXT NOT NULL DEFAULT '',
+        data TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX jobs_owner ON jobs(owner, created_at);
+    CREATE TABLE job_files (
+        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        content BYTEA NOT NULL,
+        PRIMARY KEY (job_id, name)
+    );
+"""
+
 # One step for each of SQLite's migrations (its third, FTS5's vocabulary table, is a query here), then what
 # only the server backend has.
 PG_MIGRATIONS: list[str] = [
@@ -192,7 +215,8 @@ PG_MIGRATIONS: list[str] = [
     _CONCEPTS,
     "ALTER TABLE practices ADD COLUMN stage TEXT NOT NULL DEFAULT ''",
     "ALTER TABLE users ADD COLUMN sessions_ended INTEGER NOT NULL DEFAULT 0",
-    _VECTORS,
+    _VECTORS,  # the server backend's own step: from here on its numbers run one ahead of SQLite's
+    _JOBS,
 ]
 assert len(PG_MIGRATIONS) >= len(MIGRATIONS), "a PostgreSQL step for each SQLite migration"
 
