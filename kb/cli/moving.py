@@ -15,7 +15,10 @@ from .group import _open, _progress, _settings, cli
 @click.option("--schema", default="", help="The schema to create the tables in (default the connection's).")
 @click.pass_context
 def migrate(ctx: click.Context, url: str, schema: str) -> None:
-    """Copy this SQLite knowledge base into PostgreSQL, then check that it holds the same and finds the same."""
+    """Copy this SQLite knowledge base into PostgreSQL, then check that it holds the same and finds the same.
+
+    Every table comes along (documents, practices, passages, versions, accounts, the audit trail, collections,
+    checklists, upload jobs); the passages' vectors are made again by the model, into the database."""
     from ..knowledge import KnowledgeBase
     from ..search import search_index
     from ..store.moving import NotEmpty, copy_tables, table_counts

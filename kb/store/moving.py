@@ -11,7 +11,7 @@ from .base import StoreBase
 # The tables a knowledge base is made of, parents first; the full-text tables are derived (made again from the
 # passages), and the vectors come from the model (kb.knowledge re-embeds the passages).
 TABLES = ("documents", "practices", "passages", "checklists", "users", "audit", "not_versions", "collections",
-          "collection_items")
+          "collection_items", "jobs", "job_files")
 _SERIALS = {"documents": "id", "practices": "rowid", "passages": "id", "audit": "id"}
 
 
