@@ -9,54 +9,36 @@ passage's stems with their counts (BM25 is computed in SQL, kb/store/pg_fulltext
 """
 from __future__ import annotations
 
+import re
+
+from .. import migrations as sqlite
 from ..migrations import MIGRATIONS
 
-_CREATE_TABLES = """
-    CREATE TABLE documents (
-        id BIGSERIAL PRIMARY KEY,
-        path TEXT NOT NULL UNIQUE,
-        given_path TEXT NOT NULL,
-        checksum TEXT NOT NULL,
-        size BIGINT NOT NULL,
-        ingested_at TEXT NOT NULL
-    );
-    CREATE TABLE practices (
-        rowid BIGSERIAL PRIMARY KEY,
-        id TEXT NOT NULL UNIQUE,
-        document_id BIGINT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-        ordinal INTEGER NOT NULL,
-        title TEXT NOT NULL,
-        summary TEXT NOT NULL DEFAULT '',
-        body TEXT NOT NULL,
-        language TEXT NOT NULL,
-        city TEXT NOT NULL DEFAULT '',
-        country TEXT NOT NULL DEFAULT '',
-        themes TEXT NOT NULL DEFAULT '[]',
-        fields TEXT NOT NULL DEFAULT '{}',
-        source_path TEXT NOT NULL,
-        source_checksum TEXT NOT NULL,
-        locator TEXT NOT NULL DEFAULT '',
-        status TEXT NOT NULL DEFAULT 'draft',
-        content_hash TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL
-    );
-    CREATE INDEX practices_document ON practices(document_id);
-    CREATE INDEX practices_language ON practices(language);
-    -- A sequence never hands out an id twice: a stale vector can never point at new text.
-    CREATE TABLE passages (
-        id BIGSERIAL PRIMARY KEY,
-        practice_rowid BIGINT NOT NULL REFERENCES practices(rowid) ON DELETE CASCADE,
-        ord INTEGER NOT NULL,
-        text TEXT NOT NULL,
-        language TEXT NOT NULL
-    );
-    CREATE INDEX passages_practice ON passages(practice_rowid);
-    -- Bumped by every write transaction: cached answers of every instance are read again after a change.
+# SQLite's column types and keys in PostgreSQL's words: the migrations both backends share are written once, in
+# kb/migrations.py, and translated here.
+_TRANSLATIONS = (
+    (r"\bINTEGER PRIMARY KEY AUTOINCREMENT\b", "BIGSERIAL PRIMARY KEY"),  # a sequence never gives an id twice
+    (r"\bINTEGER PRIMARY KEY\b", "BIGSERIAL PRIMARY KEY"),
+    (r"\bINTEGER NOT NULL REFERENCES\b", "BIGINT NOT NULL REFERENCES"),
+    (r"\bREAL\b", "DOUBLE PRECISION"),
+    (r"\bBLOB\b", "BYTEA"),
+    (r"\bCOLLATE NOCASE\b", "COLLATE nocase"),
+)
+
+
+def translated(sql: str) -> str:
+    for pattern, replacement in _TRANSLATIONS:
+        sql = re.sub(pattern, replacement, sql)
+    return sql
+
+
+# Bumped by every write transaction: cached answers of every instance are read again after a change.
+_CHANGES = """
     CREATE TABLE store_changes (n BIGINT NOT NULL);
     INSERT INTO store_changes VALUES (0);
 """
 
+# SQLite's FTS5 tables (its second and third migrations) as tables of terms.
 _FULLTEXT = """
     CREATE TABLE passages_fts (
         rowid BIGINT PRIMARY KEY REFERENCES passages(id) ON DELETE CASCADE,
@@ -72,74 +54,8 @@ _FULLTEXT = """
     CREATE INDEX passage_terms_passage ON passage_terms(passage_id);
 """
 
-_GROUPS = """
-    ALTER TABLE practices ADD COLUMN group_id TEXT NOT NULL DEFAULT '';
-    CREATE INDEX practices_group ON practices(group_id) WHERE group_id != '';
-    CREATE INDEX practices_city ON practices(city, country);
-"""
-
-_CHECKLISTS = """
-    CREATE TABLE checklists (
-        id TEXT PRIMARY KEY,
-        practice_id TEXT NOT NULL,
-        share_token TEXT NOT NULL UNIQUE,
-        data TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL
-    );
-    CREATE INDEX checklists_practice ON checklists(practice_id);
-"""
-
 # User names compare without case, as SQLite's COLLATE NOCASE does (an ICU collation: no extension needed).
-_CURATION = """
-    ALTER TABLE practices ADD COLUMN confidence DOUBLE PRECISION NOT NULL DEFAULT 1.0;
-    ALTER TABLE practices ADD COLUMN flags TEXT NOT NULL DEFAULT '[]';
-    ALTER TABLE practices ADD COLUMN edited TEXT NOT NULL DEFAULT '[]';
-    ALTER TABLE practices ADD COLUMN review TEXT NOT NULL DEFAULT '';
-    ALTER TABLE practices ADD COLUMN proposal TEXT NOT NULL DEFAULT '';
-    ALTER TABLE practices ADD COLUMN group_manual INTEGER NOT NULL DEFAULT 0;
-    CREATE INDEX practices_status ON practices(status);
-    CREATE COLLATION nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
-    CREATE TABLE users (
-        username TEXT COLLATE nocase PRIMARY KEY,
-        password_hash TEXT NOT NULL,
-        role TEXT NOT NULL CHECK (role IN ('advisor', 'admin')),
-        created_at TEXT NOT NULL,
-        last_login TEXT NOT NULL DEFAULT ''
-    );
-    CREATE TABLE audit (
-        id BIGSERIAL PRIMARY KEY,
-        at TEXT NOT NULL,
-        actor TEXT NOT NULL,
-        action TEXT NOT NULL,
-        target TEXT NOT NULL,
-        before TEXT NOT NULL DEFAULT '{}',
-        after TEXT NOT NULL DEFAULT '{}',
-        reverted_by BIGINT
-    );
-    CREATE INDEX audit_target ON audit(target);
-    CREATE TABLE not_versions (
-        a TEXT NOT NULL,
-        b TEXT NOT NULL,
-        PRIMARY KEY (a, b)
-    );
-    CREATE TABLE collections (
-        id TEXT PRIMARY KEY,
-        title TEXT NOT NULL,
-        description TEXT NOT NULL DEFAULT '',
-        public INTEGER NOT NULL DEFAULT 0,
-        owner TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL
-    );
-    CREATE TABLE collection_items (
-        collection_id TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
-        practice_id TEXT NOT NULL,
-        position INTEGER NOT NULL,
-        note TEXT NOT NULL DEFAULT '',
-        PRIMARY KEY (collection_id, practice_id)
-    );
-"""
+_NOCASE = "CREATE COLLATION nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false);"
 
 _CONCEPTS = """
     CREATE TABLE passages_concepts (
@@ -184,39 +100,15 @@ _VECTORS = """
         FOR EACH ROW EXECUTE FUNCTION log_passage_change();
 """
 
-_JOBS = """
-    CREATE TABLE jobs (
-        id TEXT PRIMARY KEY,
-        kind TEXT NOT NULL,
-        owner TEXT NOT NULL,
-        state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
-        created_at TEXT NOT NULL,
-        finished_at TEXT NOT NULL DEFAULT '',
-        runner TEXT NOT NULL DEFAULT '',
-        heartbeat DOUBLE PRECISION NOT NULL DEFAULT 0,
-        attempts INTEGER NOT NULL DEFAULT 0,
-        error TEXT NOT NULL DEFAULT '',
-        data TEXT NOT NULL DEFAULT '{}'
-    );
-    CREATE INDEX jobs_owner ON jobs(owner, created_at);
-    CREATE TABLE job_files (
-        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
-        name TEXT NOT NULL,
-        content BYTEA NOT NULL,
-        PRIMARY KEY (job_id, name)
-    );
-"""
-
 # One step for each of SQLite's migrations (its third, FTS5's vocabulary table, is a query here), then what
 # only the server backend has.
 PG_MIGRATIONS: list[str] = [
-    _CREATE_TABLES, _FULLTEXT, "SELECT 1", _GROUPS, _CHECKLISTS, _CURATION,
-    "ALTER TABLE practices ADD COLUMN detached INTEGER NOT NULL DEFAULT 0",
-    _CONCEPTS,
-    "ALTER TABLE practices ADD COLUMN stage TEXT NOT NULL DEFAULT ''",
-    "ALTER TABLE users ADD COLUMN sessions_ended INTEGER NOT NULL DEFAULT 0",
+    translated(sqlite.M001_CREATE_TABLES) + _CHANGES, _FULLTEXT, "SELECT 1",
+    *map(translated, (sqlite.M004_PRACTICE_GROUPS, sqlite.M005_CHECKLISTS)),
+    _NOCASE + translated(sqlite.M006_CURATION), translated(sqlite.M007_DETACHED), _CONCEPTS,
+    *map(translated, (sqlite.M009_STAGE, sqlite.M010_SESSIONS)),
     _VECTORS,  # the server backend's own step: from here on its numbers run one ahead of SQLite's
-    _JOBS,
+    translated(sqlite.M011_JOBS),
 ]
 assert len(PG_MIGRATIONS) >= len(MIGRATIONS), "a PostgreSQL step for each SQLite migration"
 
