@@ -25,6 +25,39 @@ CONCEPT_CANDIDATE_SHARE = 0.002
 CONCEPT_CANDIDATE_MIN = 200
 
 
+def matched_terms(terms: list[str], total: int, counts: Callable[[Sequence[str]], dict[str, int]]) -> list[str]:
+    """The query stems the lexical leg matches: in a large collection (`total` passages), stems that most
+    passages share are left out (they add little to BM25 and make the engine rank most of the collection),
+    unless nothing rarer is left. `counts(terms)`: how many passages hold each."""
+    common = max(COMMON_STEM_MIN, total * COMMON_STEM_SHARE)
+    if total <= common:
+        return terms
+    df = counts(terms)
+    rare = [t for t in terms if df.get(t, 0) <= common]
+    return rare or sorted(terms, key=lambda t: df.get(t, 0))[:2]
+
+
+def weighted_concepts(terms: list[str], total: int, df: dict[str, int]) -> ConceptQuery | None:
+    """A query's concepts weighted by their rarity among `total` passages (log(1 + N/df)), and those rare enough
+    to bring candidates of their own; None when the collection names none of them."""
+    if not any(df.get(t) for t in terms):
+        return None
+    weights = {t: math.log(1 + max(total, 1) / df.get(t, 1)) for t in terms}
+    rare = tuple(t for t in terms if 0 < df.get(t, 0) <= max(CONCEPT_CANDIDATE_MIN, total * CONCEPT_CANDIDATE_SHARE))
+    return ConceptQuery(weights, rare)
+
+
+def concept_scores(query: ConceptQuery, rows: list[tuple]) -> dict[int, float]:
+    """Each passage (id, its concept tokens) scored by the share of the query's concept weight it names."""
+    whole = sum(query.weights.values())
+    out = {}
+    for i, text in rows:
+        shared = query.weights.keys() & set(text.split())
+        if shared:
+            out[int(i)] = sum(query.weights[t] for t in shared) / whole
+    return out
+
+
 class FullTextStore(StoreBase):
     """Lexical and concept matching of passages (SQLite FTS5)."""
 
@@ -36,13 +69,7 @@ class FullTextStore(StoreBase):
         terms = query_stems(query)
         if not terms:
             return []
-        total = self._one("SELECT max(id) FROM passages")[0] or 0
-        common = max(COMMON_STEM_MIN, total * COMMON_STEM_SHARE)
-        if total > common:
-            marks = ",".join("?" * len(terms))
-            df = dict(self._all(f"SELECT term, doc FROM passages_vocab WHERE term IN ({marks})", terms))
-            rare = [t for t in terms if df.get(t, 0) <= common]
-            terms = rare or sorted(terms, key=lambda t: df.get(t, 0))[:2]
+        terms = matched_terms(terms, self._one("SELECT max(id) FROM passages")[0] or 0, self._term_counts)
         match = " OR ".join(f'"{t}"' for t in terms)
         rows = self._all(
             "SELECT rowid, -bm25(passages_fts) FROM passages_fts WHERE passages_fts MATCH ? "
@@ -59,13 +86,7 @@ class FullTextStore(StoreBase):
         if not terms:
             return None
         total = self._cached("SELECT count(*) FROM passages", lambda rows: rows[0][0])
-        marks = ",".join("?" * len(terms))
-        df = dict(self._all(f"SELECT term, doc FROM passages_concepts_vocab WHERE term IN ({marks})", terms))
-        if not any(df.get(t) for t in terms):
-            return None
-        weights = {t: math.log(1 + max(total, 1) / df.get(t, 1)) for t in terms}
-        rare = tuple(t for t in terms if 0 < df.get(t, 0) <= max(CONCEPT_CANDIDATE_MIN, total * CONCEPT_CANDIDATE_SHARE))
-        return ConceptQuery(weights, rare)
+        return weighted_concepts(terms, total, self._concept_counts(terms))
 
     def concept_search(self, query: ConceptQuery | Sequence[str] | None, limit: int = 100,
                        among: Sequence[int] = ()) -> dict[int, float]:
@@ -87,13 +108,17 @@ class FullTextStore(StoreBase):
             chunk = rest[start : start + 500]
             rows += self._all(f"SELECT rowid, concepts FROM passages_concepts WHERE rowid IN ({','.join('?' * len(chunk))})",
                               chunk)
-        whole = sum(query.weights.values())
-        out = {}
-        for i, text in rows:
-            shared = query.weights.keys() & set(text.split())
-            if shared:
-                out[int(i)] = sum(query.weights[t] for t in shared) / whole
-        return out
+        return concept_scores(query, rows)
+
+    def _term_counts(self, terms: Sequence[str]) -> dict[str, int]:
+        """How many passages hold each stem."""
+        marks = ",".join("?" * len(terms))
+        return dict(self._all(f"SELECT term, doc FROM passages_vocab WHERE term IN ({marks})", list(terms)))
+
+    def _concept_counts(self, terms: Sequence[str]) -> dict[str, int]:
+        """How many passages name each concept."""
+        marks = ",".join("?" * len(terms))
+        return dict(self._all(f"SELECT term, doc FROM passages_concepts_vocab WHERE term IN ({marks})", list(terms)))
 
     def stems_of(self, passage_ids: Sequence[int]) -> dict[int, frozenset[str]]:
         """The stems of given passages, as the full-text index holds them."""

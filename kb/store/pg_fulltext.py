@@ -6,18 +6,12 @@ at least 1e-6, as FTS5 computes it.
 from __future__ import annotations
 
 import logging
-import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 
 from ..concepts import thesaurus
 from ..lexical import STEMMER_VERSION, query_stems, stem_text
-from .fulltext import (
-    COMMON_STEM_MIN,
-    COMMON_STEM_SHARE,
-    CONCEPT_CANDIDATE_MIN,
-    CONCEPT_CANDIDATE_SHARE,
-)
+from .fulltext import concept_scores, matched_terms, weighted_concepts
 from .pg_base import PgBase
 from .records import ConceptQuery
 
@@ -43,12 +37,8 @@ class PgFullTextStore(PgBase):
         terms = query_stems(query)
         if not terms:
             return []
-        total = self._one("SELECT max(id) FROM passages")[0] or 0
-        common = max(COMMON_STEM_MIN, total * COMMON_STEM_SHARE)
-        if total > common:
-            df = self._term_counts("passage_terms", terms)
-            rare = [t for t in terms if df.get(t, 0) <= common]
-            terms = rare or sorted(terms, key=lambda t: df.get(t, 0))[:2]
+        terms = matched_terms(terms, self._one("SELECT max(id) FROM passages")[0] or 0,
+                              lambda terms: self._counts("passage_terms", terms))
         rows, length = self._cached("SELECT count(*), coalesce(sum(length), 0) FROM passages_fts",
                                     lambda rows: rows[0])
         if not rows:
@@ -56,7 +46,7 @@ class PgFullTextStore(PgBase):
         found = self._all(_BM25, (terms, rows, length / rows, limit))
         return [(int(i), float(s)) for i, s in found]
 
-    def _term_counts(self, table: str, terms: Sequence[str]) -> dict[str, int]:
+    def _counts(self, table: str, terms: Sequence[str]) -> dict[str, int]:
         """How many passages hold each term (FTS5's vocabulary table)."""
         return dict(self._all(f"SELECT term, count(*) FROM {table} WHERE term = ANY(?) GROUP BY term", (list(terms),)))
 
@@ -66,12 +56,7 @@ class PgFullTextStore(PgBase):
         if not terms:
             return None
         total = self._cached("SELECT count(*) FROM passages", lambda rows: rows[0][0])
-        df = self._term_counts("passage_concept_terms", terms)
-        if not any(df.get(t) for t in terms):
-            return None
-        weights = {t: math.log(1 + max(total, 1) / df.get(t, 1)) for t in terms}
-        rare = tuple(t for t in terms if 0 < df.get(t, 0) <= max(CONCEPT_CANDIDATE_MIN, total * CONCEPT_CANDIDATE_SHARE))
-        return ConceptQuery(weights, rare)
+        return weighted_concepts(terms, total, self._counts("passage_concept_terms", terms))
 
     def concept_search(self, query: ConceptQuery | Sequence[str] | None, limit: int = 100,
                        among: Sequence[int] = ()) -> dict[int, float]:
@@ -89,13 +74,7 @@ class PgFullTextStore(PgBase):
         rest = [int(i) for i in among if i not in seen]
         if rest:
             rows += self._all("SELECT rowid, concepts FROM passages_concepts WHERE rowid = ANY(?)", (rest,))
-        whole = sum(query.weights.values())
-        out = {}
-        for i, text in rows:
-            shared = query.weights.keys() & set(text.split())
-            if shared:
-                out[int(i)] = sum(query.weights[t] for t in shared) / whole
-        return out
+        return concept_scores(query, rows)
 
     def stems_of(self, passage_ids: Sequence[int]) -> dict[int, frozenset[str]]:
         if not passage_ids:
