@@ -117,8 +117,13 @@ def run(kb: KnowledgeBase, stored: StoredJob) -> Job:
         job.results.append(result)
         kb.store.job_progress(stored.id, stored.runner, job.data())
 
-    def on_passages(n: int) -> None:
+    said = [time.monotonic()]
+
+    def on_passages(n: int) -> None:  # the page's "N passages embedded", at most once a second
         job.passages += n
+        if time.monotonic() - said[0] >= 1.0:
+            said[0] = time.monotonic()
+            kb.store.job_progress(stored.id, stored.runner, job.data())
 
     heart = threading.Thread(target=beat, name=f"job-{stored.id}", daemon=True)
     heart.start()
