@@ -170,14 +170,15 @@ class KnowledgeBase:
         """
         with self._writing, self._index_file_lock(), self._lock:
             passages = {p.id: split_passages(p, self.settings.passage_words) for p in self.store.list()}
-            fresh = FaissIndex.create(self.settings.index_dir, self.embedder, self.settings.debias)
             vectors = self.embedder.embed_passages([t for ts in passages.values() for t in ts], progress=progress)
-            rows = self.store.replace_passages(passages)
-            if self.replica is not None:
+            if self.replica is not None:  # into the database; every instance's replica follows
+                rows = self.store.replace_passages(passages)
                 self.store.save_vectors(self.embedder.model_id, [r.id for r in rows], vectors)
                 fresh = self.replica.rebuild()
                 link_versions(fresh, self.store, list(passages))
                 return fresh.count
+            fresh = FaissIndex.create(self.settings.index_dir, self.embedder, self.settings.debias)
+            rows = self.store.replace_passages(passages)
             fresh.add([r.id for r in rows], vectors, [r.language for r in rows])
             fresh = fresh.fit_to_size(self.settings.exact_limit)
             fresh.save()
@@ -235,14 +236,16 @@ class KnowledgeBase:
             if text_changed:
                 passages = split_passages(practice, self.settings.passage_words)
                 vectors = self.embedder.embed_passages(passages)
+            if self.replica is not None:  # the database holds the vectors: every instance's replica follows
+                new, _ = self.store.save_curated(practice, passages, extraction)
+                if passages is not None:
+                    self.store.save_vectors(self.embedder.model_id, [s.id for s in new], vectors)
+                self.replica.sync()
+                return
             with self._index_file_lock(), self._lock:
                 index = self.index(create=True).copy() if passages is not None else None
                 new, dropped = self.store.save_curated(practice, passages, extraction)
-                if self.replica is not None:
-                    if passages is not None:
-                        self.store.save_vectors(self.embedder.model_id, [s.id for s in new], vectors)
-                    self.replica.sync()
-                elif index is not None:
+                if index is not None:
                     index.remove(dropped)
                     index.add([s.id for s in new], vectors, [s.language for s in new])
                     self._swap(index)
