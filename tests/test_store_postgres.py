@@ -77,8 +77,17 @@ BODIES = [
 ]
 
 
-def test_the_lexical_and_concept_legs_score_as_sqlites(schema, tmp_path):
-    """BM25 computed in SQL gives SQLite FTS5's ranking and scores; the concept leg the same passages."""
+@pytest.mark.parametrize("common", [None, 0.3], ids=["every-stem", "common-stems-left-out"])
+def test_the_lexical_and_concept_legs_score_as_sqlites(schema, tmp_path, monkeypatch, common):
+    """BM25 computed in SQL gives SQLite FTS5's ranking and scores; the concept leg the same passages. With
+    `common`, stems held by more than that share of the passages are left out on both (as in a large
+    collection), the two rarest kept when nothing rarer is left."""
+    if common is not None:
+        from kb.store import fulltext, pg_fulltext
+
+        for module in (fulltext, pg_fulltext):
+            monkeypatch.setattr(module, "COMMON_STEM_MIN", 1)
+            monkeypatch.setattr(module, "COMMON_STEM_SHARE", common)
     doc = DocumentRecord("/d/b.docx", "b.docx", "sum2", 10)
     practices = [make(doc.path, n, body) for n, body in enumerate(BODIES, start=1)]
     texts = {p.id: [p.body] for p in practices}
@@ -86,7 +95,8 @@ def test_the_lexical_and_concept_legs_score_as_sqlites(schema, tmp_path):
     for s in (lite, pg):
         s.save_document(doc, practices, texts)
     for query in ("budżet obywatelski projekty", "ogrody społeczne", "participatory budgeting projects",
-                  "громадський бюджет", "vegetables harvest neighbours", "nic"):
+                  "громадський бюджет", "vegetables harvest neighbours", "nic", "budżet obywatelski głosowanie",
+                  "projekty budżet niewiadome"):
         a, b = lite.lexical_search(query, 10), pg.lexical_search(query, 10)
         assert [i for i, _ in a] == [i for i, _ in b], query
         assert [round(s, 6) for _, s in a] == [round(s, 6) for _, s in b], query

@@ -6,12 +6,13 @@ at least 1e-6, as FTS5 computes it.
 from __future__ import annotations
 
 import logging
+import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 
 from ..concepts import thesaurus
 from ..lexical import STEMMER_VERSION, query_stems, stem_text
-from .fulltext import concept_scores, matched_terms, weighted_concepts
+from .fulltext import COMMON_STEM_MIN, COMMON_STEM_SHARE, concept_scores, weighted_concepts
 from .pg_base import PgBase
 from .records import ConceptQuery
 
@@ -19,11 +20,20 @@ logger = logging.getLogger(__name__)
 
 K1, B = 1.2, 0.75
 
+# One statement: each query stem's passage count, the stems matched (kb/store/fulltext.py matched_terms: those
+# held by at most `common` passages, unless every stem the collection has is commoner and none is missing: then
+# the two rarest), and BM25 over their postings (each posting carries its passage's length: no join).
 _BM25 = f"""
-    WITH q AS (SELECT term, count(*)::float8 AS df FROM passage_terms WHERE term = ANY(?) GROUP BY term)
-    SELECT t.passage_id, sum(greatest(ln((?::float8 - q.df + 0.5) / (q.df + 0.5)), 1e-6)
-                             * t.tf * {K1 + 1} / (t.tf + {K1} * ({1 - B} + {B} * f.length / ?::float8))) AS score
-    FROM passage_terms t JOIN q ON q.term = t.term JOIN passages_fts f ON f.rowid = t.passage_id
+    WITH q AS (SELECT term, count(*)::float8 AS df FROM passage_terms WHERE term = ANY(?) GROUP BY term),
+    kept AS (
+        SELECT term, df FROM q WHERE df <= ?::float8
+        UNION ALL
+        SELECT term, df FROM (SELECT term, df FROM q ORDER BY df, term LIMIT 2) AS rarest
+        WHERE NOT EXISTS (SELECT 1 FROM q WHERE df <= ?::float8) AND (SELECT count(*) FROM q) = ?
+    )
+    SELECT t.passage_id, sum(greatest(ln((?::float8 - k.df + 0.5) / (k.df + 0.5)), 1e-6)
+                             * t.tf * {K1 + 1} / (t.tf + {K1} * ({1 - B} + {B} * t.length / ?::float8))) AS score
+    FROM passage_terms t JOIN kept k ON k.term = t.term
     GROUP BY t.passage_id ORDER BY score DESC, t.passage_id LIMIT ?
 """
 
@@ -37,13 +47,14 @@ class PgFullTextStore(PgBase):
         terms = query_stems(query)
         if not terms:
             return []
-        terms = matched_terms(terms, self._one("SELECT max(id) FROM passages")[0] or 0,
-                              lambda terms: self._counts("passage_terms", terms))
+        total = self._one("SELECT max(id) FROM passages")[0] or 0
+        common = max(COMMON_STEM_MIN, total * COMMON_STEM_SHARE)
         rows, length = self._cached("SELECT count(*), coalesce(sum(length), 0) FROM passages_fts",
                                     lambda rows: rows[0])
         if not rows:
             return []
-        found = self._all(_BM25, (terms, rows, length / rows, limit))
+        common = common if total > common else math.inf  # a small collection matches on every stem
+        found = self._all(_BM25, (terms, common, common, len(terms), rows, length / rows, limit))
         return [(int(i), float(s)) for i, s in found]
 
     def _counts(self, table: str, terms: Sequence[str]) -> dict[str, int]:
@@ -92,9 +103,9 @@ class PgFullTextStore(PgBase):
                          (passage_id, stems, len(words)))
         counts = Counter(words)
         if counts:
-            self._db.execute("INSERT INTO passage_terms(term, passage_id, tf) SELECT u.term, ?, u.tf "
+            self._db.execute("INSERT INTO passage_terms(term, passage_id, tf, length) SELECT u.term, ?, u.tf, ? "
                              "FROM unnest(?::text[], ?::int[]) AS u(term, tf)",
-                             (passage_id, list(counts), list(counts.values())))
+                             (passage_id, len(words), list(counts), list(counts.values())))
 
     def _write_concepts(self, passage_id: int, concepts: str) -> None:
         self._db.execute("INSERT INTO passages_concepts(rowid, concepts) VALUES (?, ?)", (passage_id, concepts))

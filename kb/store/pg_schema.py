@@ -49,6 +49,7 @@ _FULLTEXT = """
         term TEXT NOT NULL,
         passage_id BIGINT NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
         tf INTEGER NOT NULL,
+        length INTEGER NOT NULL,  -- the passage's, beside each of its terms: BM25 reads the postings alone
         PRIMARY KEY (term, passage_id)
     );
     CREATE INDEX passage_terms_passage ON passage_terms(passage_id);
