@@ -97,6 +97,17 @@ def test_an_upload_on_one_instance_is_found_on_the_other(cluster):
     while "Mieszkanie za remont" not in other.get(two + "/?q=mieszkanie+za+remont&status=draft").text:
         assert time.monotonic() - started < 2.0, "the other instance does not find the upload within 2 s"
         time.sleep(0.1)
+    # The advisor approves it on the first instance; a visitor of the second finds it (visitors see approved ones).
+    practice = re.search(r'href="/practices/([^/"]+)/edit"', advisor.get(status).text).group(1)
+    page = advisor.get(f"{one}/practices/{practice}/edit").text
+    token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
+    approved = advisor.post(f"{one}/practices/{practice}/status", data={"csrf_token": token, "status": "approved"},
+                            allow_redirects=False)
+    assert approved.status_code == 302
+    started = time.monotonic()
+    while "Mieszkanie za remont" not in requests.get(two + "/?q=mieszkanie+za+remont").text:
+        assert time.monotonic() - started < 2.0, "a visitor of the other instance does not see the approval"
+        time.sleep(0.1)
 
 
 def test_failed_sign_ins_count_on_every_instance(cluster):

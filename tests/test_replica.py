@@ -95,3 +95,17 @@ def test_passages_whose_vectors_were_never_stored_are_embedded_at_catch_up(two_i
     assert two.catch_up().added == 1
     assert two.index_is_current()
     _within(2.0, lambda: _found(one, "kawiarenka naprawcza") == ["Kawiarenka naprawcza"])
+
+
+def test_an_advisors_edit_of_the_text_is_found_on_the_other_instance(two_instances):
+    """A curated text gets new passages and vectors in the database: the other instance finds the new words."""
+    from dataclasses import replace
+
+    one, two = two_instances
+    doc = DocumentRecord("/d/e.txt", "e.txt", "s5", 1)
+    practice = _practice("/d/e.txt", 1, "Skwer sąsiedzki", "Mieszkańcy urządzili skwer.")
+    one.save_document(doc, [practice])
+    stored = one.store.get(practice.id)
+    one.save_curated(replace(stored, title="Tężnia solankowa", body="Tężnia solankowa w parku miejskim."), True)
+    _within(2.0, lambda: _found(two, "tężnia solankowa") == ["Tężnia solankowa"])
+    assert two.index().count == len(two.store.passage_ids())
