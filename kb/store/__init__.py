@@ -31,12 +31,13 @@ from .fulltext import (
 )
 from .jobs import JobStore, StoredJob
 from .overview import OverviewStore
+from .pg_fulltext import PgFullTextStore
+from .pg_vectors import PgVectorStore
 from .records import ChangeSet, ConceptQuery, DocumentRecord, Passage
 from .versions import VersionStore
 
 if TYPE_CHECKING:
     from ..config import Settings
-    from .pg_fulltext import PgFullTextStore
 
 
 class SqliteStore(DocumentStore, VersionStore, FullTextStore, OverviewStore, AccountStore, AuditStore,
@@ -51,31 +52,22 @@ class SqliteStore(DocumentStore, VersionStore, FullTextStore, OverviewStore, Acc
         self._refresh_derived()
 
 
-def _postgres_store() -> type:
-    """The PostgreSQL store's class, made on first use (psycopg is imported only then)."""
-    from .pg_fulltext import PgFullTextStore
-    from .pg_vectors import PgVectorStore
+class PostgresStore(PgFullTextStore, PgVectorStore, DocumentStore, VersionStore, OverviewStore, AccountStore,
+                    AuditStore, CollectionStore, ChecklistStore, JobStore):
+    """The knowledge base's records in a PostgreSQL database, shared by every instance that serves it, the
+    passages' vectors included (psycopg is imported when one is opened)."""
 
-    class PostgresStore(PgFullTextStore, PgVectorStore, DocumentStore, VersionStore, OverviewStore, AccountStore, AuditStore,
-                        CollectionStore, ChecklistStore, JobStore):
-        """The knowledge base's records in a PostgreSQL database, shared by every instance that serves it."""
-
-        def __init__(self, url: str, schema: str = ""):
-            super().__init__(url, schema)
-            self._refresh_derived()
-
-    return PostgresStore
+    def __init__(self, url: str, schema: str = ""):
+        super().__init__(url, schema)
+        self._refresh_derived()
 
 
-def postgres_store(url: str, schema: str = "") -> PgFullTextStore:
+def postgres_store(url: str, schema: str = "") -> PostgresStore:
     """A store in the PostgreSQL database at `url` (tables in `schema`, else the connection's search path)."""
-    return _POSTGRES.setdefault("class", _postgres_store())(url, schema)
+    return PostgresStore(url, schema)
 
 
-_POSTGRES: dict[str, type] = {}
-
-
-def open_store(settings: Settings) -> SqliteStore | PgFullTextStore:
+def open_store(settings: Settings) -> SqliteStore | PostgresStore:
     """The store the settings name: PostgreSQL when `database_url` is set, else the SQLite file in the data
     folder."""
     if settings.database_url:
@@ -93,5 +85,5 @@ def database_schema(settings: Settings) -> str:
 
 __all__ = [
     "COMMON_STEM_MIN", "COMMON_STEM_SHARE", "CONCEPT_CANDIDATE_MIN", "CONCEPT_CANDIDATE_SHARE",
-    "ChangeSet", "ConceptQuery", "DocumentRecord", "Passage", "SqliteStore", "StoredJob", "open_store", "postgres_store",
+    "ChangeSet", "ConceptQuery", "DocumentRecord", "Passage", "PostgresStore", "SqliteStore", "StoredJob", "open_store", "postgres_store",
 ]
