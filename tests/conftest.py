@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -26,22 +27,33 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     """With --store postgres, every Settings the suite makes (and every `kb` it starts) keeps its knowledge base
-    in PostgreSQL, one schema per data folder: the whole suite runs on the server backend."""
+    in PostgreSQL, one schema per data folder, in a database made for this run (and dropped at its end, so that
+    nothing else in the test database is touched): the whole suite runs on the server backend."""
     if config.getoption("store") == "postgres":
+        import psycopg
+        from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+        global TEST_DATABASE_URL
+        name = f"kbtest_{os.getpid()}_{int(time.time())}"
+        with psycopg.connect(TEST_DATABASE_URL, autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        config.kb_test_database = (TEST_DATABASE_URL, name)
+        TEST_DATABASE_URL = make_conninfo(**{**conninfo_to_dict(TEST_DATABASE_URL), "dbname": name})
         defaults = dict(zip([f.name for f in dataclasses.fields(Settings)], Settings.__init__.__defaults__))
         defaults.update(database_url=TEST_DATABASE_URL, database_schema="auto", secret_key="test-" + "k" * 32)
         Settings.__init__.__defaults__ = tuple(defaults.values())
         os.environ.update(KB_DATABASE_URL=TEST_DATABASE_URL, KB_DATABASE_SCHEMA="auto",
-                          KB_SECRET_KEY=defaults["secret_key"])
+                          KB_SECRET_KEY=defaults["secret_key"], KB_TEST_DATABASE_URL=TEST_DATABASE_URL)
 
 
 def pytest_sessionfinish(session):
-    if session.config.getoption("store") == "postgres":
+    made = getattr(session.config, "kb_test_database", None)
+    if made:
         import psycopg
 
-        with psycopg.connect(TEST_DATABASE_URL, autocommit=True) as conn:
-            for (name,) in conn.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'kb\\_%'").fetchall():
-                conn.execute(f"DROP SCHEMA {name} CASCADE")
+        url, name = made
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture
