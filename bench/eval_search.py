@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -94,6 +95,10 @@ def main() -> None:
         print(f"{dropped} judgements name texts that are not in the set; left out", flush=True)
     subprocess.run([*kb, "eval", str(work / "qrels.jsonl"), *(["--json"] if args.json else [])], check=True)
     extra = load_texts(args.set, "texts-twins.jsonl")
+    if extra and os.environ.get("KB_DATABASE_URL"):
+        print("\ntwins: not measured with the store in PostgreSQL (the extra twins go into a copy of the knowledge "
+              "base, a copy of its data folder here); run without KB_DATABASE_URL")
+        return
     if extra:  # into a copy: the knowledge base the queries are judged on stays as it was (for --reuse)
         write_documents(extra, work / "twins")
         if not (reused and (work / "kb-twins").exists()):
@@ -115,7 +120,7 @@ def twins(texts: list[dict], data_dir: Path) -> None:
     from kb.knowledge import KnowledgeBase
     from kb.search import similar_practices
 
-    kb = KnowledgeBase(Settings().with_values(data_dir=data_dir))
+    kb = KnowledgeBase(Settings.from_env().with_values(data_dir=data_dir))  # KB_DATABASE_URL too
     by_file: dict[str, list] = {}
     for p in kb.store.list():
         by_file.setdefault(p.source.name.removesuffix(".txt"), []).append(p)
