@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import argparse
 import http.cookiejar
-import json
 import os
 import re
 import secrets
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -154,8 +154,16 @@ def serve(data: Path, port: int) -> subprocess.Popen:
 
 
 def uploads_finished(data: Path) -> bool:
-    manifests = list((data / "uploads").glob("*/.upload.json"))
-    return bool(manifests) and all(json.loads(m.read_text(encoding="utf-8"))["finished"] for m in manifests)
+    """Whether the store holds uploads and every one is done or failed (the jobs in the store)."""
+    from kb.config import Settings
+    from kb.store import SqliteStore
+
+    store = SqliteStore(Settings().with_values(data_dir=data).database)
+    try:
+        jobs = store.jobs(limit=1000)
+    finally:
+        store.close()
+    return bool(jobs) and all(job.state in ("done", "failed") for job in jobs)
 
 
 def wait_finished(data: Path, timeout_s: float = 300) -> bool:
@@ -164,8 +172,8 @@ def wait_finished(data: Path, timeout_s: float = 300) -> bool:
         try:
             if uploads_finished(data):
                 return True
-        except (OSError, ValueError):
-            pass  # a manifest being replaced
+        except (OSError, ValueError, sqlite3.Error):
+            pass  # the store busy a moment
         time.sleep(0.2)
     return False
 

@@ -83,8 +83,28 @@ def submit(kb: KnowledgeBase, job_id: str, owner: str, files: dict[str, bytes], 
 
 
 def take(kb: KnowledgeBase, job_id: str = "") -> StoredJob | None:
-    """Take a job to run (this one, or the oldest waiting), or None."""
+    """Take a job to run (this one, or the oldest waiting), or None. A job whose runner was a process of this
+    machine that is gone (a restarted server) is taken at once, without waiting for its silence."""
+    for stored in kb.store.unfinished_jobs():
+        if stored.state == "running" and (not job_id or stored.id == job_id) and _gone(stored.runner):
+            taken = kb.store.take_job(runner_name(), 0, stored.id, from_runner=stored.runner)
+            if taken is not None:
+                return taken
     return kb.store.take_job(runner_name(), kb.settings.job_stale_seconds, job_id)
+
+
+def _gone(runner: str) -> bool:
+    """Whether a runner ("host:pid") was a process of this machine that no longer runs."""
+    host, _, pid = runner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # another user's process: alive
+        return False
+    return False
 
 
 def folder_of(kb: KnowledgeBase, stored: StoredJob) -> Path:

@@ -199,6 +199,23 @@ def test_an_upload_a_stop_interrupted_is_finished_at_the_next_start(kb, corpus_c
     assert "Serwer zatrzymał się w trakcie tego przesyłania" in report and files[2].name in report
 
 
+def test_a_job_of_a_gone_process_on_this_machine_is_taken_at_once(kb):
+    """A restarted server takes its own interrupted uploads at once: their runner's process is gone."""
+    import socket
+    import subprocess
+
+    from ingest import jobs
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    jobs.submit(kb, "mine", "marta", {"a.txt": b"Tekst."}, {"a.txt": "a.txt"}, [])
+    kb.store.take_job(f"{socket.gethostname()}:{gone.pid}", kb.settings.job_stale_seconds, "mine")
+    assert kb.store.take_job("other:1", kb.settings.job_stale_seconds) is None  # its heartbeat is fresh
+    taken = jobs.take(kb)
+    assert taken.id == "mine" and taken.runner == jobs.runner_name() and taken.attempts == 2
+    assert jobs.take(kb) is None  # now this process's: not taken again
+
+
 def test_a_job_interrupted_too_often_is_failed_with_its_reason(kb, corpus_copy):
     from ingest import jobs
 

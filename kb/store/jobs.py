@@ -41,15 +41,19 @@ class JobStore(StoreBase):
             db.executemany("INSERT INTO job_files(job_id, name, content) VALUES (?, ?, ?)",
                            [(job_id, name, content) for name, content in files.items()])
 
-    def take_job(self, runner: str, stale_after: float, job_id: str = "") -> StoredJob | None:
+    def take_job(self, runner: str, stale_after: float, job_id: str = "", from_runner: str = "") -> StoredJob | None:
         """Take a job to run (this one, or the oldest): queued, or running under a runner silent for `stale_after`
-        seconds. It becomes this runner's, its attempts counted; None when there is none."""
+        seconds (or, with `from_runner`, running under that runner, known to be gone). It becomes this runner's,
+        its attempts counted; None when there is none."""
         now = time.time()
+        where, args = "(state = 'queued' OR (state = 'running' AND heartbeat < ?))", [now - stale_after]
+        if from_runner:
+            where, args = "state = 'running' AND runner = ?", [from_runner]
+        if job_id:
+            where, args = where + " AND id = ?", [*args, job_id]
         with self._transaction() as db:
-            row = db.execute(
-                f"SELECT {_COLUMNS} FROM jobs WHERE (state = 'queued' OR (state = 'running' AND heartbeat < ?))"
-                f"{' AND id = ?' if job_id else ''} ORDER BY created_at, id LIMIT 1{self.TAKE}",
-                (now - stale_after, job_id) if job_id else (now - stale_after,)).fetchone()
+            row = db.execute(f"SELECT {_COLUMNS} FROM jobs WHERE {where} ORDER BY created_at, id LIMIT 1{self.TAKE}",
+                             args).fetchone()
             if row is None:
                 return None
             db.execute("UPDATE jobs SET state = 'running', runner = ?, heartbeat = ?, attempts = attempts + 1 "
