@@ -33,6 +33,7 @@ class IndexReplica:
         self.exact_limit = exact_limit
         self._index: FaissIndex | None = None
         self._position = 0
+        self._pending: frozenset[int] = frozenset()  # changes applied whose transactions are not final yet
         self._checked = 0.0
         self._lock = threading.RLock()
         self._stop = threading.Event()
@@ -40,7 +41,7 @@ class IndexReplica:
 
     @property
     def position(self) -> int:
-        """The last change of the database's log this replica has applied."""
+        """How far this replica has read the database's log: every change of an older transaction is applied."""
         return self._position
 
     def index(self) -> FaissIndex:
@@ -71,6 +72,7 @@ class IndexReplica:
 
         started = time.perf_counter()
         self._position = self.store.all_vectors(self.embedder.dimension, add)
+        self._pending = frozenset()
         self._index = index.fit_to_size(self.exact_limit)
         self._checked = time.monotonic()
         logger.info("Search index replica built from the database: %d passages in %.1f s", self._index.count,
@@ -83,8 +85,10 @@ class IndexReplica:
                 self._build()
                 return self._index
             self._checked = time.monotonic()
-            log = self.store.changes_since(self._position, self.embedder.dimension)
-            if log.position == self._position:
+            log = self.store.changes_since(self._position, self.embedder.dimension, self._pending)
+            self._pending = log.pending
+            if not log.removed and not log.added.ids:
+                self._position = log.position
                 return self._index
             index = self._index.copy()
             index.remove([*log.removed, *log.added.ids])  # an id added twice (a re-run) is held once

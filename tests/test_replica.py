@@ -109,3 +109,25 @@ def test_an_advisors_edit_of_the_text_is_found_on_the_other_instance(two_instanc
     one.save_curated(replace(stored, title="Tężnia solankowa", body="Tężnia solankowa w parku miejskim."), True)
     _within(2.0, lambda: _found(two, "tężnia solankowa") == ["Tężnia solankowa"])
     assert two.index().count == len(two.store.passage_ids())
+
+
+def test_a_change_committed_after_a_later_one_is_not_skipped(two_instances):
+    """Two writers: the first to write its vectors commits last. Replicas read the change log up to the oldest
+    transaction still running, so the late commit is applied too (reading by position in the log would skip it)."""
+    one, two = two_instances
+    first = DocumentRecord("/d/f.txt", "f.txt", "s6", 1)
+    slow = _practice("/d/f.txt", 1, "Parklet", "Parklet zamiast miejsca parkingowego.")
+    one.store.save_document(first, [slow], {slow.id: ["Parklet zamiast miejsca parkingowego."]})
+    [passage] = one.store.passage_ids()
+    vector = one.embedder.embed_passages(["Parklet zamiast miejsca parkingowego."])[0]
+    writer = psycopg.connect(TEST_DATABASE_URL)  # a transaction of its own, held open
+    writer.execute(f"SET search_path TO {one.store.schema}")
+    writer.execute("INSERT INTO passage_vectors(passage_id, vector) VALUES (%s, %s)", (passage, vector.tobytes()))
+    two.index(create=True)
+    one.save_document(DocumentRecord("/d/g.txt", "g.txt", "s7", 1),
+                      [_practice("/d/g.txt", 1, "Rowerownia", "Rowerownia przy szkole.")])  # writes and commits
+    _within(2.0, lambda: _found(two, "rowerownia") == ["Rowerownia"])
+    writer.commit()
+    writer.close()
+    _within(2.0, lambda: two.index().count == 2)
+    assert _found(two, "parklet")[0] == "Parklet"

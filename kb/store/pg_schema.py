@@ -80,11 +80,15 @@ _VECTORS = """
         passage_id BIGINT PRIMARY KEY REFERENCES passages(id) ON DELETE CASCADE,
         vector BYTEA NOT NULL
     );
+    -- `xid`: the writing transaction. Replicas read the log up to the oldest transaction still running
+    -- (pg_snapshot_xmin): a change whose transaction commits after a later one's is never skipped.
     CREATE TABLE passage_changes (
         seq BIGSERIAL PRIMARY KEY,
+        xid BIGINT NOT NULL DEFAULT (pg_current_xact_id()::text::bigint),
         passage_id BIGINT NOT NULL,
         added BOOLEAN NOT NULL
     );
+    CREATE INDEX passage_changes_xid ON passage_changes(xid);
     CREATE FUNCTION log_passage_change() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         IF TG_TABLE_NAME = 'passage_vectors' THEN

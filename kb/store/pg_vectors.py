@@ -24,9 +24,13 @@ class VectorBatch:
 class ChangeLog:
     """The changes after a position of the log: passages removed, and passages added with their vectors."""
 
-    position: int  # the last change read
+    position: int  # every change of a transaction older than this one is read (and final)
     removed: list[int]
     added: VectorBatch
+    pending: frozenset[int] = frozenset()  # changes read of newer transactions (an older one may still commit)
+
+
+_HORIZON = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
 
 
 class PgVectorStore(PgBase):
@@ -55,13 +59,16 @@ class PgVectorStore(PgBase):
                        "ON CONFLICT (passage_id) DO NOTHING", ([int(i) for i in passage_ids], [v.tobytes() for v in vectors]))
 
     def position(self) -> int:
-        return self._one("SELECT coalesce(max(seq), 0) FROM passage_changes")[0]
+        """The log's horizon: the oldest transaction still running (every older one has committed or failed, so
+        its changes are final); a replica that read up to it has every change committed before."""
+        return self._one(_HORIZON)[0]
 
     def all_vectors(self, dimension: int, consume: Callable[[VectorBatch], None]) -> int:
         """Every stored vector, in batches given to `consume`, and the log's position, from one snapshot (a
         replica's start); read through a server-side cursor, so memory holds one batch at a time."""
         with self._snapshot():
-            position = self._db.execute("SELECT coalesce(max(seq), 0) FROM passage_changes").fetchone()[0]
+            position = self._db.execute(_HORIZON).fetchone()[0]  # of this snapshot: later reads apply again
+            # what it may already hold (adding a passage is idempotent in the replica), never less
             with self._db.conn.cursor(name="kb_all_vectors") as cursor:
                 cursor.itersize = self.BATCH
                 cursor.execute("SELECT v.passage_id, s.language, v.vector FROM passage_vectors v "
@@ -70,19 +77,25 @@ class PgVectorStore(PgBase):
                     consume(_batch(rows, dimension))
         return position
 
-    def changes_since(self, position: int, dimension: int) -> ChangeLog:
-        """What changed after `position`: a passage added then removed within it counts as removed only."""
-        log = self._all("SELECT seq, passage_id, added FROM passage_changes WHERE seq > ? ORDER BY seq", (position,))
-        if not log:
-            return ChangeLog(position, [], _batch([], dimension))
+    def changes_since(self, position: int, dimension: int, read: frozenset[int] = frozenset()) -> ChangeLog:
+        """The changes of transactions from `position` on, those in `read` (changes already applied) left out, in
+        the order written; a passage added then removed counts as removed only. Changes of transactions older
+        than the oldest still running are final: the next read starts there, so a transaction that commits after
+        a later one is never skipped, and what was committed is applied at once."""
+        horizon = self.position()
+        rows = self._all("SELECT seq, xid, passage_id, added FROM passage_changes WHERE xid >= ? ORDER BY seq",
+                         (position,))
+        pending = frozenset(seq for seq, xid, _, _ in rows if xid >= horizon)
+        log = [row for row in rows if row[0] not in read]
         last: dict[int, bool] = {}
-        for _, passage_id, added in log:
+        for _, _, passage_id, added in log:
             last[passage_id] = added
         wanted = [i for i, added in last.items() if added]
         rows = self._all("SELECT v.passage_id, s.language, v.vector FROM passage_vectors v JOIN passages s "
                          "ON s.id = v.passage_id WHERE v.passage_id = ANY(?) ORDER BY v.passage_id", (wanted,)) \
             if wanted else []
-        return ChangeLog(log[-1][0], [i for i, added in last.items() if not added], _batch(rows, dimension))
+        return ChangeLog(max(position, horizon), [i for i, added in last.items() if not added],
+                         _batch(rows, dimension), pending)
 
     def passages_without_vectors(self) -> list[tuple[int, str, str]]:
         """(id, text, language) of passages whose vectors were never stored (a crash between the two commits)."""
