@@ -174,6 +174,7 @@ class KnowledgeBase:
             if self.replica is not None:  # into the database; every instance's replica follows
                 rows = self.store.replace_passages(passages)
                 self.store.save_vectors(self.embedder.model_id, [r.id for r in rows], vectors)
+                self.store.search_debias(self.settings.debias, replace=True)
                 fresh = self.replica.rebuild()
                 link_versions(fresh, self.store, list(passages))
                 return fresh.count

@@ -62,6 +62,10 @@ class IndexReplica:
                 f"dimensions) but the configured model is {self.embedder.model_id} ({self.embedder.dimension} "
                 f"dimensions). Run `kb index` to re-embed every practice with the configured model, or set "
                 f"KB_MODEL back to the index's model.")
+        chosen = self.store.search_debias(self.debias)
+        if chosen != self.debias:  # the words of kb/index.py's check
+            raise IndexNotReady(f"The search index was built with debias={chosen}, the settings say "
+                                f"debias={self.debias}: run `kb index` to rebuild it.")
 
     def _build(self) -> None:
         self._check_model()

@@ -7,6 +7,7 @@ import pytest
 
 from kb.config import Settings
 from kb.embed import HashingEmbedder
+from kb.index import IndexNotReady
 from kb.knowledge import KnowledgeBase
 from kb.models import Practice, SourceRef, practice_id
 from kb.store import DocumentRecord
@@ -131,3 +132,22 @@ def test_a_change_committed_after_a_later_one_is_not_skipped(two_instances):
     writer.close()
     _within(2.0, lambda: two.index().count == 2)
     assert _found(two, "parklet")[0] == "Parklet"
+
+
+def test_an_instance_with_another_debiasing_is_told_to_reindex(two_instances, tmp_path):
+    one, _ = two_instances
+    one.save_document(DocumentRecord("/d/h.txt", "h.txt", "s8", 1),
+                      [_practice("/d/h.txt", 1, "Ławki", "Nowe ławki w parku.")])
+    other = KnowledgeBase(one.settings.with_values(data_dir=tmp_path / "other", debias="none"),
+                          embedder=HashingEmbedder())
+    third = KnowledgeBase(one.settings.with_values(data_dir=tmp_path / "third"), embedder=HashingEmbedder())
+    try:
+        with pytest.raises(IndexNotReady, match="debias=subspace.*debias=none.*kb index"):
+            other.index()
+        other.reindex()  # the settings of the instance that re-indexes become the knowledge base's
+        assert _found(other, "ławki") == ["Ławki"]
+        with pytest.raises(IndexNotReady, match="debias=none"):
+            third.index()
+    finally:
+        other.close()
+        third.close()

@@ -47,6 +47,15 @@ class PgVectorStore(PgBase):
         model_id, dimension = row[0].rsplit(":", 1)
         return model_id, int(dimension)
 
+    def search_debias(self, method: str, replace: bool = False) -> str:
+        """The language de-biasing every instance's replica applies to the vectors (KB_DEBIAS): set by the first
+        instance that builds one (or, with `replace`, by `kb index`), so that instances with other settings are
+        told rather than ranking differently. Returns the knowledge base's."""
+        with self._transaction() as db:
+            db.execute("INSERT INTO meta(key, value) VALUES ('search_debias', ?) ON CONFLICT(key) DO "
+                       + ("UPDATE SET value = excluded.value" if replace else "NOTHING"), (method,))
+            return db.execute("SELECT value FROM meta WHERE key = 'search_debias'").fetchone()[0]
+
     def save_vectors(self, model_id: str, passage_ids: Sequence[int], vectors: np.ndarray) -> None:
         """Store new passages' vectors (made by `model_id`), in one transaction; each wakes the replicas."""
         if not len(passage_ids):
