@@ -111,9 +111,6 @@ class PgVectorStore(PgBase):
         return self._all("SELECT s.id, s.text, s.language FROM passages s LEFT JOIN passage_vectors v "
                          "ON v.passage_id = s.id WHERE v.passage_id IS NULL ORDER BY s.id")
 
-    def vector_count(self) -> int:
-        return self._one("SELECT count(*) FROM passage_vectors")[0]
-
 
 def _batch(rows: list[tuple], dimension: int) -> VectorBatch:
     vectors = np.frombuffer(b"".join(bytes(r[2]) for r in rows), dtype=np.float32).reshape(len(rows), dimension)
