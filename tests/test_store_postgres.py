@@ -7,7 +7,7 @@ import uuid
 import psycopg
 import pytest
 
-from kb.store import DocumentRecord, SqliteStore, postgres_store
+from kb.store import DocumentRecord, PostgresStore, SqliteStore
 from kb.store.pg_schema import PG_MIGRATIONS
 
 from .store_contract import DOC, StoreContract, make
@@ -29,7 +29,7 @@ def schema():
 
 @pytest.fixture
 def store(schema):
-    s = postgres_store(URL, schema)
+    s = PostgresStore(URL, schema)
     yield s
     s.close()
 
@@ -40,19 +40,19 @@ class TestPostgresStore(StoreContract):
 
 def test_schema_is_migrated_once_and_a_newer_one_refused(store, schema):
     assert store.schema_version == len(PG_MIGRATIONS)
-    postgres_store(URL, schema).close()  # re-opening an up-to-date schema changes nothing
+    PostgresStore(URL, schema).close()  # re-opening an up-to-date schema changes nothing
     with psycopg.connect(URL, autocommit=True) as conn:
         conn.execute(f"SET search_path TO {schema}")
         assert conn.execute("SELECT version FROM schema_version").fetchall() == [(len(PG_MIGRATIONS),)]
         conn.execute("UPDATE schema_version SET version = version + 1")
     with pytest.raises(RuntimeError, match="newer than this program"):
-        postgres_store(URL, schema)
+        PostgresStore(URL, schema)
 
 
 def test_another_instances_write_is_seen_through_the_cache(store, schema):
     """Two connections, as two app instances: what one writes, the other's cached answers show."""
     assert store.countries() == []
-    other = postgres_store(URL, schema)
+    other = PostgresStore(URL, schema)
     practice = make(DOC.path, 1, "jeden", country="PL")
     other.save_document(DOC, [practice], {practice.id: ["jeden"]})
     other.close()
@@ -91,7 +91,7 @@ def test_the_lexical_and_concept_legs_score_as_sqlites(schema, tmp_path, monkeyp
     doc = DocumentRecord("/d/b.docx", "b.docx", "sum2", 10)
     practices = [make(doc.path, n, body) for n, body in enumerate(BODIES, start=1)]
     texts = {p.id: [p.body] for p in practices}
-    lite, pg = SqliteStore(tmp_path / "kb.sqlite"), postgres_store(URL, schema)
+    lite, pg = SqliteStore(tmp_path / "kb.sqlite"), PostgresStore(URL, schema)
     for s in (lite, pg):
         s.save_document(doc, practices, texts)
     for query in ("budżet obywatelski projekty", "ogrody społeczne", "participatory budgeting projects",

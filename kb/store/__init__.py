@@ -62,16 +62,11 @@ class PostgresStore(PgFullTextStore, PgVectorStore, DocumentStore, VersionStore,
         self._refresh_derived()
 
 
-def postgres_store(url: str, schema: str = "") -> PostgresStore:
-    """A store in the PostgreSQL database at `url` (tables in `schema`, else the connection's search path)."""
-    return PostgresStore(url, schema)
-
-
 def open_store(settings: Settings) -> SqliteStore | PostgresStore:
     """The store the settings name: PostgreSQL when `database_url` is set, else the SQLite file in the data
     folder."""
     if settings.database_url:
-        return postgres_store(settings.database_url, database_schema(settings))
+        return PostgresStore(settings.database_url, database_schema(settings))
     return SqliteStore(settings.database)
 
 
@@ -85,5 +80,5 @@ def database_schema(settings: Settings) -> str:
 
 __all__ = [
     "COMMON_STEM_MIN", "COMMON_STEM_SHARE", "CONCEPT_CANDIDATE_MIN", "CONCEPT_CANDIDATE_SHARE",
-    "ChangeSet", "ConceptQuery", "DocumentRecord", "Passage", "PostgresStore", "SqliteStore", "StoredJob", "open_store", "postgres_store",
+    "ChangeSet", "ConceptQuery", "DocumentRecord", "Passage", "PostgresStore", "SqliteStore", "StoredJob", "open_store",
 ]

@@ -20,7 +20,6 @@ class StoreBase:
 
     CACHED_QUERIES = 64
     BEGIN = "BEGIN IMMEDIATE"  # a write transaction takes the write lock at once
-    SNAPSHOT = "BEGIN"  # a read transaction: SQLite reads one state of the file until it ends
     THEMES_OF_P = "json_each(p.themes) AS t"  # a practice's themes as rows `t.value` (SQL of this backend)
     TAKE = ""  # what picking a job to take adds (SQLite: nothing, its write transaction excludes other writers)
 
@@ -73,16 +72,6 @@ class StoreBase:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
-
-    @contextmanager
-    def _snapshot(self) -> Iterator[Any]:
-        """Reads that see one state of the store, whatever other connections commit meanwhile."""
-        with self._lock:
-            self._db.execute(self.SNAPSHOT)
-            try:
-                yield self._db
-            finally:
-                self._db.execute("COMMIT")
 
     def _index_text(self, passage_id: int, text: str) -> None:
         """Add a new passage's full-text rows (inside a transaction): the full-text store of the backend."""

@@ -39,9 +39,6 @@ class _Connection:
             cursor.executemany(self._sql(sql, rows[0]), rows)
         return cursor
 
-    def close(self) -> None:
-        self.conn.close()
-
 
 class PgBase(StoreBase):
     """A pool of connections to a PostgreSQL database (`url`, a libpq URI): reads from several threads (the web
@@ -137,6 +134,7 @@ class PgBase(StoreBase):
 
     @contextmanager
     def _snapshot(self) -> Iterator[_Connection]:
+        """Reads that see one state of the database, whatever other connections commit meanwhile."""
         with self._open(self.SNAPSHOT, write=False) as db:
             yield db
 
